@@ -1,0 +1,42 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import vue from 'eslint-plugin-vue';
+import globals from 'globals';
+
+/** Flat config: TypeScript everywhere, Vue in the renderer, house import boundaries. */
+export default tseslint.config(
+  { ignores: ['node_modules/', 'out/', 'dist/', 'coverage/', 'test-artifacts/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...vue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'vue/multi-word-component-names': 'off',
+    },
+  },
+  {
+    files: ['src/renderer/**/*'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // src/shared is pure: no Node, no Electron, no Vue (STYLE.md "Layout").
+    files: ['src/shared/**/*'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', 'electron', 'vue', 'pinia', 'fs', 'path', 'os', 'crypto', 'ws', 'werift'] },
+      ],
+    },
+  },
+  {
+    // The lab is Electron-free.
+    files: ['src/main/lab/**/*', 'src/cli/**/*'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
+  },
+);

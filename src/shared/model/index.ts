@@ -1,0 +1,4 @@
+/** The connection model shared by every side: states, reasons, vocabularies, timing. */
+export * from './states';
+export * from './vocabulary';
+export * from './config';

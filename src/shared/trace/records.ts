@@ -1,0 +1,167 @@
+/**
+ * Trace format v1: the one record type that flows end to end (lab → recorder → IPC → stores →
+ * charts → exporter → importer). Newline-delimited JSON; line 1 is the header.
+ * Readers accept unknown fields and skip unknown record types.
+ */
+import { z } from 'zod';
+import { CONNECTION_STATES, DISCONNECT_REASONS } from '../model/states';
+import { PEER_EVENTS } from '../model/vocabulary';
+
+/** The `format` value of every header. */
+export const TRACE_FORMAT = 'faultline-trace';
+/** The newest major version this code writes and reads. */
+export const TRACE_VERSION = 1;
+
+/** Line 1 of a trace. */
+export const TraceHeaderSchema = z.looseObject({
+  format: z.literal(TRACE_FORMAT),
+  version: z.number().int().positive(),
+  startedAt: z.string(),
+  timeScale: z.number().positive(),
+  app: z.looseObject({ name: z.string(), version: z.string() }),
+  env: z.record(z.string(), z.unknown()).default({}),
+  config: z.record(z.string(), z.unknown()).default({}),
+  scenario: z.unknown().nullable().default(null),
+});
+/** A parsed header. */
+export type TraceHeader = z.infer<typeof TraceHeaderSchema>;
+
+const base = {
+  /** Integer from 1, strictly increasing. */
+  seq: z.number().int().positive(),
+  /** Milliseconds since `startedAt`, monotonic clock. */
+  t: z.number().nonnegative(),
+  /** The local client the record belongs to, or null for the server and the lab. */
+  uid: z.number().int().nonnegative().nullable(),
+};
+
+const StateSchema = z.enum(CONNECTION_STATES);
+const MediaKindSchema = z.enum(['audio', 'video']);
+
+/** A connection-state transition of one local client. */
+export const StateRecordSchema = z.looseObject({
+  ...base,
+  type: z.literal('state'),
+  from: StateSchema,
+  to: StateSchema,
+  reason: z.enum(DISCONNECT_REASONS).optional(),
+  cause: z.string().optional(),
+});
+/** What a local client (uid = observer) heard about a remote peer. */
+export const PeerRecordSchema = z.looseObject({
+  ...base,
+  type: z.literal('peer'),
+  event: z.enum(PEER_EVENTS),
+  peer: z.number().int().nonnegative(),
+  mediaType: MediaKindSchema.optional(),
+  reason: z.string().optional(),
+});
+/** One step of a reconnect attempt. */
+export const ReconnectRecordSchema = z.looseObject({
+  ...base,
+  type: z.literal('reconnect'),
+  attempt: z.number().int().nonnegative(),
+  phase: z.enum(['scheduled', 'start', 'success', 'failure', 'giveup']),
+  delayMs: z.number().nonnegative().optional(),
+  error: z.string().optional(),
+});
+/** Media-path events: ICE restarts, ICE and peer-connection state changes. */
+export const MediaRecordSchema = z.looseObject({
+  ...base,
+  type: z.literal('media'),
+  event: z.enum(['media-reconnect-start', 'media-reconnect-end', 'ice-state', 'pc-state', 'candidate-pair']),
+  pc: z.enum(['pub', 'sub']).optional(),
+  value: z.string().optional(),
+});
+/** A signaling message sent or received (type only: never tokens or SDP bodies). */
+export const SignalRecordSchema = z.looseObject({
+  ...base,
+  type: z.literal('signal'),
+  dir: z.enum(['tx', 'rx']),
+  msg: z.string(),
+});
+/** One stats sample of a local client (null when the engine has no figure yet). */
+export const StatsRecordSchema = z.looseObject({
+  ...base,
+  type: z.literal('stats'),
+  rttMs: z.number().nullable(),
+  lossPct: z.number().nullable(),
+  jitterMs: z.number().nullable(),
+  sendKbps: z.number().nullable(),
+  recvKbps: z.number().nullable(),
+  raw: z.record(z.string(), z.unknown()).optional(),
+});
+/** Where a fault applies: a client's path, or the server (uid null). */
+export const FaultTargetSchema = z.looseObject({
+  uid: z.number().int().nonnegative().nullable(),
+  path: z.string().optional(),
+  direction: z.string().optional(),
+});
+/** Start or end of one fault; each fault is a pair with the same `id`. */
+export const FaultRecordSchema = z.looseObject({
+  ...base,
+  type: z.literal('fault'),
+  id: z.string(),
+  phase: z.enum(['start', 'end']),
+  kind: z.string(),
+  target: FaultTargetSchema,
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+/** A note a person (or a scenario `mark` step) adds. */
+export const MarkRecordSchema = z.looseObject({ ...base, type: z.literal('mark'), label: z.string() });
+/** A log line of the lab or the server. */
+export const LogRecordSchema = z.looseObject({
+  ...base,
+  type: z.literal('log'),
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  msg: z.string(),
+});
+
+/** Any known record. */
+export const TraceRecordSchema = z.discriminatedUnion('type', [
+  StateRecordSchema,
+  PeerRecordSchema,
+  ReconnectRecordSchema,
+  MediaRecordSchema,
+  SignalRecordSchema,
+  StatsRecordSchema,
+  FaultRecordSchema,
+  MarkRecordSchema,
+  LogRecordSchema,
+]);
+
+/** Names of the known record types. */
+export const RECORD_TYPES = [
+  'state',
+  'peer',
+  'reconnect',
+  'media',
+  'signal',
+  'stats',
+  'fault',
+  'mark',
+  'log',
+] as const;
+
+/** A validated trace record. */
+export type TraceRecord = z.infer<typeof TraceRecordSchema>;
+/** The `type` of a record. */
+export type RecordType = TraceRecord['type'];
+/** The record of one type. */
+export type RecordOf<T extends RecordType> = Extract<TraceRecord, { type: T }>;
+/** A record before the recorder stamps `seq` and `t`. */
+export type RecordInput = TraceRecord extends infer R
+  ? R extends TraceRecord
+    ? Omit<R, 'seq' | 't'>
+    : never
+  : never;
+
+export type StateRecord = RecordOf<'state'>;
+export type PeerRecord = RecordOf<'peer'>;
+export type ReconnectRecord = RecordOf<'reconnect'>;
+export type MediaRecord = RecordOf<'media'>;
+export type SignalRecord = RecordOf<'signal'>;
+export type StatsRecord = RecordOf<'stats'>;
+export type FaultRecord = RecordOf<'fault'>;
+export type MarkRecord = RecordOf<'mark'>;
+export type LogRecord = RecordOf<'log'>;
