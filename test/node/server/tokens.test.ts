@@ -1,0 +1,75 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { signToken, verifyToken } from '../../../src/main/lab/server/tokens';
+
+const secret = 'test-secret';
+const now = Date.UTC(2026, 0, 1);
+const payload = { channel: 'room', uid: 7, role: 'host' as const, exp: Math.floor(now / 1000) + 60 };
+
+describe('tokens', () => {
+  it('accepts a valid token and returns its payload', () => {
+    const check = verifyToken(secret, signToken(secret, payload), now);
+    expect(check).toEqual({ ok: true, payload });
+  });
+
+  it('rejects a tampered payload', () => {
+    const [, sig] = signToken(secret, payload).split('.');
+    const forged = Buffer.from(JSON.stringify({ ...payload, uid: 8 })).toString('base64url');
+    const check = verifyToken(secret, `${forged}.${sig}`, now);
+    expect(check).toMatchObject({ ok: false, code: 'INVALID_TOKEN' });
+  });
+
+  it('rejects a tampered signature', () => {
+    const token = signToken(secret, payload);
+    const last = token.at(-1) === 'A' ? 'B' : 'A';
+    expect(verifyToken(secret, token.slice(0, -1) + last, now)).toMatchObject({
+      ok: false,
+      code: 'INVALID_TOKEN',
+    });
+  });
+
+  it('reports TOKEN_EXPIRE once exp has passed', () => {
+    const token = signToken(secret, payload);
+    expect(verifyToken(secret, token, payload.exp * 1000 - 1).ok).toBe(true);
+    expect(verifyToken(secret, token, payload.exp * 1000)).toMatchObject({ ok: false, code: 'TOKEN_EXPIRE' });
+  });
+
+  it('rejects a token signed with another secret', () => {
+    expect(verifyToken(secret, signToken('other', payload), now)).toMatchObject({
+      ok: false,
+      code: 'INVALID_TOKEN',
+      message: expect.stringMatching(/signature/),
+    });
+  });
+
+  it.each([
+    ['empty', ''],
+    ['no dot', 'abc'],
+    ['three parts', 'a.b.c'],
+    ['not base64url', 'a+b.c/d'],
+    ['huge', 'a'.repeat(10_000) + '.b'],
+  ])('rejects garbage (%s) without throwing', (_name, token) => {
+    expect(verifyToken(secret, token, now)).toMatchObject({ ok: false, code: 'INVALID_TOKEN' });
+  });
+
+  it('rejects a well-signed payload of the wrong shape', () => {
+    const body = Buffer.from(JSON.stringify({ channel: '', uid: -1 })).toString('base64url');
+    const sig = createHmac('sha256', secret).update(body).digest('base64url');
+    expect(verifyToken(secret, `${body}.${sig}`, now)).toMatchObject({
+      ok: false,
+      code: 'INVALID_TOKEN',
+      message: expect.stringMatching(/malformed/),
+    });
+    const notJson = Buffer.from('{nope').toString('base64url');
+    const sig2 = createHmac('sha256', secret).update(notJson).digest('base64url');
+    expect(verifyToken(secret, `${notJson}.${sig2}`, now)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/JSON/),
+    });
+  });
+
+  it('refuses to sign with an empty secret or a bad payload', () => {
+    expect(() => signToken('', payload)).toThrow(/secret/);
+    expect(() => signToken(secret, { ...payload, uid: -1 })).toThrow();
+  });
+});
