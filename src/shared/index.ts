@@ -5,3 +5,4 @@ export * from './trace/records';
 export * from './trace/sink';
 export * from './protocol/messages';
 export * from './scenario/schema';
+export * from './scenario/validate';

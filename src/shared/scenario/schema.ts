@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { LabTimingSchema } from '../model/config';
 import { ClientFaultSchema } from '../model/faults';
-import { CONNECTION_STATES } from '../model/states';
+import { CONNECTION_STATES, DISCONNECT_REASONS } from '../model/states';
 import { PEER_EVENTS } from '../model/vocabulary';
 import { MediaKindSchema } from '../protocol/messages';
 
@@ -51,22 +51,19 @@ export const StepSchema = z.discriminatedUnion('do', [
   step('server-ban', { uid: Uid.optional(), channel: z.boolean().optional() }),
   step('server-expire-token', { uid: Uid }),
   step('renew-token', { uid: Uid }),
+  /** A second login of `uid` from elsewhere: the server kicks the older one (SAME_UID_LOGIN). */
+  step('duplicate-login', { uid: Uid }),
   step('mark', { label: z.string().max(200) }),
   step('end', {}),
 ]);
 /** A validated step. */
 export type Step = z.infer<typeof StepSchema>;
 
-/** When an expectation's window starts. */
-export const AnchorSchema = z.union([
-  z.object({ afterFault: z.number().int().nonnegative() }),
-  z.object({ afterFaultEnd: z.number().int().nonnegative() }),
-  z.object({ afterStart: z.literal(true) }),
-]);
-
 /**
  * One expectation: a record that must (or, with `absent`, must not) occur in a window
- * `withinMs` (scenario ms, scaled) after the anchor. `afterFault: N` is the N-th fault step.
+ * `withinMs` (scenario ms, scaled) after the anchor: the N-th fault's start (`afterFault: N`)
+ * or end (`afterFaultEnd: N`), counting client faults and server stops/crashes in time order,
+ * or t = 0 (`afterStart`, the default).
  */
 export const ExpectationSchema = z
   .object({
@@ -79,6 +76,10 @@ export const ExpectationSchema = z
     /** State transition of `uid` into `state`. */
     uid: Uid.optional(),
     state: z.enum(CONNECTION_STATES).optional(),
+    /** With `state`: the reason the record must carry (e.g. TOKEN_EXPIRE). */
+    reason: z.enum(DISCONNECT_REASONS).optional(),
+    /** Anchor at t = 0 (the default when no fault anchor is named). */
+    afterStart: z.literal(true).optional(),
     afterFault: z.number().int().nonnegative().optional(),
     afterFaultEnd: z.number().int().nonnegative().optional(),
     withinMs: z.tuple([z.number().nonnegative(), z.number().nonnegative()]),

@@ -1,0 +1,81 @@
+import { Option, type Command } from 'commander';
+import { formatReport } from '../../shared/check';
+import { loadScenario } from '../../main/lab/scenario/library';
+import { runScenario } from '../../main/lab/scenario/runner';
+import { describeRecord, describeStep } from '../live-output';
+import type { Io } from '../main';
+import { parseEngine, parseTimeScale } from './options';
+
+/** `faultline run SCENARIO`: runs a scenario headless with live progress, then checks it. */
+export function registerRun(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('run a scenario (built-in name or JSON file) headless and check the trace')
+    .argument('<scenario>', 'built-in scenario name (see `faultline scenarios`) or a scenario file')
+    .option('-o, --out <trace>', 'write the trace journal here (.ndjson)')
+    .option('--time-scale <s>', 'multiply every duration (0.1 runs ten times faster)', parseTimeScale)
+    .addOption(
+      new Option('--engine <engine>', 'WebRTC engine of the local clients')
+        .argParser(parseEngine)
+        .default('wrtc'),
+    )
+    .option(
+      '--server <url>',
+      'use a remote channel server (ws://host:port/v1/channel) instead of the embedded one',
+    )
+    .option('--secret <secret>', 'the remote server secret (or FAULTLINE_SECRET)')
+    .option('-q, --quiet', 'print only the check summary')
+    .action(
+      async (
+        name: string,
+        opts: {
+          out?: string;
+          timeScale?: number;
+          engine: 'wrtc' | 'werift';
+          server?: string;
+          secret?: string;
+          quiet?: boolean;
+        },
+      ) => {
+        const scenario = await loadScenario(name);
+        const vocabulary = scenario.profile === 'legacy' ? 'legacy' : 'current';
+        const abort = new AbortController();
+        const onSigint = (): void => abort.abort();
+        process.once('SIGINT', onSigint);
+        const started = performance.now();
+        io.out(
+          `running ${scenario.name}${opts.timeScale ? ` at time scale ${opts.timeScale}` : ''} with ${opts.engine}`,
+        );
+        try {
+          const result = await runScenario(scenario, {
+            timeScale: opts.timeScale,
+            engine: opts.engine,
+            journalPath: opts.out,
+            server: opts.server
+              ? {
+                  kind: 'remote',
+                  url: opts.server,
+                  secret: opts.secret ?? process.env['FAULTLINE_SECRET'] ?? null,
+                }
+              : undefined,
+            signal: abort.signal,
+            onStep: (i, step) => !opts.quiet && io.out(describeStep(i, step, performance.now() - started)),
+            onRecords: (records) => {
+              if (opts.quiet) return;
+              for (const r of records) {
+                const line = describeRecord(r, vocabulary);
+                if (line) io.out(line);
+              }
+            },
+          });
+          for (const error of result.errors) io.err(`error: ${error}`);
+          io.out('');
+          io.out(formatReport(result.report, { vocabulary }));
+          if (opts.out) io.out(`trace written to ${opts.out}`);
+          setExit(result.report.ok && !result.aborted ? 0 : 1);
+        } finally {
+          process.off('SIGINT', onSigint);
+        }
+      },
+    );
+}

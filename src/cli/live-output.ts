@@ -1,0 +1,49 @@
+/**
+ * One line per interesting record, for a person watching a headless run: state changes,
+ * peer events, reconnect attempts, faults, media recoveries, marks, warnings and errors.
+ * Stats and signal records are left out (too many); they stay in the trace.
+ */
+import type { Step, TraceRecord, Vocabulary } from '../shared';
+import { peerEventName, stateName } from '../shared';
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2).padStart(7)}s`;
+
+/** A line for a record, or null when the record is not worth a line. */
+export function describeRecord(r: TraceRecord, vocabulary: Vocabulary = 'current'): string | null {
+  const who = r.uid === null ? 'lab  ' : `uid ${r.uid}`;
+  const at = `[${seconds(r.t)}] ${who}`;
+  switch (r.type) {
+    case 'state': {
+      const detail = [r.reason, r.cause].filter(Boolean).join(', ');
+      return `${at} ${stateName(r.from, vocabulary)} → ${stateName(r.to, vocabulary)}${detail ? ` (${detail})` : ''}`;
+    }
+    case 'peer':
+      return `${at} sees ${peerEventName(r.event, vocabulary)} of uid ${r.peer}${r.mediaType ? ` ${r.mediaType}` : ''}${r.reason ? ` (${r.reason})` : ''}`;
+    case 'reconnect':
+      return `${at} reconnect #${r.attempt} ${r.phase}${r.delayMs !== undefined ? ` in ${Math.round(r.delayMs)} ms` : ''}${r.error ? `: ${r.error}` : ''}`;
+    case 'fault': {
+      const target =
+        r.target.uid === null ? 'server' : `uid ${r.target.uid}${r.target.path ? ` ${r.target.path}` : ''}`;
+      return `${at} fault ${r.id} ${r.kind} on ${target} ${r.phase === 'start' ? 'starts' : 'ends'}`;
+    }
+    case 'media':
+      return r.event === 'media-reconnect-start' || r.event === 'media-reconnect-end'
+        ? `${at} ${r.event}${r.pc ? ` (${r.pc})` : ''}`
+        : null;
+    case 'mark':
+      return `${at} ── ${r.label}`;
+    case 'log':
+      return r.level === 'warn' || r.level === 'error' ? `${at} ${r.level}: ${r.msg}` : null;
+    default:
+      return null;
+  }
+}
+
+/** A line for a scenario step as it starts. */
+export function describeStep(index: number, step: Step, elapsedMs: number): string {
+  const { at: _at, do: action, ...rest } = step;
+  const args = Object.entries(rest)
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' ');
+  return `[${seconds(elapsedMs)}] step ${index}: ${action}${args ? ` ${args}` : ''}`;
+}

@@ -1,0 +1,316 @@
+/**
+ * The composition root of one diagnostic session: the channel server (embedded in its own
+ * process, or remote), one connection manager per local UID behind its own fault injector,
+ * the trace recorder, and the fault bookkeeping. Electron-free: the CLI, the tests and the
+ * desktop app all drive a lab through this class.
+ */
+import { randomBytes } from 'node:crypto';
+import type {
+  ClientFault,
+  ClientFaultInput,
+  LabTiming,
+  LabTimingInput,
+  MediaKind,
+  Scenario,
+} from '../../shared';
+import { ClientFaultSchema, resolveTiming, scaled } from '../../shared';
+import { Client } from './clients/client';
+import { FaultInjector } from './faults/fault-injector';
+import { ServerProcess } from './server/server-process';
+import { signToken } from './server/tokens';
+import { TraceRecorder } from './trace/recorder';
+import { FaultController, type ActiveFault } from './fault-controller';
+import { appInfo, environmentInfo } from './environment';
+import { openImpostorLogin } from './impostor';
+import { DirectPath } from './network-path';
+
+/** Which WebRTC implementation a client uses. */
+export type EngineName = 'wrtc' | 'werift';
+
+/** Where the channel server is. */
+export type ServerChoice = { kind: 'embedded' } | { kind: 'remote'; url: string; secret: string | null };
+
+/** Everything a lab needs to start. */
+export interface LabOptions {
+  timing?: LabTimingInput;
+  engine?: EngineName;
+  channel?: string;
+  server?: ServerChoice;
+  /** Journal file for the trace; none keeps it in memory only. */
+  journalPath?: string;
+  /** The scenario being run, stored in the trace header. */
+  scenario?: Scenario | null;
+  /** Put a fault injector in each client's path (default true). */
+  injectFaults?: boolean;
+}
+
+/** How one local participant is set up. */
+export interface ParticipantOptions {
+  uid: number;
+  engine?: EngineName;
+  autoSubscribe?: boolean;
+  role?: 'host' | 'audience';
+}
+
+interface Participant {
+  client: Client;
+  injector: FaultInjector | null;
+  role: 'host' | 'audience';
+}
+
+/** Fault kinds that happen once rather than last. */
+const INSTANT_KINDS = new Set(['reset', 'ip-change']);
+
+/** One diagnostic session. Create with {@link Lab.create}; always {@link Lab.dispose}. */
+export class Lab {
+  readonly recorder: TraceRecorder;
+  readonly faults: FaultController;
+  private readonly participants = new Map<number, Participant>();
+  private readonly cleanups: Array<() => Promise<void> | void> = [];
+  private disposed = false;
+
+  private constructor(
+    readonly timing: LabTiming,
+    readonly channel: string,
+    readonly engine: EngineName,
+    private readonly server: ServerProcess | null,
+    private readonly serverUrl: URL,
+    private readonly secret: string | null,
+    private readonly injectFaults: boolean,
+    recorder: TraceRecorder,
+  ) {
+    this.recorder = recorder;
+    this.faults = new FaultController(recorder.sink, timing, (msg) => this.log('error', msg));
+  }
+
+  /** Starts the server (when embedded) and the recorder. */
+  static async create(options: LabOptions = {}): Promise<Lab> {
+    const timing = resolveTiming({ ...options.scenario?.config, ...options.timing });
+    const engine = options.engine ?? 'wrtc';
+    const channel = options.channel ?? options.scenario?.channel ?? 'faultline';
+    const choice = options.server ?? { kind: 'embedded' };
+    let server: ServerProcess | null = null;
+    let url: URL;
+    let secret: string | null;
+    if (choice.kind === 'embedded') {
+      secret = randomBytes(32).toString('base64url');
+      server = await ServerProcess.start({ host: '127.0.0.1', port: 0, secret, timing });
+      url = new URL(server.url);
+    } else {
+      url = new URL(choice.url);
+      secret = choice.secret;
+    }
+    const recorder = new TraceRecorder({
+      journalPath: options.journalPath,
+      header: {
+        startedAt: new Date().toISOString(),
+        timeScale: timing.timeScale,
+        app: appInfo(),
+        env: environmentInfo(engine),
+        config: { ...timing, channel, server: choice.kind },
+        scenario: options.scenario ?? null,
+      },
+    });
+    const lab = new Lab(timing, channel, engine, server, url, secret, options.injectFaults ?? true, recorder);
+    server?.onEvent((event) =>
+      lab.log(event.level === 'error' ? 'error' : 'info', `server: ${event.message}`),
+    );
+    lab.log('info', `lab started: server ${url.href} (${choice.kind}), engine ${engine}`);
+    return lab;
+  }
+
+  /** Adds a local client (with its fault injector); it starts DISCONNECTED. */
+  async addParticipant(options: ParticipantOptions): Promise<Client> {
+    if (this.participants.has(options.uid)) throw new Error(`uid ${options.uid} is already in this lab`);
+    let injector: FaultInjector | null = null;
+    if (this.injectFaults) {
+      injector = new FaultInjector({
+        serverHost: this.serverUrl.hostname,
+        serverPort: Number(this.serverUrl.port),
+      });
+      await injector.start();
+    }
+    const role = options.role ?? 'host';
+    const client = new Client({
+      uid: options.uid,
+      channel: this.channel,
+      token: () => this.issueToken(options.uid, role),
+      path: injector ?? new DirectPath(this.serverUrl.href),
+      timing: this.timing,
+      engine: options.engine ?? this.engine,
+      autoSubscribe: options.autoSubscribe ?? true,
+      sink: this.recorder.sink,
+    });
+    this.participants.set(options.uid, { client, injector, role });
+    return client;
+  }
+
+  /** The client of a uid; throws a clear error for an unknown one. */
+  client(uid: number): Client {
+    return this.participant(uid).client;
+  }
+
+  /** Uids of the local participants. */
+  uids(): number[] {
+    return [...this.participants.keys()];
+  }
+
+  /** Signs a token for a uid with the lab's secret (empty string when auth is off). */
+  issueToken(uid: number, role: 'host' | 'audience' = 'host', ttlMs = this.timing.tokenTtlMs): string {
+    if (this.secret === null) return '';
+    const exp = Math.floor((Date.now() + scaled(this.timing, ttlMs)) / 1000);
+    return signToken(this.secret, { channel: this.channel, uid, role, exp });
+  }
+
+  /** Applies a client fault now; returns its id. `forMs` is model time (scaled). */
+  applyFault(uid: number, input: ClientFaultInput, forMs?: number, id?: string): string {
+    const fault: ClientFault = ClientFaultSchema.parse(input);
+    const injector = this.participant(uid).injector;
+    if (!injector) throw new Error('this lab runs without fault injectors');
+    const injectorId = injector.apply(fault);
+    const { kind, ...params } = fault;
+    const target = {
+      uid,
+      path: 'path' in fault ? fault.path : undefined,
+      direction: 'direction' in fault ? fault.direction : undefined,
+    };
+    return this.faults.started(
+      {
+        kind,
+        target,
+        params,
+        forMs,
+        instantaneous: INSTANT_KINDS.has(kind),
+        undo: () => injector.clear(injectorId),
+      },
+      id,
+    );
+  }
+
+  /** Clears one fault (recording its end). */
+  clearFault(id: string): Promise<boolean> {
+    return this.faults.clear(id);
+  }
+
+  /** Faults active now. */
+  activeFaults(): ActiveFault[] {
+    return this.faults.active();
+  }
+
+  /** Stops the server gracefully (a fault until it starts again). */
+  async serverStop(forMs?: number, id?: string): Promise<string> {
+    const server = this.embeddedServer();
+    await server.stop();
+    return this.faults.started(
+      { kind: 'server-stop', target: { uid: null }, params: {}, forMs, undo: () => this.restartServer() },
+      id,
+    );
+  }
+
+  /** Kills the server process (SIGKILL): a crash, until it starts again. */
+  async serverCrash(forMs?: number, id?: string): Promise<string> {
+    const server = this.embeddedServer();
+    await server.crash();
+    return this.faults.started(
+      { kind: 'server-crash', target: { uid: null }, params: {}, forMs, undo: () => this.restartServer() },
+      id,
+    );
+  }
+
+  /** Starts a stopped or crashed server again (ending its fault). */
+  async serverStart(): Promise<void> {
+    const ended = await this.faults.clearTarget(null);
+    if (ended.length === 0 && !this.embeddedServer().running) await this.restartServer();
+  }
+
+  /** Bans a uid (kick + refuse later joins) or, with `uid` omitted, the whole channel. */
+  serverBan(uid?: number): void {
+    const server = this.embeddedServer();
+    if (uid === undefined) server.banChannel(this.channel);
+    else server.banUid(this.channel, uid);
+    this.log(
+      'info',
+      uid === undefined ? `server: channel ${this.channel} banned` : `server: uid ${uid} banned`,
+    );
+  }
+
+  /** Expires a member's token now (the server kicks it with TOKEN_EXPIRE). */
+  serverExpireToken(uid: number): void {
+    this.embeddedServer().expireToken(this.channel, uid);
+    this.log('info', `server: token of uid ${uid} expired`);
+  }
+
+  /** Gives a client a fresh token (`renew-token`). */
+  renewToken(uid: number): Promise<void> {
+    return this.client(uid).renewToken(this.issueToken(uid, this.participant(uid).role));
+  }
+
+  /** A second login of `uid` from elsewhere; the server kicks the older one. */
+  async duplicateLogin(uid: number): Promise<void> {
+    const close = await openImpostorLogin(this.serverUrl.href, this.channel, uid, this.issueToken(uid));
+    this.cleanups.push(close);
+    this.log('info', `second login of uid ${uid}`);
+  }
+
+  /** Adds a note to the trace. */
+  mark(label: string): void {
+    this.recorder.record({ type: 'mark', uid: null, label });
+  }
+
+  /** Adds a log line to the trace. */
+  log(level: 'debug' | 'info' | 'warn' | 'error', msg: string): void {
+    this.recorder.record({ type: 'log', uid: null, level, msg });
+  }
+
+  /** Convenience wrappers used by scenarios and UIs. */
+  join(uid: number): Promise<void> {
+    return this.client(uid).join();
+  }
+  leave(uid: number): Promise<void> {
+    return this.client(uid).leave();
+  }
+  publish(uid: number, kinds: MediaKind[]): Promise<void> {
+    return this.client(uid).publish(kinds);
+  }
+  unpublish(uid: number, kinds: MediaKind[]): Promise<void> {
+    return this.client(uid).unpublish(kinds);
+  }
+
+  /** Process ids the lab started (for resource checks and the bench). */
+  childPids(): number[] {
+    return this.server?.pid === undefined ? [] : [this.server.pid];
+  }
+
+  /** Ends every fault, client, injector and the server, then closes the trace. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.faults.dispose();
+    for (const cleanup of this.cleanups.splice(0)) await cleanup();
+    for (const { client, injector } of this.participants.values()) {
+      await client.dispose();
+      await injector?.dispose();
+    }
+    this.participants.clear();
+    await this.server?.dispose();
+    this.log('info', 'lab disposed');
+    await this.recorder.close();
+  }
+
+  private participant(uid: number): Participant {
+    const found = this.participants.get(uid);
+    if (!found) throw new Error(`uid ${uid} is not a participant of this lab`);
+    return found;
+  }
+
+  private embeddedServer(): ServerProcess {
+    if (!this.server) throw new Error('server actions need the embedded server (this lab uses a remote one)');
+    return this.server;
+  }
+
+  private async restartServer(): Promise<void> {
+    await this.embeddedServer().restart();
+    for (const { injector } of this.participants.values())
+      injector?.setServerPort(this.embeddedServer().port);
+  }
+}
