@@ -50,6 +50,8 @@ export interface ParticipantOptions {
   engine?: EngineName;
   autoSubscribe?: boolean;
   role?: 'host' | 'audience';
+  /** Overrides the lab-issued token (e.g. a bad or expired one, to test refusals). */
+  token?: string | (() => string);
 }
 
 interface Participant {
@@ -134,7 +136,7 @@ export class Lab {
     const client = new Client({
       uid: options.uid,
       channel: this.channel,
-      token: () => this.issueToken(options.uid, role),
+      token: options.token ?? (() => this.issueToken(options.uid, role)),
       path: injector ?? new DirectPath(this.serverUrl.href),
       timing: this.timing,
       engine: options.engine ?? this.engine,
@@ -232,6 +234,12 @@ export class Lab {
       'info',
       uid === undefined ? `server: channel ${this.channel} banned` : `server: uid ${uid} banned`,
     );
+  }
+
+  /** While false, the server refuses joins with SERVER_ERROR. */
+  serverSetAccepting(accepting: boolean): void {
+    this.embeddedServer().setAcceptingJoins(accepting);
+    this.log('info', `server: ${accepting ? 'accepting' : 'refusing'} joins`);
   }
 
   /** Expires a member's token now (the server kicks it with TOKEN_EXPIRE). */

@@ -1,0 +1,36 @@
+/**
+ * The seeds' T0–T10 timeline end to end at time scale 0.1, checked by the checker: UID 2 sees
+ * user-unpublished ~10 s and user-left ~20 s (scaled) after UID 1's network drops, then
+ * user-joined and user-published after UID 1 reconnects.
+ */
+import { describe, expect, it } from 'vitest';
+import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
+import { runScenario } from '../../../src/main/lab/scenario/runner';
+import { formatReport } from '../../../src/shared/check';
+
+describe.each(['seed-ng', 'seed-legacy'])('%s at --time-scale 0.1', (name) => {
+  it('passes every expectation of the seed timeline', async () => {
+    const scenario = findBuiltinScenario(name)!;
+    const result = await runScenario(scenario, { timeScale: 0.1 });
+    const text = formatReport(result.report, {
+      vocabulary: scenario.profile === 'legacy' ? 'legacy' : 'current',
+    });
+    expect(result.errors, text).toEqual([]);
+    expect(result.report.violations, text).toEqual([]);
+    expect(
+      result.report.expectations.map((e) => e.verdict),
+      text,
+    ).toEqual(scenario.expect.map(() => 'pass'));
+    expect(result.report.ok, text).toBe(true);
+
+    const observed = result.records
+      .filter((r) => r.type === 'peer' && r.uid === 2 && r.peer === 1)
+      .map((r) => (r.type === 'peer' ? r.event : ''));
+    const drop = observed.indexOf('user-unpublished');
+    expect(drop).toBeGreaterThan(-1);
+    expect(observed.slice(drop)).toEqual(
+      expect.arrayContaining(['user-left', 'user-joined', 'user-published']),
+    );
+    expect(observed.indexOf('user-left', drop)).toBeLessThan(observed.lastIndexOf('user-joined'));
+  }, 90_000);
+});
