@@ -1,0 +1,31 @@
+/**
+ * The fault injector: a client's network path (TCP proxy for signaling, UDP relay for media)
+ * on which faults act. Import from here; the files behind it are its seams.
+ */
+export { FaultInjector, InvalidFaultError } from './fault-injector';
+export type { ActiveFault, FaultInjectorCounters, FaultInjectorOptions } from './fault-injector';
+export {
+  CandidateParseError,
+  formatCandidate,
+  parseCandidate,
+  rewriteCandidateAddress,
+  rewriteCandidateInit,
+  splitSdpCandidates,
+} from './candidate';
+export type { ParsedCandidate, SdpCandidate } from './candidate';
+export { Impairment } from './impairment';
+export type {
+  ImpairmentCounters,
+  ImpairmentMode,
+  ImpairmentOptions,
+  ImpairmentRule,
+  PushOutcome,
+} from './impairment';
+export { TcpProxy } from './tcp-proxy';
+export type { TcpCounters, TcpProxyOptions } from './tcp-proxy';
+export { UdpRelay } from './udp-relay';
+export type { UdpRelayCounters, UdpRelayOptions } from './udp-relay';
+export { RuleBook, directionsOf } from './rule-book';
+export type { Dir } from './rule-book';
+export { mulberry32, deriveSeed } from './prng';
+export type { Random } from './prng';
