@@ -1,0 +1,143 @@
+/**
+ * Scenario expectations against a trace: find the anchor (trace start, or the N-th fault's
+ * start or end), then the first matching record at or after it, and judge its delay against
+ * the window `withinMs` × timeScale.
+ */
+import type { Vocabulary } from '../model/vocabulary';
+import type { Expectation } from '../scenario/schema';
+import type { TraceRecord } from '../trace/records';
+import { toDelay } from './faults';
+import type { FaultWindow } from './faults';
+import { describeExpectation, fmtMs } from './messages';
+import type { ExpectationAnchor, ExpectationResult } from './types';
+
+/** Slack for the 0.1 ms rounding of `t`, in real ms. */
+const EPSILON_MS = 0.051;
+
+function matches(e: Expectation, r: TraceRecord): boolean {
+  if (e.event !== undefined) {
+    return (
+      r.type === 'peer' &&
+      r.uid === e.observer &&
+      r.event === e.event &&
+      (e.peer === undefined || r.peer === e.peer) &&
+      (e.mediaType === undefined || r.mediaType === e.mediaType)
+    );
+  }
+  return r.type === 'state' && r.uid === e.uid && r.to === e.state;
+}
+
+function anchorOf(
+  e: Expectation,
+  faults: readonly FaultWindow[],
+): { anchor: ExpectationAnchor; problem?: string } {
+  if (e.afterFault !== undefined) {
+    const f = faults[e.afterFault];
+    if (!f) {
+      return {
+        anchor: { kind: 'fault-start', fault: e.afterFault, t: null },
+        problem: `fault ${e.afterFault} is not in the trace (it has ${faults.length} fault(s))`,
+      };
+    }
+    return { anchor: { kind: 'fault-start', fault: e.afterFault, faultId: f.id, t: f.startT } };
+  }
+  if (e.afterFaultEnd !== undefined) {
+    const f = faults[e.afterFaultEnd];
+    if (!f) {
+      return {
+        anchor: { kind: 'fault-end', fault: e.afterFaultEnd, t: null },
+        problem: `fault ${e.afterFaultEnd} is not in the trace (it has ${faults.length} fault(s))`,
+      };
+    }
+    if (f.endT === null) {
+      return {
+        anchor: { kind: 'fault-end', fault: e.afterFaultEnd, faultId: f.id, t: null },
+        problem: `fault ${e.afterFaultEnd} (${f.id}) never ends in the trace`,
+      };
+    }
+    return { anchor: { kind: 'fault-end', fault: e.afterFaultEnd, faultId: f.id, t: f.endT } };
+  }
+  return { anchor: { kind: 'start', t: 0 } };
+}
+
+/** Judges one expectation. `records` must be in seq order. */
+export function evaluateExpectation(
+  e: Expectation,
+  index: number,
+  records: readonly TraceRecord[],
+  faults: readonly FaultWindow[],
+  timeScale: number,
+  vocabulary: Vocabulary,
+): ExpectationResult {
+  const label = e.label ?? describeExpectation(e, vocabulary);
+  const { anchor, problem } = anchorOf(e, faults);
+  const base = { index, expectation: e, label, anchor };
+  if (problem !== undefined || anchor.t === null) {
+    return {
+      ...base,
+      verdict: 'fail',
+      window: null,
+      match: null,
+      delay: null,
+      message: `cannot judge: ${problem}`,
+    };
+  }
+  const at = anchor.t;
+  const [lo, hi] = e.withinMs;
+  const window = { from: at + lo * timeScale, to: at + hi * timeScale };
+  const range = `${fmtMs(lo)}–${fmtMs(hi)} ms`;
+
+  if (e.absent) {
+    const hit = records.find(
+      (r) => r.t >= window.from - EPSILON_MS && r.t <= window.to + EPSILON_MS && matches(e, r),
+    );
+    if (!hit) {
+      return {
+        ...base,
+        verdict: 'pass',
+        window,
+        match: null,
+        delay: null,
+        message: `none in ${range}, as expected`,
+      };
+    }
+    const delay = toDelay(hit.t - at, timeScale);
+    return {
+      ...base,
+      verdict: 'fail',
+      window,
+      match: { seq: hit.seq, t: hit.t },
+      delay,
+      message: `happened at ${fmtMs(delay.ms)} ms (seq ${hit.seq}), inside ${range} where it must not`,
+    };
+  }
+
+  const hit = records.find((r) => r.t >= at && matches(e, r));
+  if (!hit) {
+    return {
+      ...base,
+      verdict: 'fail',
+      window,
+      match: null,
+      delay: null,
+      message: `never happened after the anchor (expected ${range})`,
+    };
+  }
+  const delay = toDelay(hit.t - at, timeScale);
+  const real = hit.t - at;
+  const early = real < lo * timeScale - EPSILON_MS;
+  const late = real > hi * timeScale + EPSILON_MS;
+  const measured = `${fmtMs(delay.ms)} ms (seq ${hit.seq})`;
+  return {
+    ...base,
+    verdict: early || late ? 'fail' : 'pass',
+    window,
+    match: { seq: hit.seq, t: hit.t },
+    delay,
+    message: early
+      ? `too early: ${measured}, expected ${range}`
+      : late
+        ? `too late: ${measured}, expected ${range}`
+        : `${measured}, within ${range}`,
+  };
+}

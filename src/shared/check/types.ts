@@ -1,0 +1,198 @@
+/**
+ * What the checker reports: model violations, expectation verdicts and findings (measured
+ * delays around each fault). Plain data, so the CLI prints it and the renderer shows it.
+ */
+import type { ConnectionState, DisconnectReason } from '../model/states';
+import type { PeerEventName, Vocabulary } from '../model/vocabulary';
+import type { Expectation } from '../scenario/schema';
+import type { TraceHeader, TraceRecord } from '../trace/records';
+
+/** Which seed vocabulary to present names in (`ng` = 4.x current, `legacy` = 2.5/3.x). */
+export type CheckProfile = 'ng' | 'legacy';
+
+/** The vocabulary of a profile. */
+export function vocabularyOf(profile: CheckProfile | undefined): Vocabulary {
+  return profile === 'legacy' ? 'legacy' : 'current';
+}
+
+/** What {@link checkTrace} reads: a header and its records. */
+export interface CheckInput {
+  header: TraceHeader;
+  records: readonly TraceRecord[];
+}
+
+/** Options of {@link checkTrace}. */
+export interface CheckOptions {
+  /** Vocabulary of messages and labels; verdicts do not depend on it. Default `ng`. */
+  profile?: CheckProfile;
+  /** Expectations to verify; default: `header.scenario.expect`. */
+  expectations?: readonly Expectation[];
+}
+
+/** A measured delay: in scenario ms (real ms ÷ timeScale) and in real (trace) ms. */
+export interface Delay {
+  /** Scenario milliseconds, comparable with the scenario's `withinMs`. */
+  ms: number;
+  /** Real milliseconds, as in the trace's `t`. */
+  realMs: number;
+}
+
+/** Kinds of model violation. */
+export type ViolationCode =
+  | 'state-no-uid'
+  | 'state-first'
+  | 'state-chain'
+  | 'state-transition'
+  | 'state-reason'
+  | 'peer-no-observer'
+  | 'peer-self'
+  | 'peer-not-joined'
+  | 'peer-joined-twice'
+  | 'peer-left-twice'
+  | 'peer-published-twice'
+  | 'peer-unpublished-not-published'
+  | 'peer-while-disconnected'
+  | 'fault-end-without-start'
+  | 'fault-started-twice'
+  | 'fault-ended-twice'
+  | 'time-backwards';
+
+/** Structured facts of a violation, for rendering its message in either vocabulary. */
+export interface ViolationFacts {
+  from?: ConnectionState;
+  to?: ConnectionState;
+  /** The previous state's `to` (chain breaks) or the first state expected. */
+  expected?: ConnectionState;
+  reason?: DisconnectReason;
+  allowedReasons?: readonly DisconnectReason[];
+  event?: PeerEventName;
+  peer?: number;
+  mediaType?: string;
+  faultId?: string;
+  previousT?: number;
+}
+
+/** One record that breaks the seed model. */
+export interface Violation {
+  code: ViolationCode;
+  seq: number;
+  t: number;
+  /** The record's uid (the local client, or the observer of a peer event). */
+  uid: number | null;
+  /** One sentence for a person, in the report's vocabulary. */
+  message: string;
+  facts: ViolationFacts;
+}
+
+/** Where an expectation's window starts. */
+export interface ExpectationAnchor {
+  kind: 'start' | 'fault-start' | 'fault-end';
+  /** The N of `afterFault` / `afterFaultEnd`. */
+  fault?: number;
+  faultId?: string;
+  /** Trace time of the anchor (real ms), or null when the anchor is not in the trace. */
+  t: number | null;
+}
+
+/** The verdict on one expectation. */
+export interface ExpectationResult {
+  index: number;
+  expectation: Expectation;
+  /** The expectation's label, or a description generated in the report's vocabulary. */
+  label: string;
+  verdict: 'pass' | 'fail';
+  anchor: ExpectationAnchor;
+  /** The window in trace time (real ms), or null without an anchor. */
+  window: { from: number; to: number } | null;
+  /** The record measured (the first match at/after the anchor; for `absent`, the first in the window). */
+  match: { seq: number; t: number } | null;
+  /** Anchor → match. */
+  delay: Delay | null;
+  /** Why it passed or failed, for a person. */
+  message: string;
+}
+
+/** What one observer saw of a faulted client. Delays are from the fault start unless noted. */
+export interface ObserverImpact {
+  observer: number;
+  /** First `user-unpublished` (any kind). */
+  unpublished: Delay | null;
+  /** First `user-unpublished` per media kind. */
+  unpublishedByKind: { audio?: Delay; video?: Delay };
+  /** First `user-left`. */
+  left: Delay | null;
+  /**
+   * First `user-joined` after the `user-left`, measured from the client's recovery (its next
+   * → CONNECTED; the fault end when it never disconnected). May be slightly negative: the server
+   * tells observers before the rejoining client records CONNECTED.
+   */
+  joined: Delay | null;
+  /** First `user-published` after the drop, measured like {@link joined}. */
+  published: Delay | null;
+}
+
+/** How one client went through a fault. */
+export interface ClientImpact {
+  uid: number;
+  /** Fault start → the client's next CONNECTED → RECONNECTING. */
+  detection: Delay | null;
+  /** The client's state when the fault ended (null: no state before, or the fault never ended). */
+  stateAtEnd: ConnectionState | null;
+  /** Fault end → the client's next → CONNECTED (negative: back before the fault ended). */
+  recovery: Delay | null;
+  /** Interruption (detection, or the fault end) → back CONNECTED. */
+  outage: Delay | null;
+  /** Trace time of the recovery (→ CONNECTED), if any. */
+  recoveredAt: number | null;
+  /** Reconnect `start` records from the fault start until recovery (or the next fault). */
+  reconnectAttempts: number;
+  observers: ObserverImpact[];
+}
+
+/** One fault (a start/end pair of `fault` records) and its effects. */
+export interface FaultFinding {
+  /** N-th fault by start time (the N of `afterFault`). */
+  index: number;
+  id: string;
+  kind: string;
+  target: { uid: number | null; path?: string; direction?: string };
+  params: Record<string, unknown>;
+  startT: number;
+  /** Null when the trace has no `end` record for it. */
+  endT: number | null;
+  duration: Delay | null;
+  /** The client itself for a client fault; every client for a server fault. */
+  clients: ClientImpact[];
+}
+
+/** One media-path reconnection (ICE restart) of a client. */
+export interface MediaReconnectFinding {
+  uid: number | null;
+  pc?: string;
+  startT: number;
+  endT: number | null;
+  duration: Delay | null;
+  /** The fault it belongs to (the latest one on that client that started before it), if any. */
+  faultIndex: number | null;
+}
+
+/** Everything measured around faults. */
+export interface Findings {
+  faults: FaultFinding[];
+  mediaReconnects: MediaReconnectFinding[];
+}
+
+/** The checker's whole answer. */
+export interface CheckReport {
+  /** No violations and every expectation passed. */
+  ok: boolean;
+  violations: Violation[];
+  expectations: ExpectationResult[];
+  findings: Findings;
+  /** Vocabulary of messages and labels. */
+  vocabulary: Vocabulary;
+  /** The trace's timeScale (delays in scenario ms = real ms ÷ timeScale). */
+  timeScale: number;
+  /** Problems with the input itself (e.g. unusable expectations in the header), for a person. */
+  warnings: string[];
+}
