@@ -80,6 +80,10 @@ export class ProxiedConnection {
     this.wire(client, this.up, () => {
       this.clientClosed = true;
     });
+    client.on('end', () => {
+      // A FIN before the (held) handshake completed: the client gave up; nothing reaches the server.
+      if (this.upstream === null) client.destroy();
+    });
   }
 
   /** True while no upstream socket exists (held back like an unanswered SYN). */

@@ -1,0 +1,100 @@
+/** Loopback helpers shared by the fault-injector tests: UDP echo server/client, waits. */
+import dgram from 'node:dgram';
+
+/** Resolves after `ms`. */
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `cond` every 10 ms until true or `timeoutMs` passes (then throws `what`). */
+export async function waitFor(cond: () => boolean, timeoutMs: number, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** A UDP socket bound on 127.0.0.1 that records what it receives and may echo it back. */
+export class UdpPeer {
+  readonly socket = dgram.createSocket('udp4');
+  readonly received: Array<{ buf: Buffer; address: string; port: number; at: number }> = [];
+  echo = false;
+
+  /** Binds and (optionally) echoes every datagram back to its sender. */
+  static async open(echo = false): Promise<UdpPeer> {
+    const p = new UdpPeer();
+    p.echo = echo;
+    p.socket.on('message', (buf, rinfo) => {
+      p.received.push({ buf, address: rinfo.address, port: rinfo.port, at: performance.now() });
+      if (p.echo) p.socket.send(buf, rinfo.port, rinfo.address);
+    });
+    await new Promise<void>((r) => p.socket.bind(0, '127.0.0.1', () => r()));
+    return p;
+  }
+
+  get port(): number {
+    return this.socket.address().port;
+  }
+
+  send(buf: Buffer, port: number, address = '127.0.0.1'): void {
+    this.socket.send(buf, port, address);
+  }
+
+  /**
+   * Sends `count` datagrams of `size` bytes, `batch` at a time with a short pause in between so
+   * the kernel's socket buffers never overflow (a loss we do not want to measure).
+   */
+  async sendPaced(count: number, size: number, port: number, batch = 50, pauseMs = 2): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const buf = Buffer.alloc(size);
+      buf.writeUInt32BE(i, 0);
+      this.send(buf, port);
+      if (i % batch === batch - 1) await sleep(pauseMs);
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => this.socket.close(() => r()));
+  }
+}
+
+/**
+ * Ping-pong RTTs: sends one datagram at a time to `port` and waits for the echo on the same
+ * socket (or `timeoutMs`, counted as lost). Bounded by `count`.
+ */
+export async function echoRtts(
+  peer: UdpPeer,
+  port: number,
+  count: number,
+  timeoutMs = 1000,
+): Promise<{ rtts: number[]; lost: number }> {
+  const rtts: number[] = [];
+  let lost = 0;
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    const buf = Buffer.alloc(64);
+    buf.writeUInt32BE(i, 0);
+    const got = await new Promise<boolean>((resolve) => {
+      const onMsg = (m: Buffer) => {
+        if (m.length < 4 || m.readUInt32BE(0) !== i) return; // a late echo of an earlier ping
+        clearTimeout(timer);
+        peer.socket.off('message', onMsg);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        peer.socket.off('message', onMsg);
+        resolve(false);
+      }, timeoutMs);
+      peer.socket.on('message', onMsg);
+      peer.send(buf, port);
+    });
+    if (got) rtts.push(performance.now() - t0);
+    else lost += 1;
+  }
+  return { rtts, lost };
+}
+
+/** The q-quantile (0..1) of a list of numbers. */
+export function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+}
