@@ -1,0 +1,259 @@
+/**
+ * The channel server in-process: a WebSocket endpoint at `/v1/channel` speaking protocol v1
+ * (docs/PROTOCOL.md), the channel rules ({@link Membership}), and the SFU (media plane).
+ * The lab runs it in its own process through `ServerProcess`; tests run it in-process.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { scaled, type LabTiming } from '../../../shared/model/config';
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_PATH, type MediaKind } from '../../../shared/protocol/messages';
+import { ServerEventHub, type ServerEvent, type ServerLogLevel } from './events';
+import { NullMediaPlane, type MediaPlane, type MediaPlaneHooks } from './media-plane';
+import { ChannelRegistry } from './members';
+import { Membership, type MemberInfo } from './membership';
+import { ClientSession, parseFrame } from './session';
+import { Signaling } from './signaling';
+
+/** Options of {@link ChannelServer}. */
+export interface ChannelServerOptions {
+  /** Address to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Port; 0 (default) picks a free one. */
+  port?: number;
+  /** HMAC secret for tokens, or null for auth "none" (local tests only; logged as a warning). */
+  secret: string | null;
+  timing: LabTiming;
+  /** Log sink; every {@link ServerEvent} is also logged here. */
+  log?: (level: ServerLogLevel, msg: string) => void;
+  /**
+   * Builds the media plane. Default: none (signaling only) — `sfu.ts` provides the werift
+   * SFU factory, which the lab and `server-main` pass.
+   */
+  media?: (hooks: MediaPlaneHooks) => MediaPlane;
+}
+
+/**
+ * Frames up to this size reach our own check (which closes 4000 above 64 KiB); `ws` refuses
+ * anything larger before buffering it (close 1009). Protects memory against huge frames.
+ */
+const WS_MAX_PAYLOAD = 16 * MAX_FRAME_BYTES;
+
+/** A channel server bound to one port; `start()` then `close()`. */
+export class ChannelServer {
+  private readonly events = new ServerEventHub();
+  private readonly registry = new ChannelRegistry();
+  private readonly media: MediaPlane;
+  private readonly membership: Membership;
+  private readonly signaling: Signaling;
+  private readonly sessions = new Set<ClientSession>();
+  private readonly idleTimers = new Map<ClientSession, NodeJS.Timeout>();
+  private http: Server | null = null;
+  private wss: WebSocketServer | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly opts: ChannelServerOptions) {
+    if (opts.log) {
+      const log = opts.log;
+      this.events.on((event) => log(event.level, event.message));
+    }
+    const hooks: MediaPlaneHooks = {
+      send: (member, message) => member.session?.send(message),
+      rtp: (member, kind) => this.membership.rtpSeen(member, kind),
+    };
+    this.media = opts.media ? opts.media(hooks) : new NullMediaPlane();
+    this.membership = new Membership({
+      timing: opts.timing,
+      secret: opts.secret,
+      registry: this.registry,
+      media: this.media,
+      events: this.events,
+    });
+    this.signaling = new Signaling(this.membership, this.media, this.events);
+  }
+
+  /** Listens; resolves with the bound port and the protocol URL. Rejects on EADDRINUSE etc. */
+  async start(): Promise<{ port: number; url: string }> {
+    if (this.http) throw new Error('ChannelServer already started');
+    const host = this.opts.host ?? '127.0.0.1';
+    const http = createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain' }).end(`WebSocket only, at ${PROTOCOL_PATH}\n`);
+    });
+    const wss = new WebSocketServer({ server: http, path: PROTOCOL_PATH, maxPayload: WS_MAX_PAYLOAD });
+    wss.on('connection', (socket, request) => this.accept(socket, request));
+    wss.on('error', (error) =>
+      this.emit({ type: 'log', level: 'error', message: `ws server error: ${error.message}` }),
+    );
+    this.http = http;
+    this.wss = wss;
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(this.opts.port ?? 0, host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    }).catch((error: unknown) => {
+      wss.close();
+      this.http = this.wss = null;
+      throw error;
+    });
+    http.on('error', (error) =>
+      this.emit({ type: 'log', level: 'error', message: `http error: ${error.message}` }),
+    );
+    const port = (http.address() as AddressInfo).port;
+    const url = `ws://${host.includes(':') ? `[${host}]` : host}:${port}${PROTOCOL_PATH}`;
+    if (this.opts.secret === null) {
+      this.emit({
+        type: 'log',
+        level: 'warn',
+        message: 'auth "none": tokens are NOT checked — local tests only',
+      });
+    }
+    this.emit({ type: 'listening', level: 'info', port, url, message: `channel server listening on ${url}` });
+    return { port, url };
+  }
+
+  /** Sends close 4004 to every socket and stops all timers, peer connections and listeners. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  /** Kicks a UID (UID_BANNED, close 4002) and refuses its later joins. */
+  banUid(channel: string, uid: number): void {
+    this.membership.banUid(channel, uid);
+  }
+
+  /** Kicks every member of a channel (CHANNEL_BANNED, close 4002) and refuses later joins. */
+  banChannel(channel: string): void {
+    this.membership.banChannel(channel);
+  }
+
+  /** Kicks a member now with TOKEN_EXPIRE; its current token is refused from then on. */
+  expireToken(channel: string, uid: number): void {
+    this.membership.expireToken(channel, uid);
+  }
+
+  /** While false, joins are refused with SERVER_ERROR. */
+  setAcceptingJoins(accepting: boolean): void {
+    this.membership.setAccepting(accepting);
+  }
+
+  /** Members of a channel: what others see published, and whether a socket is bound. */
+  members(channel: string): Array<{ uid: number; published: MediaKind[]; connected: boolean }> {
+    return this.membership.members(channel) satisfies MemberInfo[];
+  }
+
+  /** Subscribes to server events (see {@link ServerEvent}); returns the unsubscribe function. */
+  onEvent(listener: (event: ServerEvent) => void): () => void {
+    return this.events.on(listener);
+  }
+
+  private accept(socket: WebSocket, request: IncomingMessage): void {
+    if (this.closing) {
+      socket.close(CloseCode.SHUTTING_DOWN, 'server shutting down');
+      return;
+    }
+    const remote = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
+    const session = new ClientSession(socket, remote);
+    this.sessions.add(session);
+    this.armIdle(session);
+    socket.on('message', (data, isBinary) => {
+      const frame = parseFrame(data, isBinary);
+      if (frame.kind === 'protocol-error') {
+        this.protocolError(session, frame.message);
+        return;
+      }
+      this.armIdle(session);
+      if (frame.kind === 'bad-request') {
+        session.sendError('BAD_REQUEST', frame.message, frame.id);
+        this.emitInputError(session, 'BAD_REQUEST', frame.message, false);
+        return;
+      }
+      try {
+        this.signaling.handle(session, frame.message);
+      } catch (error) {
+        session.sendError('SERVER_ERROR', 'internal error', frame.message.id);
+        this.emit({
+          type: 'log',
+          level: 'error',
+          message: `handling ${frame.message.type}: ${String(error)}`,
+        });
+      }
+    });
+    socket.on('error', (error) => {
+      // ws reports oversize frames (close 1009) and broken frames here; the socket then closes.
+      this.emitInputError(session, 'PROTOCOL_ERROR', error.message, true);
+    });
+    socket.on('close', () => {
+      this.sessions.delete(session);
+      this.clearIdle(session);
+      this.membership.sessionClosed(session);
+    });
+  }
+
+  /**
+   * A socket that has not joined and has been silent for heartbeatTimeoutMs is closed, so that
+   * half-open probes do not pile up. Joined sockets are watched by the heartbeat watchdog.
+   */
+  private armIdle(session: ClientSession): void {
+    this.clearIdle(session);
+    if (this.membership.memberOf(session)) return;
+    const { timing } = this.opts;
+    const timer = setTimeout(
+      () => {
+        this.idleTimers.delete(session);
+        if (!this.membership.memberOf(session)) session.close(1000, 'idle without join');
+      },
+      scaled(timing, timing.heartbeatTimeoutMs),
+    );
+    this.idleTimers.set(session, timer);
+  }
+
+  private clearIdle(session: ClientSession): void {
+    const timer = this.idleTimers.get(session);
+    if (timer) clearTimeout(timer);
+    this.idleTimers.delete(session);
+  }
+
+  private protocolError(session: ClientSession, message: string): void {
+    this.emitInputError(session, 'PROTOCOL_ERROR', message, true);
+    session.protocolError(message);
+  }
+
+  private emitInputError(session: ClientSession, code: string, message: string, closed: boolean): void {
+    const member = this.membership.memberOf(session);
+    const who = member ? `${member.channel}/${member.uid}` : session.remote;
+    this.emit({
+      type: 'protocol-error',
+      level: 'warn',
+      code,
+      closed,
+      ...(member ? { channel: member.channel, uid: member.uid } : {}),
+      message: `${code} from ${who}: ${message}${closed ? ' (closed 4000)' : ''}`,
+    });
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
+    for (const session of this.sessions) session.close(CloseCode.SHUTTING_DOWN, 'server shutting down');
+    this.membership.disposeAll();
+    await this.media.close().catch(() => undefined);
+    const { wss, http } = this;
+    if (wss) {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
+    if (http) {
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+    this.emit({ type: 'log', level: 'info', message: 'channel server closed' });
+    this.events.clear();
+  }
+
+  private emit(event: ServerEvent): void {
+    this.events.emit(event);
+  }
+}
