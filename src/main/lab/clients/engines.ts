@@ -1,0 +1,214 @@
+/**
+ * The WebRTC engines the connection manager can run on, behind the small subset of the W3C
+ * `RTCPeerConnection` API it uses. `wrtc` (@roamhq/wrtc, libwebrtc) is used as is; `werift`
+ * (pure TypeScript) gets a thin adapter where it differs (see WEBRTC-NOTES.md).
+ */
+import { createRequire } from 'node:module';
+import type { CandidateInit } from '../network-path';
+
+/** Engine names. */
+export type EngineName = 'wrtc' | 'werift';
+
+/** An SDP offer or answer. */
+export interface SdpInit {
+  type: 'offer' | 'answer';
+  sdp: string;
+}
+
+/** The `candidate` of an `icecandidate` event (W3C RTCIceCandidate, as both engines give it). */
+export interface IceCandidateLike {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+}
+
+/** The sender side of a transceiver. */
+export interface RtpSenderLike {
+  readonly track: unknown;
+  replaceTrack(track: unknown): Promise<void>;
+}
+
+/** A transceiver (W3C subset). */
+export interface RtpTransceiverLike {
+  readonly mid: string | null;
+  readonly sender: RtpSenderLike;
+  readonly receiver: { readonly track: unknown };
+}
+
+/** A `track` event (W3C subset). */
+export interface TrackEventLike {
+  readonly track: { readonly kind: string; readonly id?: string };
+  readonly transceiver?: RtpTransceiverLike;
+}
+
+/** A stats report: a Map of stats objects by id (W3C `RTCStatsReport`). */
+export interface StatsReportLike {
+  forEach(cb: (value: Record<string, unknown>) => void): void;
+}
+
+/** The W3C `RTCPeerConnection` subset the manager speaks. */
+export interface PeerConnectionLike {
+  readonly connectionState: string;
+  readonly iceConnectionState: string;
+  readonly signalingState: string;
+  readonly localDescription: SdpInit | null;
+  readonly remoteDescription: SdpInit | null;
+  onicecandidate: ((event: { candidate?: IceCandidateLike | null }) => void) | null;
+  oniceconnectionstatechange: (() => void) | null;
+  onconnectionstatechange: (() => void) | null;
+  ontrack: ((event: TrackEventLike) => void) | null;
+  createOffer(options?: { iceRestart?: boolean }): Promise<SdpInit>;
+  createAnswer(): Promise<SdpInit>;
+  setLocalDescription(description: SdpInit): Promise<unknown>;
+  setRemoteDescription(description: SdpInit): Promise<unknown>;
+  addIceCandidate(candidate: CandidateInit): Promise<unknown>;
+  addTransceiver(trackOrKind: unknown, init?: { direction?: string }): RtpTransceiverLike;
+  getTransceivers(): RtpTransceiverLike[];
+  getStats(): Promise<StatsReportLike>;
+  close(): unknown;
+}
+
+/** The engine namespace of @roamhq/wrtc (typed loosely: its .d.ts relies on DOM globals). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type WrtcModule = any;
+/** The engine namespace of werift. */
+export type WeriftModule = typeof import('werift');
+
+const require = createRequire(import.meta.url);
+let wrtcModule: WrtcModule | undefined;
+let weriftModule: WeriftModule | undefined;
+
+/** Loads @roamhq/wrtc once (native N-API module, CommonJS). */
+export function loadWrtc(): WrtcModule {
+  wrtcModule ??= require('@roamhq/wrtc');
+  return wrtcModule;
+}
+
+/** Loads werift once (CommonJS build: the one whose ICE constants the notes mention). */
+export function loadWerift(): WeriftModule {
+  weriftModule ??= require('werift') as WeriftModule;
+  return weriftModule;
+}
+
+/** True for a known engine name. */
+export function isEngineName(value: unknown): value is EngineName {
+  return value === 'wrtc' || value === 'werift';
+}
+
+/**
+ * A new peer connection on `engine`, with no ICE servers (loopback lab: werift's default STUN
+ * server is unreachable here, and server-reflexive candidates are useless anyway).
+ */
+export function createPeerConnection(engine: EngineName): PeerConnectionLike {
+  if (engine === 'wrtc') {
+    const wrtc = loadWrtc();
+    return new wrtc.RTCPeerConnection({ iceServers: [] }) as PeerConnectionLike;
+  }
+  if (engine === 'werift') {
+    const werift = loadWerift();
+    return new WeriftPeerConnection(new werift.RTCPeerConnection({ iceServers: [] }));
+  }
+  throw new Error(`unknown WebRTC engine ${JSON.stringify(engine)} (expected 'wrtc' or 'werift')`);
+}
+
+type WeriftPc = InstanceType<WeriftModule['RTCPeerConnection']>;
+
+/**
+ * werift behind the W3C subset. Differences it papers over:
+ * - descriptions and candidates are werift classes: converted to plain init objects;
+ * - ICE restart between two werift peers stalls because DTLS stays connected and no checks are
+ *   sent (WEBRTC-NOTES.md): after an ICE-restart answer is applied, the ICE transports are
+ *   started again, which is harmless with a libwebrtc peer.
+ */
+export class WeriftPeerConnection implements PeerConnectionLike {
+  onicecandidate: ((event: { candidate?: IceCandidateLike | null }) => void) | null = null;
+  oniceconnectionstatechange: (() => void) | null = null;
+  onconnectionstatechange: (() => void) | null = null;
+  ontrack: ((event: TrackEventLike) => void) | null = null;
+  private restarting = false;
+
+  /** @param pc the werift peer connection to wrap (owned from now on) */
+  constructor(readonly pc: WeriftPc) {
+    pc.onicecandidate = (event) => {
+      const c = event.candidate;
+      this.onicecandidate?.({ candidate: c ? plainCandidate(c) : null });
+    };
+    pc.oniceconnectionstatechange = () => this.oniceconnectionstatechange?.();
+    pc.onconnectionstatechange = () => this.onconnectionstatechange?.();
+    pc.ontrack = (event) => this.ontrack?.(event as unknown as TrackEventLike);
+  }
+
+  get connectionState(): string {
+    return this.pc.connectionState;
+  }
+  get iceConnectionState(): string {
+    return this.pc.iceConnectionState;
+  }
+  get signalingState(): string {
+    return this.pc.signalingState;
+  }
+  get localDescription(): SdpInit | null {
+    const d = this.pc.localDescription;
+    return d ? { type: d.type as SdpInit['type'], sdp: d.sdp } : null;
+  }
+  get remoteDescription(): SdpInit | null {
+    const d = this.pc.remoteDescription;
+    return d ? { type: d.type as SdpInit['type'], sdp: d.sdp } : null;
+  }
+
+  async createOffer(options?: { iceRestart?: boolean }): Promise<SdpInit> {
+    if (options?.iceRestart) this.restarting = true;
+    const d = await this.pc.createOffer(options);
+    return { type: d.type as SdpInit['type'], sdp: d.sdp };
+  }
+  async createAnswer(): Promise<SdpInit> {
+    const d = await this.pc.createAnswer();
+    return { type: d.type as SdpInit['type'], sdp: d.sdp };
+  }
+  async setLocalDescription(description: SdpInit): Promise<void> {
+    await this.pc.setLocalDescription(description);
+  }
+  async setRemoteDescription(description: SdpInit): Promise<void> {
+    await this.pc.setRemoteDescription(description);
+    if (this.restarting && description.type === 'answer') {
+      this.restarting = false;
+      for (const transport of this.pc.iceTransports)
+        void Promise.resolve(transport.start()).catch(() => undefined);
+    }
+  }
+  async addIceCandidate(candidate: CandidateInit): Promise<void> {
+    await this.pc.addIceCandidate({
+      candidate: candidate.candidate,
+      sdpMid: candidate.sdpMid ?? undefined,
+      sdpMLineIndex: candidate.sdpMLineIndex ?? undefined,
+      usernameFragment: candidate.usernameFragment ?? undefined,
+    });
+  }
+  addTransceiver(trackOrKind: unknown, init?: { direction?: string }): RtpTransceiverLike {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return this.pc.addTransceiver(trackOrKind as any, init as any) as unknown as RtpTransceiverLike;
+  }
+  getTransceivers(): RtpTransceiverLike[] {
+    return this.pc.getTransceivers() as unknown as RtpTransceiverLike[];
+  }
+  async getStats(): Promise<StatsReportLike> {
+    return (await this.pc.getStats()) as unknown as StatsReportLike;
+  }
+  close(): Promise<void> {
+    this.onicecandidate = null;
+    this.oniceconnectionstatechange = null;
+    this.onconnectionstatechange = null;
+    this.ontrack = null;
+    return this.pc.close().catch(() => undefined);
+  }
+}
+
+function plainCandidate(c: IceCandidateLike): IceCandidateLike {
+  return {
+    candidate: c.candidate,
+    sdpMid: c.sdpMid ?? null,
+    sdpMLineIndex: c.sdpMLineIndex ?? null,
+    usernameFragment: c.usernameFragment ?? null,
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * Periodic media statistics of one client: every interval it reads `getStats()` of the client's
+ * peer connections and turns counter deltas into one `stats` record (RTT, loss %, jitter,
+ * send/receive kbps). A figure the engine does not give is null; engine extras go under `raw`.
+ */
+import type { PcName, RecordSink } from '../../../shared';
+import type { EngineName, PeerConnectionLike } from './engines';
+
+/** A peer connection to sample, by name. */
+export interface StatsSource {
+  name: PcName;
+  pc: PeerConnectionLike;
+}
+
+/** One computed sample (the fields of a `stats` record). */
+export interface StatsSample {
+  rttMs: number | null;
+  lossPct: number | null;
+  jitterMs: number | null;
+  sendKbps: number | null;
+  recvKbps: number | null;
+  raw: Record<string, unknown>;
+}
+
+/** Options of a {@link StatsSampler}. */
+export interface StatsSamplerOptions {
+  uid: number;
+  engine: EngineName;
+  sink: RecordSink;
+  /** Real milliseconds between samples (already × timeScale); at least 50. */
+  intervalMs: number;
+  /** The peer connections to sample right now (they change across rejoins). */
+  sources: () => StatsSource[];
+  /** Extra figures merged into `raw` (e.g. synthetic media counters). */
+  extras?: () => Record<string, unknown>;
+}
+
+interface Counter {
+  bytes: number;
+  packets: number;
+  lost: number;
+}
+
+interface PcBaseline {
+  at: number;
+  counters: Map<string, Counter>;
+}
+
+type Stat = Record<string, unknown>;
+
+/** Samples stats on a timer; `sampleOnce()` is public for tests and on-demand reads. */
+export class StatsSampler {
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+  private readonly baselines = new WeakMap<PeerConnectionLike, PcBaseline>();
+  private readonly listeners = new Set<(s: StatsSample) => void>();
+
+  constructor(private readonly opts: StatsSamplerOptions) {
+    if (!Number.isFinite(opts.intervalMs) || opts.intervalMs <= 0) {
+      throw new Error(`stats interval must be a positive number of ms, got ${opts.intervalMs}`);
+    }
+  }
+
+  /** Starts sampling (idempotent). */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), Math.max(50, this.opts.intervalMs));
+  }
+
+  /** Stops sampling (idempotent); an in-flight sample still completes but is not recorded. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Subscribes to samples; returns the unsubscribe function. */
+  onSample(listener: (s: StatsSample) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reads every source once and returns the sample (null when there is nothing to sample). */
+  async sampleOnce(): Promise<StatsSample | null> {
+    const sources = this.opts.sources();
+    if (sources.length === 0) return null;
+    const acc = new Accumulator();
+    for (const { name, pc } of sources) {
+      let report;
+      try {
+        report = await pc.getStats();
+      } catch {
+        continue; // closed between listing and reading
+      }
+      const stats: Stat[] = [];
+      report.forEach((s) => stats.push(s));
+      acc.addPc(name, pc, stats, this.baselines);
+    }
+    return acc.result(this.opts.engine, this.opts.extras?.() ?? {});
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const sample = await this.sampleOnce();
+      if (!sample || !this.timer) return;
+      this.opts.sink({ type: 'stats', uid: this.opts.uid, ...sample });
+      for (const l of [...this.listeners]) l(sample);
+    } catch (err) {
+      this.opts.sink({
+        type: 'log',
+        uid: this.opts.uid,
+        level: 'warn',
+        msg: `stats sample failed: ${String(err)}`,
+      });
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/** Sums the figures of several peer connections into one sample. */
+class Accumulator {
+  private sendBits = 0;
+  private recvBits = 0;
+  private sendSeen = false;
+  private recvSeen = false;
+  private sendDt = 0;
+  private recvDt = 0;
+  private downLost = 0;
+  private downTotal = 0;
+  private readonly upFraction: number[] = [];
+  private readonly jitter: number[] = [];
+  private readonly remoteJitter: number[] = [];
+  private rtt: number | undefined;
+  private remoteRtt: number | undefined;
+  private readonly raw: Record<string, unknown> = {};
+
+  addPc(
+    name: PcName,
+    pc: PeerConnectionLike,
+    stats: Stat[],
+    baselines: WeakMap<PeerConnectionLike, PcBaseline>,
+  ): void {
+    const now = performance.now();
+    const prev = baselines.get(pc);
+    const next: PcBaseline = { at: now, counters: new Map() };
+    const dt = prev ? now - prev.at : 0;
+    const byId = new Map(stats.map((s) => [String(s.id), s]));
+    let selectedPair: string | undefined;
+    let framesDecoded = 0;
+    let fps: number | undefined;
+    let packetsReceived = 0;
+    let packetsSent = 0;
+
+    for (const s of stats) {
+      const id = String(s.id);
+      switch (s.type) {
+        case 'outbound-rtp': {
+          const c = { bytes: num(s.bytesSent) ?? 0, packets: num(s.packetsSent) ?? 0, lost: 0 };
+          next.counters.set(id, c);
+          packetsSent += c.packets;
+          const p = prev?.counters.get(id);
+          if (p && dt > 0 && c.bytes >= p.bytes) {
+            this.sendBits += (c.bytes - p.bytes) * 8;
+            this.sendSeen = true;
+            this.sendDt = Math.max(this.sendDt, dt);
+          }
+          break;
+        }
+        case 'inbound-rtp': {
+          const c = {
+            bytes: num(s.bytesReceived) ?? 0,
+            packets: num(s.packetsReceived) ?? 0,
+            lost: num(s.packetsLost) ?? 0,
+          };
+          next.counters.set(id, c);
+          packetsReceived += c.packets;
+          framesDecoded += num(s.framesDecoded) ?? 0;
+          fps = num(s.framesPerSecond) ?? fps;
+          const j = num(s.jitter);
+          if (j !== undefined) this.jitter.push(j * 1000);
+          const p = prev?.counters.get(id);
+          if (p && dt > 0 && c.bytes >= p.bytes) {
+            this.recvBits += (c.bytes - p.bytes) * 8;
+            this.recvSeen = true;
+            this.recvDt = Math.max(this.recvDt, dt);
+            const lost = Math.max(0, c.lost - p.lost);
+            const got = Math.max(0, c.packets - p.packets);
+            this.downLost += lost;
+            this.downTotal += lost + got;
+          }
+          break;
+        }
+        case 'remote-inbound-rtp': {
+          const f = num(s.fractionLost);
+          if (f !== undefined) this.upFraction.push(f * 100);
+          const r = num(s.roundTripTime);
+          if (r !== undefined && this.remoteRtt === undefined) this.remoteRtt = r * 1000;
+          const j = num(s.jitter);
+          if (j !== undefined) this.remoteJitter.push(j * 1000);
+          break;
+        }
+        case 'transport':
+          if (typeof s.selectedCandidatePairId === 'string') selectedPair = s.selectedCandidatePairId;
+          break;
+      }
+    }
+    const pair = selectedPair
+      ? byId.get(selectedPair)
+      : stats.find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
+    const pairRtt = pair ? num(pair.currentRoundTripTime) : undefined;
+    // werift keeps some pair RTTs at 0 until its first refresh: treat 0 as "no figure".
+    if (pairRtt !== undefined && pairRtt > 0 && this.rtt === undefined) this.rtt = pairRtt * 1000;
+    baselines.set(pc, next);
+    this.raw[name] = {
+      ice: pc.iceConnectionState,
+      pc: pc.connectionState,
+      packetsSent,
+      packetsReceived,
+      ...(framesDecoded > 0 ? { framesDecoded } : {}),
+      ...(fps !== undefined ? { framesPerSecond: fps } : {}),
+    };
+  }
+
+  result(engine: EngineName, extras: Record<string, unknown>): StatsSample {
+    const downlinkLossPct = this.downTotal > 0 ? round((100 * this.downLost) / this.downTotal, 2) : null;
+    const uplinkLossPct = this.upFraction.length ? round(Math.max(...this.upFraction), 2) : null;
+    const jitters = this.jitter.length ? this.jitter : this.remoteJitter;
+    const rtt = this.rtt ?? this.remoteRtt;
+    return {
+      rttMs: rtt === undefined ? null : round(rtt),
+      lossPct: downlinkLossPct ?? uplinkLossPct,
+      jitterMs: jitters.length ? round(Math.max(...jitters)) : null,
+      sendKbps: this.sendSeen && this.sendDt > 0 ? round(this.sendBits / this.sendDt) : null,
+      recvKbps: this.recvSeen && this.recvDt > 0 ? round(this.recvBits / this.recvDt) : null,
+      raw: { engine, uplinkLossPct, downlinkLossPct, ...this.raw, ...extras },
+    };
+  }
+}
