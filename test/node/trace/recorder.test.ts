@@ -114,6 +114,8 @@ describe('TraceRecorder batching and ring', () => {
     expect(rec.recordsSince(0).map((r) => r.seq)).toEqual(rec.snapshot().map((r) => r.seq));
     expect(rec.recordsSince(25)).toEqual([]);
     expect(rec.recordsSince(99)).toEqual([]);
+    expect(rec.recordsSince(Number.NaN)).toHaveLength(10);
+    expect(rec.recordsSince(-5)).toHaveLength(10);
     expect(() => recorder({ ringCapacity: 0 })).toThrow(/ring capacity/);
   });
 

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RecordInput, TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import type { RecordSink } from '../../../shared/trace/sink';
-import { makeHeader, redact, serializeHeader, serializeRecord } from '../../../shared/trace/serialize';
+import { makeHeader, redact, serializeHeader } from '../../../shared/trace/serialize';
 import type { TraceHeaderInit } from '../../../shared/trace/serialize';
 import { TraceJournal } from './journal';
 import type { JournalError } from './journal';
@@ -147,7 +147,8 @@ export class TraceRecorder {
   recordsSince(seq: number): TraceRecord[] {
     const oldest = this.ring.at(0);
     if (!oldest) return [];
-    return this.ring.slice(Math.floor(seq) - oldest.seq + 1);
+    const after = Number.isFinite(seq) ? Math.floor(seq) : 0;
+    return this.ring.slice(after - oldest.seq + 1);
   }
 
   /**
@@ -202,7 +203,8 @@ export class TraceRecorder {
 
   private lineOf(record: TraceRecord): string {
     try {
-      return serializeRecord(record);
+      // Already redacted in record(): plain JSON here.
+      return JSON.stringify(record);
     } catch (e) {
       // Cycles or BigInt from a producer: keep the seq, say what happened.
       return JSON.stringify({

@@ -39,7 +39,7 @@ export class RingBuffer<T> {
 
   /** Items from `fromIndex` (0 = oldest) to the newest, as a new array. */
   slice(fromIndex = 0): T[] {
-    const from = Math.max(0, Math.min(this.count, Math.floor(fromIndex)));
+    const from = Number.isFinite(fromIndex) ? Math.max(0, Math.min(this.count, Math.floor(fromIndex))) : 0;
     const out = new Array<T>(this.count - from);
     for (let i = from; i < this.count; i++) out[i - from] = this.items[(this.start + i) % this.capacity] as T;
     return out;
