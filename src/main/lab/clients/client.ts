@@ -1,11 +1,11 @@
 /**
  * The connection manager of one local UID: the facade the lab, the scenario runner and the UI
  * drive. It wires the state machine (every transition one `state` record), the signaling
- * client, the media session (pub/sub PCs, synthetic media), media recovery, the stats sampler
- * and the rejoin loop ({@link RejoinLoop}) into the behaviour of DESIGN.md "Connection model".
+ * session ({@link Connector}, {@link SignalingClient}), the media session (pub/sub PCs,
+ * synthetic media), media recovery, the stats sampler and the rejoin loop into the behaviour
+ * of DESIGN.md "Connection model".
  */
 import {
-  MediaKindSchema,
   scaled,
   type ConnectionState,
   type DisconnectReason,
@@ -13,20 +13,18 @@ import {
   type MediaKind,
   type RecordSink,
   type ServerMessage,
-  type ServerMessageOf,
 } from '../../../shared';
 import type { NetworkPath } from '../network-path';
+import { Connector, type Joined } from './connector';
 import { isEngineName, type EngineName } from './engines';
 import { ClientError, joinFailureReason, SignalingError } from './errors';
-import { MediaRecovery } from './media-recovery';
-import { MediaSession } from './media-session';
+import { checkKinds, checkUid } from './intents';
+import { MediaController } from './media-controller';
 import { PeerDirectory, type PeerEvent } from './peers';
-import { RejoinLoop } from './rejoin-loop';
 import { scaledPolicy, type RandomSource } from './reconnect-policy';
-import { SignalingClient, type SignalingCloseInfo } from './signaling';
-import { ConnectionStateMachine, type TransitionDetail } from './state-machine';
-import { StatsSampler } from './stats-sampler';
-import { createSyntheticMedia, type SyntheticMedia } from './synthetic-media';
+import { RejoinLoop } from './rejoin-loop';
+import type { SignalingClient, SignalingCloseInfo } from './signaling';
+import { ConnectionStateMachine } from './state-machine';
 import { TimerGroup } from './timers';
 
 /** Options of a {@link Client}. */
@@ -46,94 +44,77 @@ export interface ClientOptions {
   random?: RandomSource;
 }
 
-type Joined = ServerMessageOf<'joined'>;
-
 /** One local participant. */
 export class Client {
   readonly uid: number;
   private readonly sm: ConnectionStateMachine;
   private readonly peers: PeerDirectory;
-  private readonly media: MediaSession;
-  private readonly synthetic: SyntheticMedia;
-  private readonly recovery: MediaRecovery;
-  private readonly sampler: StatsSampler;
+  private readonly media: MediaController;
+  private readonly connector: Connector;
   private readonly rejoin: RejoinLoop;
   private readonly timers = new TimerGroup();
   private readonly engine: EngineName;
-  private readonly subscriptions = new Map<number, Set<MediaKind>>();
-  private readonly desiredKinds = new Set<MediaKind>();
+  private token: ClientOptions['token'];
   private signaling: SignalingClient | null = null;
   private resume: string | undefined;
-  /** Bumped whenever an operation supersedes the ones in flight (leave, kick, interruption). */
+  /** Bumped whenever something supersedes the operations in flight (leave, kick, interruption). */
   private epoch = 0;
   private leaving: Promise<void> | null = null;
   private disposed = false;
 
   constructor(private readonly opts: ClientOptions) {
-    if (!Number.isInteger(opts.uid) || opts.uid < 0 || opts.uid > 2 ** 32 - 1) {
-      throw new ClientError('BAD_ARGUMENT', `uid must be an integer in [0, 2^32-1], got ${String(opts.uid)}`);
-    }
+    this.uid = checkUid(opts.uid);
     if (typeof opts.channel !== 'string' || opts.channel.length < 1 || opts.channel.length > 64) {
       throw new ClientError('BAD_ARGUMENT', 'channel must be a string of 1–64 characters');
     }
     this.engine = opts.engine ?? 'wrtc';
     if (!isEngineName(this.engine)) {
-      throw new ClientError('BAD_ARGUMENT', `engine must be 'wrtc' or 'werift', got ${JSON.stringify(opts.engine)}`);
+      throw new ClientError(
+        'BAD_ARGUMENT',
+        `engine must be 'wrtc' or 'werift', got ${JSON.stringify(opts.engine)}`,
+      );
     }
-    this.uid = opts.uid;
+    this.token = opts.token;
     const { sink, timing } = opts;
-    this.sm = new ConnectionStateMachine(this.uid, sink);
-    this.peers = new PeerDirectory(this.uid, sink);
-    this.synthetic = createSyntheticMedia(this.engine);
-    this.media = new MediaSession({
-      uid: this.uid,
+    const uid = this.uid;
+    const policy = scaledPolicy(timing);
+    this.sm = new ConnectionStateMachine(uid, sink);
+    this.peers = new PeerDirectory(uid, sink);
+    this.media = new MediaController({
+      uid,
       engine: this.engine,
       path: opts.path,
       sink,
-      media: this.synthetic,
-      negotiationTimeoutMs: scaled(timing, timing.joinTimeoutMs),
-      signaling: {
-        send: (m) => this.signaling?.send(m) ?? false,
-        request: (m, ms) =>
-          this.signaling?.request(m, ms) ?? Promise.reject(new SignalingError('CLOSED', 'no signaling')),
-      },
-    });
-    const policy = scaledPolicy(timing);
-    this.recovery = new MediaRecovery({
-      uid: this.uid,
-      sink,
+      timing,
       timers: this.timers,
-      retryMs: Math.max(1000, policy.baseDelayMs),
-      maxRetryMs: Math.max(2000, policy.maxDelayMs),
-      enabled: () => this.sm.state === 'CONNECTED',
-      signalingAlive: () => this.pingAlive(policy.probeTimeoutMs),
+      peers: this.peers,
+      autoSubscribe: opts.autoSubscribe ?? true,
+      signaling: () => this.signaling,
+      connected: () => this.sm.state === 'CONNECTED',
       interrupted: (cause) => this.interrupt(cause),
-      restart: (pc) => (pc === 'pub' ? this.media.restartPubIce() : this.restartSub()),
     });
-    this.media.onFault((f) => void this.recovery.fault(f));
-    this.media.onConnected((pc) => this.recovery.connected(pc));
-    this.sampler = new StatsSampler({
-      uid: this.uid,
-      engine: this.engine,
+    this.connector = new Connector({
+      uid,
+      channel: opts.channel,
+      path: opts.path,
       sink,
-      intervalMs: Math.max(50, scaled(timing, timing.statsIntervalMs)),
-      sources: () => this.media.sources(),
-      extras: () => ({ synthetic: this.synthetic.counters() }),
+      timing,
+      timers: this.timers,
+      token: () => this.resolveToken(),
     });
     this.rejoin = new RejoinLoop({
-      uid: this.uid,
+      uid,
       sink,
       policy,
       joinTimeoutMs: scaled(timing, timing.joinTimeoutMs),
       random: opts.random ?? Math.random,
       timers: this.timers,
-      probe: (timeoutMs) => this.probe(timeoutMs),
-      join: (socket, timeoutMs) => this.sendJoin(socket, timeoutMs, this.resume),
+      probe: (ms) => this.connector.probe(ms),
+      join: (socket, ms) => this.connector.join(socket, ms, this.resume),
       succeeded: (socket, joined) => this.rejoined(socket, joined),
       refused: (reason) => this.finish(reason, 'rejoin-refused'),
       gaveUp: () => this.finish('NETWORK_ERROR', 'reconnect-budget-spent'),
     });
-    this.peers.onEvent((e) => this.autoSubscribe(e));
   }
 
   /** The current connection state. */
@@ -154,36 +135,19 @@ export class Client {
     const epoch = ++this.epoch;
     this.resume = undefined;
     this.sm.transition('CONNECTING');
-    const { timing } = this.opts;
-    const deadline = performance.now() + scaled(timing, timing.joinTimeoutMs);
-    const probe = scaledPolicy(timing);
-    let lastError: unknown = new SignalingError('TIMEOUT', 'join timed out');
-    while (epoch === this.epoch) {
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) break;
-      const started = performance.now();
-      try {
-        const { socket, joined } = await this.openAndJoin(remaining);
-        if (epoch !== this.epoch) {
-          await socket.close();
-          break;
-        }
-        this.attach(socket, joined);
-        this.sm.transition('CONNECTED');
-        this.afterJoin(joined, false);
-        return;
-      } catch (err) {
-        lastError = err;
-        // Only an unreachable server is retried within the join timeout; answers are final.
-        if (!(err instanceof SignalingError) || err.code !== 'CLOSED' || epoch !== this.epoch) break;
-        const wait = Math.min(deadline - performance.now(), probe.probeIntervalMs - (performance.now() - started));
-        if (wait > 0 && !(await this.timers.sleep(wait))) break;
-      }
+    try {
+      const { socket, joined } = await this.connector.initialJoin(() => epoch !== this.epoch);
+      this.attach(socket, joined);
+      this.sm.transition('CONNECTED');
+      this.peers.reconcile(joined.members);
+      this.media.startSampling();
+    } catch (err) {
+      if (epoch !== this.epoch)
+        throw new ClientError('LEAVE', 'join() was cut short by leave() or dispose()');
+      const reason = joinFailureReason(err);
+      this.finish(reason, joinCause(err));
+      throw new ClientError(reason, `join failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (epoch !== this.epoch) throw new ClientError('LEAVE', 'join() was cut short by leave() or dispose()');
-    const reason = joinFailureReason(lastError);
-    this.finish(reason, errorCause(lastError));
-    throw new ClientError(reason, `join failed: ${(lastError as Error).message ?? String(lastError)}`);
   }
 
   /** Leaves: DISCONNECTING → DISCONNECTED (LEAVE), sending `leave` when connected. */
@@ -194,7 +158,7 @@ export class Client {
     this.leaving = (async () => {
       this.epoch += 1;
       this.rejoin.stop();
-      this.recovery.stop();
+      this.media.pause();
       this.sm.transition('DISCONNECTING');
       const socket = this.signaling;
       this.signaling = null;
@@ -210,57 +174,49 @@ export class Client {
 
   /** Publishes synthetic media of `kinds` (while RECONNECTING: remembered for the rejoin). */
   async publish(kinds: MediaKind[]): Promise<void> {
-    const list = this.checkKinds(kinds);
-    for (const k of list) this.desiredKinds.add(k);
-    if (this.sm.state === 'RECONNECTING') return;
+    const list = checkKinds(kinds);
+    if (this.sm.state === 'RECONNECTING') return this.media.intents.addPublish(list);
     this.assertConnected('publish');
     await this.media.publish(list);
-    this.signaling?.send({ type: 'publish', kinds: list });
   }
 
   /** Stops publishing `kinds`. */
   async unpublish(kinds: MediaKind[]): Promise<void> {
-    const list = this.checkKinds(kinds);
-    for (const k of list) this.desiredKinds.delete(k);
-    if (this.sm.state === 'RECONNECTING') return;
+    const list = checkKinds(kinds);
+    if (this.sm.state === 'RECONNECTING') return this.media.intents.removePublish(list);
     this.assertConnected('unpublish');
     await this.media.unpublish(list);
-    this.signaling?.send({ type: 'unpublish', kinds: list });
   }
 
-  /** Asks for `peer`'s `kinds` on the sub PC; kept across rejoins until unsubscribed. */
+  /**
+   * Asks for `peer`'s `kinds` on the sub PC; kept across rejoins until unsubscribed. The server
+   * answers only refusals: an `error` within the probe timeout rejects.
+   */
   async subscribe(peer: number, kinds: MediaKind[]): Promise<void> {
-    const list = this.checkKinds(kinds);
-    checkUid(peer);
-    const set = this.subscriptions.get(peer) ?? new Set<MediaKind>();
-    for (const k of list) set.add(k);
-    this.subscriptions.set(peer, set);
-    if (this.sm.state === 'RECONNECTING') return;
+    const list = checkKinds(kinds);
+    checkUid(peer, 'peer');
+    if (this.sm.state === 'RECONNECTING') return this.media.intents.addSubscription(peer, list);
     this.assertConnected('subscribe');
-    await this.requestSubscription(peer, list);
+    await this.media.subscribe(peer, list);
   }
 
   /** Drops `peer`'s `kinds`. */
   async unsubscribe(peer: number, kinds: MediaKind[]): Promise<void> {
-    const list = this.checkKinds(kinds);
-    checkUid(peer);
-    const set = this.subscriptions.get(peer);
-    for (const k of list) set?.delete(k);
-    if (set?.size === 0) this.subscriptions.delete(peer);
-    if (this.sm.state === 'CONNECTED') this.signaling?.send({ type: 'unsubscribe', peer, kinds: list });
+    this.media.unsubscribe(checkUid(peer, 'peer'), checkKinds(kinds));
   }
 
   /**
-   * Replaces the token (`renew-token`). Without an argument, a token function issues a new one.
-   * The server answers only refusals: an `error` within a short wait rejects.
+   * Replaces the token (`renew-token`); without an argument a token function issues a new one.
+   * A given token is also used for later rejoins. An `error` answer rejects.
    */
   async renewToken(token?: string): Promise<void> {
     this.assertConnected('renewToken');
+    if (token !== undefined && (typeof token !== 'string' || token.length === 0)) {
+      throw new ClientError('BAD_ARGUMENT', 'token must be a non-empty string');
+    }
     const next = token ?? (await this.resolveToken());
-    if (typeof next !== 'string' || next.length === 0) throw new ClientError('BAD_ARGUMENT', 'token must be a non-empty string');
-    if (token !== undefined) this.opts.token = token;
-    const { timing } = this.opts;
-    await this.refusalWithin({ type: 'renew-token', token: next }, scaled(timing, timing.reconnect.probeTimeoutMs));
+    if (token !== undefined) this.token = token;
+    await this.media.refusalWithin({ type: 'renew-token', token: next });
   }
 
   /** Remote members and what they publish. */
@@ -272,7 +228,7 @@ export class Client {
   onStateChange(
     listener: (from: ConnectionState, to: ConnectionState, reason?: DisconnectReason, cause?: string) => void,
   ): () => void {
-    return this.sm.onChange((from, to, d: TransitionDetail) => listener(from, to, d.reason, d.cause));
+    return this.sm.onChange((from, to, d) => listener(from, to, d.reason, d.cause));
   }
 
   /** Subscribes to remote peer events; returns the unsubscribe function. */
@@ -288,35 +244,10 @@ export class Client {
     this.epoch += 1;
     this.teardown();
     this.media.close();
-    this.synthetic.dispose();
     this.peers.dispose();
   }
 
-  // ── joining ────────────────────────────────────────────────────────────────────────────
-
-  private probe(timeoutMs: number): Promise<SignalingClient> {
-    return SignalingClient.connect(this.opts.path.signalingUrl(), timeoutMs, { uid: this.uid, sink: this.opts.sink });
-  }
-
-  private async sendJoin(socket: SignalingClient, timeoutMs: number, resume: string | undefined): Promise<Joined> {
-    const token = await this.resolveToken();
-    const { channel } = this.opts;
-    const msg = { type: 'join' as const, channel, uid: this.uid, token, ...(resume !== undefined ? { resume } : {}) };
-    const reply = await socket.request(msg, timeoutMs);
-    if (reply.type !== 'joined') throw new SignalingError('SERVER_ERROR', `unexpected answer ${reply.type} to join`);
-    return reply;
-  }
-
-  private async openAndJoin(timeoutMs: number): Promise<{ socket: SignalingClient; joined: Joined }> {
-    const { timing } = this.opts;
-    const socket = await this.probe(Math.min(timeoutMs, scaled(timing, timing.reconnect.probeTimeoutMs)));
-    try {
-      return { socket, joined: await this.sendJoin(socket, timeoutMs, undefined) };
-    } catch (err) {
-      socket.terminate();
-      throw err;
-    }
-  }
+  // ── sessions ───────────────────────────────────────────────────────────────────────────
 
   private attach(socket: SignalingClient, joined: Joined): void {
     this.signaling = socket;
@@ -328,28 +259,6 @@ export class Client {
     socket.startHeartbeat(interval, scaled(timing, timing.livenessTimeoutMs));
   }
 
-  private afterJoin(joined: Joined, rejoin: boolean): void {
-    this.peers.reconcile(joined.members);
-    this.sampler.start();
-    if (!rejoin) return;
-    void this.restoreMedia().catch((err: unknown) => this.log('warn', `restoring media after rejoin failed: ${String(err)}`));
-  }
-
-  /** After a rejoin: new pub PC with the published kinds, and every subscription again. */
-  private async restoreMedia(): Promise<void> {
-    const kinds = [...this.desiredKinds];
-    await this.media.rebuild();
-    const epoch = this.epoch;
-    if (kinds.length > 0) {
-      await this.media.publish(kinds);
-      if (epoch === this.epoch) this.signaling?.send({ type: 'publish', kinds });
-    }
-    for (const [peer, wanted] of this.subscriptions) {
-      const available = this.peers.published(peer).filter((k) => wanted.has(k));
-      if (available.length > 0 && epoch === this.epoch) this.signaling?.send({ type: 'subscribe', peer, kinds: available });
-    }
-  }
-
   private rejoined(socket: SignalingClient, joined: Joined): void {
     if (this.sm.state !== 'RECONNECTING') {
       socket.terminate();
@@ -357,29 +266,49 @@ export class Client {
     }
     this.attach(socket, joined);
     this.sm.transition('CONNECTED', { cause: 'REJOIN_SUCCESS' });
-    this.afterJoin(joined, true);
+    this.peers.reconcile(joined.members);
+    this.media
+      .restore()
+      .catch((err: unknown) => this.log('warn', `restoring media after rejoin failed: ${String(err)}`));
   }
-
-  // ── interruptions, kicks, endings ──────────────────────────────────────────────────────
 
   private onSocketLost(socket: SignalingClient, info: SignalingCloseInfo): void {
     if (socket !== this.signaling || this.sm.state !== 'CONNECTED') return;
-    if (info.code === 4003) {
-      this.finish('SAME_UID_LOGIN', 'replaced');
-      return;
-    }
+    if (info.code === 4003) return this.finish('SAME_UID_LOGIN', 'replaced');
     this.interrupt(info.code >= 4000 ? `${info.cause}-${info.code}` : info.cause);
   }
 
-  /** CONNECTED → RECONNECTING: drop the socket, keep PCs, start the probe/rejoin loop. */
+  /** CONNECTED → RECONNECTING: drop the socket, keep the PCs, start probing and rejoining. */
   private interrupt(cause: string): void {
     if (this.sm.state !== 'CONNECTED') return;
     this.epoch += 1;
-    this.recovery.stop();
+    this.media.pause();
     this.signaling?.terminate();
     this.signaling = null;
     this.sm.transition('RECONNECTING', { cause });
     this.rejoin.start();
+  }
+
+  /** Ends in DISCONNECTED with `reason` (refusal, kick, give-up). */
+  private finish(reason: DisconnectReason, cause: string): void {
+    if (!this.sm.can('DISCONNECTED', reason)) {
+      this.log('error', `cannot end ${this.sm.state} with ${reason} (${cause}); state kept`);
+      return;
+    }
+    this.epoch += 1;
+    this.rejoin.stop();
+    this.teardown();
+    this.sm.transition('DISCONNECTED', { reason, cause });
+  }
+
+  /** Stops the socket, PCs, tracks and timers of the session (the client stays usable). */
+  private teardown(): void {
+    this.signaling?.terminate();
+    this.signaling = null;
+    this.timers.cancelAll();
+    this.media.reset();
+    this.peers.clear();
+    this.resume = undefined;
   }
 
   private onServerMessage(m: ServerMessage): void {
@@ -388,124 +317,42 @@ export class Client {
       case 'user-published':
       case 'user-unpublished':
       case 'user-left':
-        this.peers.apply(m);
-        return;
+        return this.peers.apply(m);
       case 'kicked':
         if (this.sm.state === 'CONNECTED') this.finish(m.reason, 'kicked');
         return;
       case 'sdp':
-        this.media.handleSdp(m.pc, m.description).catch((err: unknown) => this.log('warn', `${m.pc} sdp failed: ${String(err)}`));
-        return;
       case 'candidate':
-        void this.media.handleCandidate(m.pc, m.candidate);
-        return;
+        return this.media.handle(m);
       case 'token-will-expire':
-        if (typeof this.opts.token === 'function') {
-          this.renewToken().catch((err: unknown) => this.log('warn', `automatic token renewal failed: ${String(err)}`));
+        if (typeof this.token === 'function') {
+          this.renewToken().catch((err: unknown) =>
+            this.log('warn', `automatic token renewal failed: ${String(err)}`),
+          );
         }
         return;
       case 'error':
-        this.log('warn', `server error ${m.code}: ${m.message}`);
-        return;
+        return this.log('warn', `server error ${m.code}: ${m.message}`);
       default:
         return;
     }
   }
 
-  /** Ends in DISCONNECTED with `reason` from CONNECTING, CONNECTED or RECONNECTING. */
-  private finish(reason: DisconnectReason, cause: string): void {
-    if (!this.sm.can('DISCONNECTED', reason)) {
-      this.log('error', `cannot end ${this.sm.state} with ${reason} (${cause}); state kept`);
-      return;
-    }
-    this.epoch += 1;
-    this.rejoin.stop();
-    this.recovery.stop();
-    this.teardown();
-    this.sm.transition('DISCONNECTED', { reason, cause });
-  }
-
-  /** Stops sockets, PCs, tracks and timers of the current session (the client stays usable). */
-  private teardown(): void {
-    this.signaling?.terminate();
-    this.signaling = null;
-    this.sampler.stop();
-    this.timers.cancelAll();
-    this.media.reset();
-    this.peers.clear();
-    this.desiredKinds.clear();
-    this.subscriptions.clear();
-    this.resume = undefined;
-  }
-
   // ── helpers ────────────────────────────────────────────────────────────────────────────
 
-  private async requestSubscription(peer: number, kinds: MediaKind[]): Promise<void> {
-    const { timing } = this.opts;
-    await this.refusalWithin({ type: 'subscribe', peer, kinds }, scaled(timing, timing.reconnect.probeTimeoutMs));
-  }
-
-  /** Sends a request the server answers only when it refuses; waits `ms` for a refusal. */
-  private async refusalWithin(message: Parameters<SignalingClient['send']>[0], ms: number): Promise<void> {
-    const socket = this.signaling;
-    if (!socket) throw new ClientError('INVALID_STATE', 'not connected');
-    try {
-      await socket.request(message, ms);
-    } catch (err) {
-      if (err instanceof SignalingError && (err.code === 'TIMEOUT' || err.code === 'CLOSED')) return;
-      throw new ClientError('SIGNALING', `${message.type} refused: ${(err as Error).message}`);
-    }
-  }
-
-  private autoSubscribe(e: PeerEvent): void {
-    if (e.event === 'user-published' && e.mediaType) {
-      const wanted = this.subscriptions.get(e.peer);
-      if (this.opts.autoSubscribe === false && !wanted?.has(e.mediaType)) return;
-      if (this.sm.state !== 'CONNECTED') return;
-      this.subscribe(e.peer, [e.mediaType]).catch((err: unknown) =>
-        this.log('warn', `subscribe to ${e.peer} ${e.mediaType} failed: ${String(err)}`),
-      );
-    } else if (e.event === 'user-left' && e.reason !== 'ServerTimeOut' && e.reason !== 'member-list') {
-      this.subscriptions.delete(e.peer);
-    }
-  }
-
-  private async restartSub(): Promise<void> {
-    this.media.resetSub();
-    for (const [peer, kinds] of this.subscriptions) {
-      const list = [...kinds];
-      this.signaling?.send({ type: 'unsubscribe', peer, kinds: list });
-      this.signaling?.send({ type: 'subscribe', peer, kinds: list });
-    }
-  }
-
-  private async pingAlive(timeoutMs: number): Promise<boolean> {
-    const socket = this.signaling;
-    if (!socket?.open) return false;
-    try {
-      await socket.request({ type: 'ping', ts: Date.now() }, timeoutMs);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   private async resolveToken(): Promise<string> {
-    const t = this.opts.token;
+    const t = this.token;
     const value = typeof t === 'function' ? await t() : t;
-    if (typeof value !== 'string') throw new ClientError('BAD_ARGUMENT', 'the token function must return a string');
+    if (typeof value !== 'string')
+      throw new ClientError('BAD_ARGUMENT', 'the token function must return a string');
     return value;
-  }
-
-  private checkKinds(kinds: MediaKind[]): MediaKind[] {
-    const parsed = MediaKindSchema.array().min(1).max(2).safeParse(kinds);
-    if (!parsed.success) throw new ClientError('BAD_ARGUMENT', `kinds must be a non-empty list of 'audio'/'video', got ${JSON.stringify(kinds)}`);
-    return [...new Set(parsed.data)];
   }
 
   private assertConnected(op: string): void {
     this.assertUsable();
-    if (this.sm.state !== 'CONNECTED') throw new ClientError('INVALID_STATE', `${op}() needs CONNECTED; the client is ${this.sm.state}`);
+    if (this.sm.state !== 'CONNECTED') {
+      throw new ClientError('INVALID_STATE', `${op}() needs CONNECTED; the client is ${this.sm.state}`);
+    }
   }
 
   private assertUsable(): void {
@@ -517,13 +364,7 @@ export class Client {
   }
 }
 
-function checkUid(uid: number): void {
-  if (!Number.isInteger(uid) || uid < 0 || uid > 2 ** 32 - 1) {
-    throw new ClientError('BAD_ARGUMENT', `peer must be a uid (integer in [0, 2^32-1]), got ${String(uid)}`);
-  }
-}
-
-function errorCause(err: unknown): string {
+function joinCause(err: unknown): string {
   if (err instanceof SignalingError) {
     if (err.code === 'TIMEOUT') return 'join-timeout';
     if (err.code === 'CLOSED') return 'server-unreachable';

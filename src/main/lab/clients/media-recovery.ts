@@ -88,7 +88,12 @@ export class MediaRecovery {
     if (this.active.get(pc) !== episode || !this.o.enabled()) return;
     episode.attempt += 1;
     this.o.restart(pc).catch((err: unknown) => {
-      this.o.sink({ type: 'log', uid: this.o.uid, level: 'warn', msg: `ICE restart of ${pc} failed: ${String(err)}` });
+      this.o.sink({
+        type: 'log',
+        uid: this.o.uid,
+        level: 'warn',
+        msg: `ICE restart of ${pc} failed: ${String(err)}`,
+      });
     });
     const delay = Math.min(this.o.maxRetryMs, this.o.retryMs * 2 ** (episode.attempt - 1));
     episode.cancelRetry = this.o.timers.after(delay, () => this.attempt(pc, episode));

@@ -339,7 +339,14 @@ export class MediaSession {
   private newSlot(name: PcName): PcSlot {
     this.assertOpen();
     const pc = createPeerConnection(this.opts.engine);
-    const slot: PcSlot = { pc, queued: [], localQueue: [], localReady: false, chain: Promise.resolve(), seen: new Set() };
+    const slot: PcSlot = {
+      pc,
+      queued: [],
+      localQueue: [],
+      localReady: false,
+      chain: Promise.resolve(),
+      seen: new Set(),
+    };
     const { uid, sink } = this.opts;
     pc.onicecandidate = (event) => {
       const c = event.candidate;
@@ -384,7 +391,8 @@ export class MediaSession {
   private localReady(slot: PcSlot): void {
     slot.localReady = true;
     const name: PcName = slot === this.pub ? 'pub' : 'sub';
-    for (const c of slot.localQueue.splice(0)) this.opts.signaling.send({ type: 'candidate', pc: name, candidate: c });
+    for (const c of slot.localQueue.splice(0))
+      this.opts.signaling.send({ type: 'candidate', pc: name, candidate: c });
   }
 
   private enqueue(slot: PcSlot, task: () => Promise<void>): Promise<void> {

@@ -16,7 +16,10 @@ export interface PeerEvent {
   reason?: string;
 }
 
-type PeerMessage = Extract<ServerMessage, { type: 'user-joined' | 'user-published' | 'user-unpublished' | 'user-left' }>;
+type PeerMessage = Extract<
+  ServerMessage,
+  { type: 'user-joined' | 'user-published' | 'user-unpublished' | 'user-left' }
+>;
 
 /** Remote members and their published kinds. */
 export class PeerDirectory {
@@ -53,12 +56,19 @@ export class PeerDirectory {
         this.emit({ event: 'user-joined', peer: message.uid });
         return;
       case 'user-published':
-        (this.peers.get(message.uid) ?? this.peers.set(message.uid, new Set()).get(message.uid)!).add(message.kind);
+        (this.peers.get(message.uid) ?? this.peers.set(message.uid, new Set()).get(message.uid)!).add(
+          message.kind,
+        );
         this.emit({ event: 'user-published', peer: message.uid, mediaType: message.kind });
         return;
       case 'user-unpublished':
         this.peers.get(message.uid)?.delete(message.kind);
-        this.emit({ event: 'user-unpublished', peer: message.uid, mediaType: message.kind, reason: message.reason });
+        this.emit({
+          event: 'user-unpublished',
+          peer: message.uid,
+          mediaType: message.kind,
+          reason: message.reason,
+        });
         return;
       case 'user-left':
         this.peers.delete(message.uid);

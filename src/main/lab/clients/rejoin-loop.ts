@@ -103,7 +103,11 @@ export class RejoinLoop {
         socket.terminate();
         if (generation !== this.generation) return;
         const code = err instanceof SignalingError ? err.code : 'ERROR';
-        this.record({ attempt, phase: 'failure', error: `${code}: ${(err as Error).message ?? String(err)}` });
+        this.record({
+          attempt,
+          phase: 'failure',
+          error: `${code}: ${(err as Error).message ?? String(err)}`,
+        });
         if (isFinalRefusal(code)) {
           this.stop();
           this.o.refused(code as DisconnectReason);
@@ -119,11 +123,20 @@ export class RejoinLoop {
     if (generation !== this.generation) return;
     const attempts = this.schedule?.attempts ?? 0;
     this.stop();
-    this.record({ attempt: attempts, phase: 'giveup', error: `budget of ${Math.round(this.o.policy.budgetMs)} ms spent` });
+    this.record({
+      attempt: attempts,
+      phase: 'giveup',
+      error: `budget of ${Math.round(this.o.policy.budgetMs)} ms spent`,
+    });
     this.o.gaveUp();
   }
 
-  private record(r: { attempt: number; phase: 'scheduled' | 'start' | 'success' | 'failure' | 'giveup'; delayMs?: number; error?: string }): void {
+  private record(r: {
+    attempt: number;
+    phase: 'scheduled' | 'start' | 'success' | 'failure' | 'giveup';
+    delayMs?: number;
+    error?: string;
+  }): void {
     this.o.sink({ type: 'reconnect', uid: this.o.uid, ...r });
   }
 }

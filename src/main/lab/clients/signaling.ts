@@ -59,7 +59,11 @@ export class SignalingClient {
   ) {
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('close', (code, reason) =>
-      this.end({ code, reason: reason.toString('utf8'), cause: code === 1006 ? 'socket-error' : 'socket-closed' }),
+      this.end({
+        code,
+        reason: reason.toString('utf8'),
+        cause: code === 1006 ? 'socket-error' : 'socket-closed',
+      }),
     );
     ws.on('error', (err) => this.log('warn', `signaling socket error: ${err.message}`));
   }
@@ -72,12 +76,19 @@ export class SignalingClient {
     return new Promise((resolve, reject) => {
       let ws: WebSocket;
       try {
-        ws = new WebSocket(url, { maxPayload: 4 * MAX_FRAME_BYTES, handshakeTimeout: Math.max(1, timeoutMs) });
+        ws = new WebSocket(url, {
+          maxPayload: 4 * MAX_FRAME_BYTES,
+          handshakeTimeout: Math.max(1, timeoutMs),
+        });
       } catch (err) {
         reject(new SignalingError('CLOSED', `cannot open ${url}: ${(err as Error).message}`));
         return;
       }
-      const timer = setTimeout(() => fail(new SignalingError('TIMEOUT', `no connection to ${url} within ${Math.round(timeoutMs)} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          fail(new SignalingError('TIMEOUT', `no connection to ${url} within ${Math.round(timeoutMs)} ms`)),
+        timeoutMs,
+      );
       const fail = (err: Error) => {
         clearTimeout(timer);
         ws.removeAllListeners();
@@ -85,8 +96,12 @@ export class SignalingClient {
         ws.terminate();
         reject(err);
       };
-      ws.once('error', (err) => fail(new SignalingError('CLOSED', `cannot connect to ${url}: ${err.message}`)));
-      ws.once('close', (code) => fail(new SignalingError('CLOSED', `connection to ${url} closed (${code}) before it opened`)));
+      ws.once('error', (err) =>
+        fail(new SignalingError('CLOSED', `cannot connect to ${url}: ${err.message}`)),
+      );
+      ws.once('close', (code) =>
+        fail(new SignalingError('CLOSED', `connection to ${url} closed (${code}) before it opened`)),
+      );
       ws.once('open', () => {
         clearTimeout(timer);
         ws.removeAllListeners();
@@ -127,7 +142,9 @@ export class SignalingClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new SignalingError('TIMEOUT', `no answer to ${message.type} within ${Math.round(timeoutMs)} ms`));
+        reject(
+          new SignalingError('TIMEOUT', `no answer to ${message.type} within ${Math.round(timeoutMs)} ms`),
+        );
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       if (!this.send({ ...message, id } as ClientMessage)) {

@@ -17,11 +17,14 @@ export class TimerGroup {
         this.sleepers.delete(wake);
         resolve(false);
       };
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.sleepers.delete(wake);
-        resolve(true);
-      }, Math.max(0, ms));
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          this.sleepers.delete(wake);
+          resolve(true);
+        },
+        Math.max(0, ms),
+      );
       this.timers.add(timer);
       this.sleepers.add(wake);
     });
@@ -29,10 +32,13 @@ export class TimerGroup {
 
   /** Calls `fn` after `ms` unless cancelled; returns a function that cancels it. */
   after(ms: number, fn: () => void): () => void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(timer);
     return () => {
       clearTimeout(timer);
