@@ -196,6 +196,16 @@ describe('TraceRecorder journal', () => {
     expect((await readTrace(path)).records).toHaveLength(1);
   });
 
+  it('close() leaves no timer or file handle behind', async () => {
+    const count = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'FileHandle');
+    const before = count().length;
+    const rec = recorder({ journalPath: join(dir, 'd.ndjson'), flushIntervalMs: 5_000 });
+    rec.record(mark('pending'));
+    expect(count().length).toBeGreaterThan(before);
+    await rec.close();
+    expect(count().length).toBe(before);
+  });
+
   it('drops token, secret and sdp fields and redacts SDP- and token-shaped strings', async () => {
     const path = join(dir, 'r.ndjson');
     const rec = recorder({ journalPath: path });
