@@ -122,6 +122,16 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('token-will-expire'), inMs: z.number() }),
   z.object({ type: z.literal('sdp'), id: Id, pc: PcNameSchema, description: Description }),
   z.object({ type: z.literal('candidate'), pc: PcNameSchema, candidate: Candidate }),
+  /**
+   * Extension of v1 (docs/PROTOCOL.md "Extensions"): the server gave up its side of a peer
+   * connection (`failed`, or replaced on resume). For `pub` the client re-offers (ICE restart
+   * or a new PC); for `sub` the client drops its sub PC and answers the server's next offer.
+   */
+  z.object({
+    type: z.literal('media-reset'),
+    pc: PcNameSchema,
+    reason: z.enum(['failed', 'resumed', 'closed']),
+  }),
 ]);
 /** A parsed server → client message. */
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -27,10 +27,10 @@ export interface ChannelServerOptions {
   /** Log sink; every {@link ServerEvent} is also logged here. */
   log?: (level: ServerLogLevel, msg: string) => void;
   /**
-   * Builds the media plane. Default: none (signaling only) — `sfu.ts` provides the werift
-   * SFU factory, which the lab and `server-main` pass.
+   * Builds the media plane. Default: none (signaling only). `sfuFactory()` (sfu/sfu.ts) builds
+   * the werift SFU; `server-main` and the standalone server pass it.
    */
-  media?: (hooks: MediaPlaneHooks) => MediaPlane;
+  media?: (hooks: MediaPlaneHooks, events: ServerEventHub) => MediaPlane;
 }
 
 /**
@@ -61,7 +61,7 @@ export class ChannelServer {
       send: (member, message) => member.session?.send(message),
       rtp: (member, kind) => this.membership.rtpSeen(member, kind),
     };
-    this.media = opts.media ? opts.media(hooks) : new NullMediaPlane();
+    this.media = opts.media ? opts.media(hooks, this.events) : new NullMediaPlane();
     this.membership = new Membership({
       timing: opts.timing,
       secret: opts.secret,

@@ -9,10 +9,11 @@ import type { MediaKind, PcName } from '../../../shared/protocol/messages';
 /** Log levels, the same as trace `log` records. */
 export type ServerLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-interface Base {
+// A type alias (not an interface) so events stay assignable to plain JSON records.
+type Base = {
   level: ServerLogLevel;
   message: string;
-}
+};
 
 /** One thing that happened inside the channel server. */
 export type ServerEvent =

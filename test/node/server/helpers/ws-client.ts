@@ -16,10 +16,13 @@ export class TestClient {
   readonly received: Received[] = [];
   closeInfo: { code: number; reason: string } | null = null;
   private readonly waiters = new Set<() => void>();
+  private readonly listeners = new Set<(msg: ServerMessage) => void>();
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      this.received.push({ at: performance.now(), msg: JSON.parse(String(data)) as ServerMessage });
+      const msg = JSON.parse(String(data)) as ServerMessage;
+      this.received.push({ at: performance.now(), msg });
+      for (const listener of [...this.listeners]) listener(msg);
       this.wake();
     });
     socket.on('close', (code, reason) => {
@@ -44,6 +47,12 @@ export class TestClient {
     this.socket.send(
       typeof message === 'object' && !Buffer.isBuffer(message) ? JSON.stringify(message) : message,
     );
+  }
+
+  /** Calls `listener` for every later message; returns the unsubscribe function. */
+  onMessage(listener: (msg: ServerMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Messages of one type received so far. */

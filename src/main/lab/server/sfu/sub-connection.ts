@@ -1,0 +1,127 @@
+/**
+ * A member's subscribing peer connection: the SFU offers one sendonly transceiver per
+ * subscribed remote track and renegotiates as subscriptions change (batched: one offer per
+ * tick, the next only after the client answered). Each m-section's msid stream id is the
+ * publisher's UID (decimal), so the client can tell whose track arrived. A dropped
+ * subscription's transceiver goes `inactive` and is reused if the same track is subscribed
+ * again.
+ */
+import type { RTCRtpTransceiver } from 'werift';
+import type { MediaKind } from '../../../../shared/protocol/messages';
+import type { SessionDescription } from '../media-plane';
+import { Forwarder } from './forwarder';
+import { SfuPeer, type SfuPeerOptions } from './peer';
+
+interface Slot {
+  transceiver: RTCRtpTransceiver;
+  forwarder: Forwarder;
+  active: boolean;
+}
+
+/** Collaborators of a {@link SubConnection}. */
+export interface SubConnectionOptions extends SfuPeerOptions {
+  /** An answer was applied (senders may have become ready): ask for key frames. */
+  onNegotiated: () => void;
+}
+
+/** The SFU side of a member's `sub` PC. */
+export class SubConnection {
+  readonly peer: SfuPeer;
+  private readonly slots = new Map<string, Slot>();
+  private awaitingAnswer = false;
+  private dirty = false;
+  private scheduled = false;
+
+  constructor(private readonly opts: SubConnectionOptions) {
+    this.peer = new SfuPeer('sub', opts);
+  }
+
+  /** The forwarder for `uid`'s `kind`, adding (or reactivating) its transceiver. */
+  ensure(uid: number, kind: MediaKind): Forwarder {
+    const key = `${uid}:${kind}`;
+    const slot = this.slots.get(key);
+    if (slot) {
+      if (!slot.active) {
+        slot.transceiver.setDirection('sendonly');
+        slot.active = true;
+        slot.forwarder.restart();
+        this.schedule();
+      }
+      return slot.forwarder;
+    }
+    const transceiver = this.peer.pc.addTransceiver(kind, { direction: 'sendonly' });
+    transceiver.sender.streamId = String(uid);
+    const forwarder = new Forwarder(kind, transceiver.sender);
+    this.slots.set(key, { transceiver, forwarder, active: true });
+    this.schedule();
+    return forwarder;
+  }
+
+  /** Stops sending `uid`'s `kind` (transceiver inactive); returns its forwarder, if it had one. */
+  release(uid: number, kind: MediaKind): Forwarder | null {
+    const slot = this.slots.get(`${uid}:${kind}`);
+    if (!slot || !slot.active) return null;
+    slot.transceiver.setDirection('inactive');
+    slot.active = false;
+    this.schedule();
+    return slot.forwarder;
+  }
+
+  /** The forwarder of an active subscription, if any. */
+  forwarder(uid: number, kind: MediaKind): Forwarder | undefined {
+    const slot = this.slots.get(`${uid}:${kind}`);
+    return slot?.active ? slot.forwarder : undefined;
+  }
+
+  /** Forwarders of active subscriptions. */
+  forwarders(): Forwarder[] {
+    return [...this.slots.values()].filter((slot) => slot.active).map((slot) => slot.forwarder);
+  }
+
+  /** Applies the client's answer; resolves to an error message when none was expected. */
+  async handleAnswer(answer: SessionDescription): Promise<string | null> {
+    if (!this.awaitingAnswer) return 'no sub offer is outstanding';
+    await this.peer.pc.setRemoteDescription(answer);
+    this.awaitingAnswer = false;
+    this.peer.flushCandidates();
+    this.opts.onNegotiated();
+    if (this.dirty) this.schedule();
+    return null;
+  }
+
+  /** Closes the connection and every forwarder. */
+  close(): void {
+    for (const slot of this.slots.values()) slot.forwarder.close();
+    this.slots.clear();
+    this.peer.close();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.negotiate();
+    });
+  }
+
+  private async negotiate(): Promise<void> {
+    if (this.peer.isClosed) return;
+    if (this.awaitingAnswer) {
+      this.dirty = true;
+      return;
+    }
+    this.awaitingAnswer = true;
+    this.dirty = false;
+    try {
+      const { pc } = this.peer;
+      await pc.setLocalDescription(await pc.createOffer());
+      const local = pc.localDescription;
+      if (!local || this.peer.isClosed) return;
+      this.opts.signal({ type: 'sdp', pc: 'sub', description: { type: 'offer', sdp: local.sdp } });
+    } catch (error) {
+      this.awaitingAnswer = false;
+      this.opts.log('warn', `sub offer failed: ${String(error)}`);
+    }
+  }
+}
