@@ -43,6 +43,7 @@ export function resetSocket(s: net.Socket | null): void {
 export class ProxiedConnection {
   private upstream: net.Socket | null = null;
   private readonly preConnect: StreamChunk[] = [];
+  private preConnectBytes = 0;
   private readonly up: Impairment<StreamChunk>;
   private readonly down: Impairment<StreamChunk>;
   private readonly detach: Array<() => void> = [];
@@ -169,8 +170,18 @@ export class ProxiedConnection {
   }
 
   private toUpstream(c: StreamChunk): void {
-    if (!this.upstream) this.preConnect.push(c);
-    else this.write(this.upstream, this.client, c);
+    if (this.upstream) {
+      this.write(this.upstream, this.client, c);
+      return;
+    }
+    this.preConnect.push(c);
+    this.preConnectBytes += c.kind === 'data' ? c.buf.length : 0;
+    if (this.preConnectBytes > this.deps.holdCapBytes) {
+      this.deps.log(
+        `tcp: more than ${this.deps.holdCapBytes} bytes before the handshake completed; resetting`,
+      );
+      this.abort();
+    }
   }
 
   private write(dest: net.Socket, source: net.Socket | null, c: StreamChunk): void {
