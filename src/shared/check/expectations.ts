@@ -76,6 +76,7 @@ export function evaluateExpectation(
     return {
       ...base,
       verdict: 'fail',
+      outcome: 'no-anchor',
       window: null,
       match: null,
       delay: null,
@@ -95,6 +96,7 @@ export function evaluateExpectation(
       return {
         ...base,
         verdict: 'pass',
+        outcome: 'absent',
         window,
         match: null,
         delay: null,
@@ -105,6 +107,7 @@ export function evaluateExpectation(
     return {
       ...base,
       verdict: 'fail',
+      outcome: 'present',
       window,
       match: { seq: hit.seq, t: hit.t },
       delay,
@@ -117,6 +120,7 @@ export function evaluateExpectation(
     return {
       ...base,
       verdict: 'fail',
+      outcome: 'missing',
       window,
       match: null,
       delay: null,
@@ -131,6 +135,7 @@ export function evaluateExpectation(
   return {
     ...base,
     verdict: early || late ? 'fail' : 'pass',
+    outcome: early ? 'early' : late ? 'late' : 'within',
     window,
     match: { seq: hit.seq, t: hit.t },
     delay,

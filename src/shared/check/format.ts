@@ -6,7 +6,14 @@ import { peerEventName, stateName } from '../model/vocabulary';
 import type { Vocabulary } from '../model/vocabulary';
 import type { Expectation } from '../scenario/schema';
 import { describeExpectation, fmtMs, violationMessage } from './messages';
-import type { CheckReport, ClientImpact, Delay, FaultFinding, ObserverImpact } from './types';
+import type {
+  CheckReport,
+  ClientImpact,
+  Delay,
+  ExpectationResult,
+  FaultFinding,
+  ObserverImpact,
+} from './types';
 
 /** Options of {@link formatReport}. */
 export interface FormatOptions {
@@ -75,6 +82,28 @@ function observerLine(o: ObserverImpact, vocabulary: Vocabulary, ts: number): st
   return `seen by uid ${o.observer}: ${parts.length ? parts.join('; ') : 'nothing'}`;
 }
 
+function outcomeText(e: ExpectationResult, ts: number): string {
+  const w = (e.expectation as Partial<Expectation> | undefined)?.withinMs;
+  const range = Array.isArray(w) ? `${fmtMs(w[0])}–${fmtMs(w[1])} ms` : '?';
+  const at = e.delay && e.match ? `${delayText(e.delay, ts)} (seq ${e.match.seq})` : '';
+  switch (e.outcome) {
+    case 'within':
+      return `${at}, within ${range}`;
+    case 'early':
+      return `${at}, too early for ${range}`;
+    case 'late':
+      return `${at}, too late for ${range}`;
+    case 'present':
+      return `${at}, inside ${range} where it must not happen`;
+    case 'missing':
+      return `never happened (expected ${range})`;
+    case 'absent':
+      return `none in ${range}, as expected`;
+    default:
+      return e.message;
+  }
+}
+
 function relabel(e: Expectation, fallback: string, vocabulary: Vocabulary): string {
   try {
     return e.label ?? describeExpectation(e, vocabulary);
@@ -94,8 +123,7 @@ export function formatReport(report: CheckReport, opts: FormatOptions = {}): str
   lines.push(`Expectations: ${passed}/${report.expectations.length} pass`);
   for (const e of report.expectations) {
     const label = vocabulary === report.vocabulary ? e.label : relabel(e.expectation, e.label, vocabulary);
-    const measured = e.delay ? `${delayText(e.delay, ts)}` : '—';
-    lines.push(`  ${e.verdict === 'pass' ? 'PASS' : 'FAIL'}  ${label}: ${measured} — ${e.message}`);
+    lines.push(`  ${e.verdict === 'pass' ? 'PASS' : 'FAIL'}  ${label}: ${outcomeText(e, ts)}`);
   }
 
   lines.push(

@@ -77,6 +77,7 @@ export function checkTrace(input: CheckInput, opts: CheckOptions = {}): CheckRep
         expectation: item.raw as Expectation,
         label: `expectation ${index} (invalid)`,
         verdict: 'fail',
+        outcome: 'no-anchor',
         anchor: { kind: 'start', t: null },
         window: null,
         match: null,

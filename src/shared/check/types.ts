@@ -101,6 +101,11 @@ export interface ExpectationResult {
   /** The expectation's label, or a description generated in the report's vocabulary. */
   label: string;
   verdict: 'pass' | 'fail';
+  /**
+   * What was found: `within` / `early` / `late` (first match vs the window), `missing` (no match
+   * after the anchor), `absent` / `present` (for `absent` expectations), `no-anchor`.
+   */
+  outcome: 'within' | 'early' | 'late' | 'missing' | 'absent' | 'present' | 'no-anchor';
   anchor: ExpectationAnchor;
   /** The window in trace time (real ms), or null without an anchor. */
   window: { from: number; to: number } | null;
