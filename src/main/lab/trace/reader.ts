@@ -14,8 +14,12 @@ import { LineSplitter } from './lines';
 export { TraceReadError } from '../../../shared/trace/parse';
 export type { ReadTraceResult, TraceReadErrorCode, InvalidLine } from '../../../shared/trace/parse';
 
-/** Default cap on the bytes read, compressed and decompressed alike (1 GiB). */
-export const DEFAULT_MAX_TRACE_BYTES = 1024 * 1024 * 1024;
+/**
+ * Default cap on the bytes read, compressed and decompressed alike (512 MiB ≈ 5 M records).
+ * Records in memory take ~1.7× their text (measured: 106 MiB of NDJSON → ~180 MiB of heap), so
+ * this keeps a read well inside Node's default heap.
+ */
+export const DEFAULT_MAX_TRACE_BYTES = 512 * 1024 * 1024;
 
 /** Progress of a read, for a progress bar. */
 export interface ReadProgress {
@@ -31,7 +35,7 @@ export interface ReadProgress {
 
 /** Options of {@link readTrace}. */
 export interface ReadTraceOptions {
-  /** Cap on the bytes read and on the decompressed bytes (gzip-bomb guard); default 1 GiB. */
+  /** Cap on the bytes read and on the decompressed bytes (gzip-bomb guard); default 512 MiB. */
   maxBytes?: number;
   /** Cap on one line; longer lines are skipped with a warning (default 1 MiB). */
   maxLineBytes?: number;
