@@ -132,6 +132,17 @@ describe('TcpProxy blackhole', () => {
     expect(sink.conns).toHaveLength(0);
   });
 
+  it('resets a held handshake that sends more than the cap before connecting', async () => {
+    const { sink, proxy, port } = await setup(false, { holdCapBytes: 10_000 });
+    proxy.rules.add('bh', 'down', { kind: 'blackhole' }); // up is open: bytes wait for the handshake
+    const c = await dial(port);
+    c.socket.write(Buffer.alloc(20_000));
+    await waitFor(() => c.closed, 2000, 'client reset');
+    proxy.rules.remove('bh');
+    await sleep(100);
+    expect(sink.conns).toHaveLength(0);
+  });
+
   it('resets a connection whose held bytes pass the cap', async () => {
     const { sink, proxy, port } = await setup(false, { holdCapBytes: 10_000 });
     const c = await dial(port);

@@ -141,9 +141,11 @@ describe('UdpRelay faults', () => {
   it('a 256 kbps limit yields a throughput near 256 kbps', async () => {
     const { relay, server, client, a } = await setup(false);
     relay.rules.add('bw', 'up', { kind: 'bandwidth', kbps: 256 });
-    // Offer ~512 kbps (1,000-byte datagrams every 15.6 ms) for 1.5 s.
+    // Offer ~1 Mbit/s (two 1,000-byte datagrams every ~15 ms) for 1.5 s: well above the limit
+    // even if a loaded machine stretches the sleeps.
     const t0 = performance.now();
     for (let i = 0; performance.now() - t0 < 1500 && i < 200; i++) {
+      client.send(Buffer.alloc(1000), a.port);
       client.send(Buffer.alloc(1000), a.port);
       await sleep(15);
     }

@@ -27,5 +27,7 @@ export { UdpRelay } from './udp-relay';
 export type { UdpRelayCounters, UdpRelayOptions } from './udp-relay';
 export { RuleBook, directionsOf } from './rule-book';
 export type { Dir } from './rule-book';
+export { measureRelay } from './measure';
+export type { MeasureRelayOptions, RelayMeasurement, RttSummary } from './measure';
 export { mulberry32, deriveSeed } from './prng';
 export type { Random } from './prng';
