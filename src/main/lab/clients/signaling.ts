@@ -47,6 +47,8 @@ export function newRequestId(prefix = 'c'): string {
 export class SignalingClient {
   private readonly pending = new Map<string, Pending>();
   private readonly messageListeners = new Set<(m: ServerMessage) => void>();
+  /** Messages that arrived before anyone listened (e.g. right behind `joined`): kept, not lost. */
+  private backlog: ServerMessage[] = [];
   private readonly closeListeners = new Set<(info: SignalingCloseInfo) => void>();
   private heartbeat: NodeJS.Timeout | undefined;
   private liveness: NodeJS.Timeout | undefined;
@@ -177,6 +179,13 @@ export class SignalingClient {
   /** Subscribes to parsed server messages (every one, except `error` replies to requests). */
   onMessage(listener: (m: ServerMessage) => void): () => void {
     this.messageListeners.add(listener);
+    if (this.backlog.length > 0) {
+      const held = this.backlog;
+      this.backlog = [];
+      queueMicrotask(() => {
+        for (const m of held) this.dispatch(m);
+      });
+    }
     return () => this.messageListeners.delete(listener);
   }
 
@@ -255,6 +264,15 @@ export class SignalingClient {
       }
       pending.resolve(message);
     }
+    if (this.messageListeners.size === 0) {
+      if (this.backlog.length < 256) this.backlog.push(message);
+      return;
+    }
+    this.dispatch(message);
+  }
+
+  private dispatch(message: ServerMessage): void {
+    if (this.ended) return;
     for (const listener of [...this.messageListeners]) {
       try {
         listener(message);
