@@ -12,7 +12,11 @@
 import { DelayLine } from './delay-line';
 import type { Random } from './prng';
 
-/** One impairment rule, the per-direction part of a fault. */
+/**
+ * One impairment rule, the per-direction part of a fault. Latency delays each item by
+ * `ms ± jitterMs` (uniform, never below 0); loss uses independent drops, or a Gilbert–Elliott
+ * chain when `meanLength` is set; bandwidth is in kilobits per second.
+ */
 export type ImpairmentRule =
   | { kind: 'blackhole' }
   | { kind: 'latency'; ms: number; jitterMs: number }

@@ -4,7 +4,8 @@
  * - blackhole: bytes, FINs and RSTs are held (never forwarded) until cleared; new connections
  *   are accepted by the kernel but not connected upstream (an unanswered SYN), so the server
  *   notices silence through its heartbeat watchdog, never through a socket close;
- * - latency / bandwidth: per-direction delay and rate on the byte stream, order kept;
+ * - latency / bandwidth: per-direction delay and rate on the byte stream, order kept (a rate
+ *   applies to each connection on its own; a client has one signaling connection);
  * - reset: every open connection is closed abruptly on both sides (RST);
  * - refuse: new connections get an RST at once; open ones are untouched.
  * If the server is down, the client's socket is reset as soon as the upstream connect fails.
