@@ -48,3 +48,141 @@ describe('SFU', () => {
     console.log(`publish → first decoded frame at subscriber: ${firstFrameMs.toFixed(0)} ms`);
   });
 });
+
+describe('SFU media rules', () => {
+  /** Two members in 'room' on an SFU server, kept alive by pings. */
+  async function pair(kinds: Array<'audio' | 'video'> = ['video']) {
+    fx = await startServer({ media: sfuFactory({ host: '127.0.0.1' }) });
+    const pubSide = await fx.join('room', 1);
+    const subSide = await fx.join('room', 2);
+    let pubClient = pubSide.client;
+    const keepAlive = setInterval(() => {
+      pubClient.send({ type: 'ping', ts: 0 });
+      subSide.client.send({ type: 'ping', ts: 0 });
+    }, 100);
+    closers.push({ close: () => clearInterval(keepAlive) });
+    const publisher = new Publisher(pubSide.client, kinds);
+    const subscriber = new Subscriber(subSide.client);
+    closers.push(publisher, subscriber);
+    publisher.feed(10_000);
+    await publisher.publish();
+    subscriber.subscribe(1, kinds);
+    await waitFor(() => subscriber.framesFrom(1) >= 5, 8000, 'first frames');
+    return {
+      pubSide,
+      subSide,
+      publisher,
+      subscriber,
+      setPubClient: (c: typeof pubClient) => (pubClient = c),
+    };
+  }
+
+  it('no RTP for mediaTimeoutMs → user-unpublished no-media; RTP again → user-published and frames', async () => {
+    const { subSide, publisher, subscriber } = await pair();
+    const from = subSide.client.received.length;
+    const stoppedAt = performance.now();
+    publisher.stopFeeding();
+    const gone = await subSide.client.next('user-unpublished', (m) => m.uid === 1, 4000, from);
+    const silentMs = performance.now() - stoppedAt;
+    expect(gone).toMatchObject({ kind: 'video', reason: 'no-media' });
+    // mediaTimeoutMs 10 000 × 0.05 = 500 ms after the last packet.
+    expect(silentMs).toBeGreaterThanOrEqual(450);
+    expect(fx.server.members('room').find((m) => m.uid === 1)?.published).toEqual([]);
+
+    const framesBefore = subscriber.framesFrom(1);
+    const resumedAt = performance.now();
+    publisher.feed(3000);
+    await subSide.client.next('user-published', (m) => m.uid === 1 && m.kind === 'video', 3000, from);
+    await waitFor(() => subscriber.framesFrom(1) >= framesBefore + 10, 5000, 'frames after resume');
+    console.log(`RTP resumed → user-published + 10 frames: ${(performance.now() - resumedAt).toFixed(0)} ms`);
+  });
+
+  it('a publisher that rejoins (resume) with a new pub PC keeps feeding the same subscriber track', async () => {
+    const { pubSide, subSide, publisher, subscriber, setPubClient } = await pair();
+    const offersBefore = subscriber.offers;
+    const from = subSide.client.received.length;
+    // The publisher's socket drops; it resumes on a new socket and builds a new pub PC.
+    pubSide.client.close();
+    const again = await fx.join('room', 1, { resume: pubSide.joined.resume });
+    setPubClient(again.client);
+    expect(again.joined.resumed).toBe(true);
+    const old = publisher.link;
+    (publisher as unknown as { client: typeof again.client }).client = again.client;
+    const replaced = new Publisher(again.client, ['video']);
+    closers.push(replaced);
+    replaced.feed(4000);
+    publisher.stopFeeding();
+    old.close();
+    const framesBefore = subscriber.framesFrom(1);
+    const t0 = performance.now();
+    await replaced.publish();
+    await waitFor(() => subscriber.framesFrom(1) > framesBefore + 1, 6000, 'a frame from the new pub PC');
+    console.log(`new pub PC offered → decoding again: ${(performance.now() - t0).toFixed(0)} ms`);
+    await waitFor(() => subscriber.framesFrom(1) >= framesBefore + 15, 6000, 'frames from the new pub PC');
+    // One stream at the subscriber (continuity itself is checked in forwarder.test.ts).
+    const inbound = await subscriber.inbound('video');
+    expect(inbound.packetsLost).toBeLessThan(20);
+    expect(inbound.framesDecoded).toBeGreaterThanOrEqual(framesBefore + 15);
+    // Same subscriber track, no renegotiation, and nobody saw the publisher leave.
+    expect(subscriber.offers).toBe(offersBefore);
+    expect(subscriber.tracks.filter((t) => t.kind === 'video')).toHaveLength(1);
+    const types = subSide.client.received.slice(from).map((r) => r.msg.type);
+    expect(types).not.toContain('user-left');
+    expect(types).not.toContain('user-joined');
+  });
+
+  it('answers an ICE-restart re-offer on pub and media keeps flowing', async () => {
+    const { pubSide, publisher, subscriber } = await pair();
+    const from = pubSide.client.received.length;
+    await publisher.iceRestart();
+    const answer = await pubSide.client.next('sdp', (m) => m.pc === 'pub', 5000, from);
+    const ufrag = (sdp: string) => /a=ice-ufrag:(\S+)/.exec(sdp)?.[1];
+    expect(ufrag(answer.description.sdp)).toBeDefined();
+    const framesBefore = subscriber.framesFrom(1);
+    await waitFor(() => subscriber.framesFrom(1) >= framesBefore + 15, 6000, 'frames after ICE restart');
+  });
+
+  it('a subscriber that resumes gets media-reset sub and a fresh offer, and decodes again', async () => {
+    const { subSide, subscriber } = await pair();
+    const offersBefore = subscriber.offers;
+    // Rebind the subscriber's membership on a new socket (its socket "dropped").
+    const again = await fx.join('room', 2, { resume: subSide.joined.resume });
+    expect(again.joined.resumed).toBe(true);
+    const fresh = new Subscriber(again.client);
+    closers.push(fresh);
+    await again.client.next('media-reset', (m) => m.pc === 'sub' && m.reason === 'resumed');
+    await waitFor(() => fresh.framesFrom(1) >= 5, 6000, 'frames on the new sub PC');
+    expect(fresh.offers).toBe(1);
+    expect(subscriber.offers).toBe(offersBefore);
+  });
+
+  it('unsubscribe parks the track, resubscribe and a returning publisher reuse it without renegotiation', async () => {
+    const { pubSide, subSide, publisher, subscriber } = await pair();
+    const offers = subscriber.offers;
+    subscriber.subscribe(1, ['video']); // already subscribed: nothing happens
+    subSide.client.send({ type: 'unsubscribe', peer: 1, kinds: ['video'] });
+    await new Promise((r) => setTimeout(r, 300));
+    const stopped = subscriber.framesFrom(1);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(subscriber.framesFrom(1)).toBeLessThanOrEqual(stopped + 1);
+    subscriber.subscribe(1, ['video']);
+    await waitFor(() => subscriber.framesFrom(1) >= stopped + 10, 5000, 'frames after resubscribe');
+
+    // The publisher leaves and joins again as a new membership: same subscriber track.
+    pubSide.client.send({ type: 'leave' });
+    await subSide.client.next('user-left', (m) => m.uid === 1 && m.reason === 'Quit');
+    publisher.close();
+    const back = await fx.join('room', 1);
+    await subSide.client.next('user-joined', (m) => m.uid === 1);
+    const again = new Publisher(back.client, ['video']);
+    closers.push(again);
+    again.feed(4000);
+    await again.publish();
+    await subSide.client.next('user-published', (m) => m.uid === 1, 3000, subSide.client.received.length - 1);
+    const before = subscriber.framesFrom(1);
+    subscriber.subscribe(1, ['video']);
+    await waitFor(() => subscriber.framesFrom(1) >= before + 10, 5000, 'frames from the returning publisher');
+    expect(subscriber.offers).toBe(offers);
+    expect(subscriber.tracks.filter((t) => t.kind === 'video')).toHaveLength(1);
+  });
+});

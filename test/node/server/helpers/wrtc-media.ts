@@ -257,10 +257,20 @@ export class Subscriber {
 
   /** Sum of packetsReceived over inbound-rtp stats of a kind. */
   async packetsReceived(kind: 'audio' | 'video'): Promise<number> {
+    return (await this.inbound(kind)).packetsReceived;
+  }
+
+  /** Summed inbound-rtp counters of a kind. */
+  async inbound(
+    kind: 'audio' | 'video',
+  ): Promise<{ packetsReceived: number; packetsLost: number; framesDecoded: number }> {
     const stats = await this.link.pc.getStats();
-    let total = 0;
+    const total = { packetsReceived: 0, packetsLost: 0, framesDecoded: 0 };
     stats.forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === kind) total += Number(s.packetsReceived ?? 0);
+      if (s.type !== 'inbound-rtp' || s.kind !== kind) return;
+      total.packetsReceived += Number(s.packetsReceived ?? 0);
+      total.packetsLost += Number(s.packetsLost ?? 0);
+      total.framesDecoded += Number(s.framesDecoded ?? 0);
     });
     return total;
   }

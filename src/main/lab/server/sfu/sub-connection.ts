@@ -2,18 +2,18 @@
  * A member's subscribing peer connection: the SFU offers one sendonly transceiver per
  * subscribed remote track and renegotiates as subscriptions change (batched: one offer per
  * tick, the next only after the client answered). Each m-section's msid stream id is the
- * publisher's UID (decimal), so the client can tell whose track arrived. A dropped
- * subscription's transceiver goes `inactive` and is reused if the same track is subscribed
- * again.
+ * publisher's UID (decimal), so the client can tell whose track arrived.
+ * A dropped subscription only parks its transceiver (still sendonly, no RTP) and reuses it
+ * when the same UID's kind is subscribed again — no renegotiation either way. (werift offers an
+ * `inactive` m-section with port 0, which libwebrtc treats as rejected: with BUNDLE that tore
+ * down the whole transport, so the SFU never makes a transceiver inactive.)
  */
-import type { RTCRtpTransceiver } from 'werift';
 import type { MediaKind } from '../../../../shared/protocol/messages';
 import type { SessionDescription } from '../media-plane';
 import { Forwarder } from './forwarder';
 import { SfuPeer, type SfuPeerOptions } from './peer';
 
 interface Slot {
-  transceiver: RTCRtpTransceiver;
   forwarder: Forwarder;
   active: boolean;
 }
@@ -42,28 +42,24 @@ export class SubConnection {
     const slot = this.slots.get(key);
     if (slot) {
       if (!slot.active) {
-        slot.transceiver.setDirection('sendonly');
         slot.active = true;
         slot.forwarder.restart();
-        this.schedule();
       }
       return slot.forwarder;
     }
     const transceiver = this.peer.pc.addTransceiver(kind, { direction: 'sendonly' });
     transceiver.sender.streamId = String(uid);
     const forwarder = new Forwarder(kind, transceiver.sender);
-    this.slots.set(key, { transceiver, forwarder, active: true });
+    this.slots.set(key, { forwarder, active: true });
     this.schedule();
     return forwarder;
   }
 
-  /** Stops sending `uid`'s `kind` (transceiver inactive); returns its forwarder, if it had one. */
+  /** Parks `uid`'s `kind` (no more RTP on it); returns its forwarder, if it was active. */
   release(uid: number, kind: MediaKind): Forwarder | null {
     const slot = this.slots.get(`${uid}:${kind}`);
     if (!slot || !slot.active) return null;
-    slot.transceiver.setDirection('inactive');
     slot.active = false;
-    this.schedule();
     return slot.forwarder;
   }
 
