@@ -130,7 +130,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('media-reset'),
     pc: PcNameSchema,
-    reason: z.enum(['failed', 'resumed', 'closed']),
+    reason: z.enum(['failed', 'resumed']),
   }),
 ]);
 /** A parsed server → client message. */

@@ -134,10 +134,12 @@ describe('SFU media rules', () => {
   it('answers an ICE-restart re-offer on pub and media keeps flowing', async () => {
     const { pubSide, publisher, subscriber } = await pair();
     const from = pubSide.client.received.length;
+    const first = pubSide.client.all('sdp').find((m) => m.pc === 'pub')!;
     await publisher.iceRestart();
     const answer = await pubSide.client.next('sdp', (m) => m.pc === 'pub', 5000, from);
     const ufrag = (sdp: string) => /a=ice-ufrag:(\S+)/.exec(sdp)?.[1];
     expect(ufrag(answer.description.sdp)).toBeDefined();
+    expect(ufrag(answer.description.sdp)).not.toBe(ufrag(first.description.sdp));
     const framesBefore = subscriber.framesFrom(1);
     await waitFor(() => subscriber.framesFrom(1) >= framesBefore + 15, 6000, 'frames after ICE restart');
   });

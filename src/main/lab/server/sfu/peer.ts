@@ -28,7 +28,8 @@ const MAX_QUEUED_CANDIDATES = 64;
 export class SfuPeer {
   readonly pc: RTCPeerConnection;
   private readonly queued: CandidateInit[] = [];
-  private closed = false;
+  private pendingRemote = 0;
+  private closing: Promise<void> | null = null;
 
   constructor(
     readonly name: PcName,
@@ -36,7 +37,7 @@ export class SfuPeer {
   ) {
     this.pc = new RTCPeerConnection(peerConfig(opts.mediaAddress));
     this.pc.onicecandidate = ({ candidate }) => {
-      if (!candidate || this.closed) return;
+      if (!candidate || this.isClosed) return;
       const init = candidate.toJSON();
       if (!isAnnouncedCandidate(init, opts.mediaAddress)) return;
       opts.signal({
@@ -51,37 +52,61 @@ export class SfuPeer {
       });
     };
     this.pc.connectionStateChange.subscribe((state) => {
-      if (!this.closed) opts.onState(state);
+      if (!this.isClosed) opts.onState(state);
     });
   }
 
   /** True once `close()` ran. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.closing !== null;
   }
 
-  /** Adds a remote candidate now, or after the remote description is set. */
+  /**
+   * Applies a remote description. Candidates that arrive meanwhile (e.g. with the new ufrag of
+   * an ICE restart) wait until it is applied, then go in.
+   */
+  async setRemoteDescription(description: { type: 'offer' | 'answer'; sdp: string }): Promise<void> {
+    this.pendingRemote++;
+    try {
+      await this.pc.setRemoteDescription(description);
+    } finally {
+      this.pendingRemote--;
+    }
+    if (this.pendingRemote === 0) for (const candidate of this.queued.splice(0)) this.apply(candidate);
+  }
+
+  /**
+   * Marks a remote description as coming (call synchronously when the message arrives), so
+   * candidates right behind it in the socket are queued for it.
+   */
+  expectRemoteDescription(): () => void {
+    this.pendingRemote++;
+    return () => {
+      this.pendingRemote--;
+      if (this.pendingRemote === 0 && this.pc.remoteDescription) {
+        for (const candidate of this.queued.splice(0)) this.apply(candidate);
+      }
+    };
+  }
+
+  /** Adds a remote candidate now, or once the (pending) remote description is applied. */
   addRemoteCandidate(candidate: CandidateInit | null): void {
-    if (this.closed || candidate === null) return;
-    if (!this.pc.remoteDescription) {
+    if (this.isClosed || candidate === null) return;
+    if (!this.pc.remoteDescription || this.pendingRemote > 0) {
       if (this.queued.length < MAX_QUEUED_CANDIDATES) this.queued.push(candidate);
       return;
     }
     this.apply(candidate);
   }
 
-  /** Applies candidates that arrived before the remote description. */
-  flushCandidates(): void {
-    for (const candidate of this.queued.splice(0)) this.apply(candidate);
-  }
-
-  /** Closes the connection (idempotent). */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.queued.length = 0;
-    this.pc.onicecandidate = null;
-    this.pc.close().catch(() => undefined);
+  /** Closes the connection (idempotent); resolves when werift released its sockets. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.queued.length = 0;
+      this.pc.onicecandidate = null;
+      await this.pc.close().catch(() => undefined);
+    })();
+    return this.closing;
   }
 
   private apply(candidate: CandidateInit): void {

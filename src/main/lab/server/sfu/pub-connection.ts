@@ -43,21 +43,21 @@ export class PubConnection {
 
   /** Applies an offer and sends the answer; offers are handled one at a time. */
   handleOffer(offer: SessionDescription): Promise<void> {
-    const run = this.chain.then(() => this.answer(offer));
+    const done = this.peer.expectRemoteDescription();
+    const run = this.chain.then(() => this.answer(offer)).finally(done);
     this.chain = run.catch(() => undefined);
     return run;
   }
 
   /** Closes the connection. */
-  close(): void {
-    this.peer.close();
+  close(): Promise<void> {
+    return this.peer.close();
   }
 
   private async answer(offer: SessionDescription): Promise<void> {
     const { pc } = this.peer;
     if (this.peer.isClosed) return;
-    await pc.setRemoteDescription(offer);
-    this.peer.flushCandidates();
+    await this.peer.setRemoteDescription(offer);
     await pc.setLocalDescription(await pc.createAnswer());
     const local = pc.localDescription;
     if (!local || this.peer.isClosed) return;

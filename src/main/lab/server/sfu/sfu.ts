@@ -45,6 +45,8 @@ export class Sfu implements MediaPlane {
   private readonly members = new Map<Member, MemberMedia>();
   private readonly mediaAddress: string;
   private closed = false;
+  /** Peer connections still releasing their sockets (awaited by `close()`). */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(
     options: SfuOptions,
@@ -116,7 +118,7 @@ export class Sfu implements MediaPlane {
     if (!media) return;
     this.members.delete(member);
     this.closePub(media);
-    media.sub?.close();
+    if (media.sub) this.release(media.sub.close());
     media.sources.audio.dispose();
     media.sources.video.dispose();
     for (const [other, otherMedia] of this.members) {
@@ -129,6 +131,7 @@ export class Sfu implements MediaPlane {
   async close(): Promise<void> {
     this.closed = true;
     for (const member of [...this.members.keys()]) this.removeMember(member);
+    await Promise.all([...this.closing]);
   }
 
   /** Packets received and forwarded, for diagnostics and tests. */
@@ -139,6 +142,11 @@ export class Sfu implements MediaPlane {
       received: { audio: media.sources.audio.packetsReceived, video: media.sources.video.packetsReceived },
       forwarded: media.sub?.forwarders().reduce((sum, f) => sum + f.packetsSent, 0) ?? 0,
     };
+  }
+
+  private release(closed: Promise<void>): void {
+    this.closing.add(closed);
+    void closed.finally(() => this.closing.delete(closed));
   }
 
   private media(member: Member): MemberMedia {
@@ -180,7 +188,7 @@ export class Sfu implements MediaPlane {
 
   private closePub(media: MemberMedia): void {
     if (!media.pub) return;
-    media.pub.close();
+    this.release(media.pub.close());
     media.pub = null;
     media.sources.audio.detach();
     media.sources.video.detach();
@@ -212,7 +220,7 @@ export class Sfu implements MediaPlane {
         const forwarder = old.release(publisher.uid, kind);
         if (forwarder) this.members.get(publisher)?.sources[kind].removeSink(forwarder);
       }
-      old.close();
+      this.release(old.close());
     }
     media.sub = null;
     if (media.subscriptions.size === 0 || this.closed) return;

@@ -77,19 +77,18 @@ export class SubConnection {
   /** Applies the client's answer; resolves to an error message when none was expected. */
   async handleAnswer(answer: SessionDescription): Promise<string | null> {
     if (!this.awaitingAnswer) return 'no sub offer is outstanding';
-    await this.peer.pc.setRemoteDescription(answer);
+    await this.peer.setRemoteDescription(answer);
     this.awaitingAnswer = false;
-    this.peer.flushCandidates();
     this.opts.onNegotiated();
     if (this.dirty) this.schedule();
     return null;
   }
 
   /** Closes the connection and every forwarder. */
-  close(): void {
+  close(): Promise<void> {
     for (const slot of this.slots.values()) slot.forwarder.close();
     this.slots.clear();
-    this.peer.close();
+    return this.peer.close();
   }
 
   private schedule(): void {
