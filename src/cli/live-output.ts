@@ -3,7 +3,7 @@
  * peer events, reconnect attempts, faults, media recoveries, marks, warnings and errors.
  * Stats and signal records are left out (too many); they stay in the trace.
  */
-import type { Step, TraceRecord, Vocabulary } from '../shared';
+import type { TraceRecord, Vocabulary } from '../shared';
 import { peerEventName, stateName } from '../shared';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2).padStart(7)}s`;
@@ -33,17 +33,9 @@ export function describeRecord(r: TraceRecord, vocabulary: Vocabulary = 'current
     case 'mark':
       return `${at} ── ${r.label}`;
     case 'log':
-      return r.level === 'warn' || r.level === 'error' ? `${at} ${r.level}: ${r.msg}` : null;
+      if (r.level === 'warn' || r.level === 'error') return `${at} ${r.level}: ${r.msg}`;
+      return r.msg.startsWith('step ') ? `${at} ${r.msg}` : null;
     default:
       return null;
   }
-}
-
-/** A line for a scenario step as it starts. */
-export function describeStep(index: number, step: Step, elapsedMs: number): string {
-  const { at: _at, do: action, ...rest } = step;
-  const args = Object.entries(rest)
-    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' ');
-  return `[${seconds(elapsedMs)}] step ${index}: ${action}${args ? ` ${args}` : ''}`;
 }

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { formatReport } from '../../shared/check';
 import { loadScenario } from '../../main/lab/scenario/library';
 import { runScenario } from '../../main/lab/scenario/runner';
-import { describeRecord, describeStep } from '../live-output';
+import { describeRecord } from '../live-output';
 import type { Io } from '../main';
 import { parseEngine, parseTimeScale } from './options';
 
@@ -42,7 +42,6 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
         const abort = new AbortController();
         const onSigint = (): void => abort.abort();
         process.once('SIGINT', onSigint);
-        const started = performance.now();
         io.out(
           `running ${scenario.name}${opts.timeScale ? ` at time scale ${opts.timeScale}` : ''} with ${opts.engine}`,
         );
@@ -59,7 +58,6 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
                 }
               : undefined,
             signal: abort.signal,
-            onStep: (i, step) => !opts.quiet && io.out(describeStep(i, step, performance.now() - started)),
             onRecords: (records) => {
               if (opts.quiet) return;
               for (const r of records) {

@@ -169,7 +169,7 @@ export class Lab {
     const fault: ClientFault = ClientFaultSchema.parse(input);
     const injector = this.participant(uid).injector;
     if (!injector) throw new Error('this lab runs without fault injectors');
-    const injectorId = injector.apply(fault);
+    const injectorId = injector.apply(this.scaleFault(fault));
     const { kind, ...params } = fault;
     const target = {
       uid,
@@ -189,6 +189,16 @@ export class Lab {
     );
   }
 
+  /**
+   * Added delay is a duration like any other in the model, so it scales with `timeScale`:
+   * 400 ms of latency against a 4.5 s liveness timeout stays 40 ms against 450 ms at 0.1.
+   * The trace keeps the model values (its header carries the time scale).
+   */
+  private scaleFault(fault: ClientFault): ClientFault {
+    if (fault.kind !== 'latency') return fault;
+    return { ...fault, ms: scaled(this.timing, fault.ms), jitterMs: scaled(this.timing, fault.jitterMs) };
+  }
+
   /** Clears one fault (recording its end). */
   clearFault(id: string): Promise<boolean> {
     return this.faults.clear(id);
@@ -200,23 +210,13 @@ export class Lab {
   }
 
   /** Stops the server gracefully (a fault until it starts again). */
-  async serverStop(forMs?: number, id?: string): Promise<string> {
-    const server = this.embeddedServer();
-    await server.stop();
-    return this.faults.started(
-      { kind: 'server-stop', target: { uid: null }, params: {}, forMs, undo: () => this.restartServer() },
-      id,
-    );
+  serverStop(forMs?: number, id?: string): Promise<string> {
+    return this.serverOutage('server-stop', (server) => server.stop(), forMs, id);
   }
 
   /** Kills the server process (SIGKILL): a crash, until it starts again. */
-  async serverCrash(forMs?: number, id?: string): Promise<string> {
-    const server = this.embeddedServer();
-    await server.crash();
-    return this.faults.started(
-      { kind: 'server-crash', target: { uid: null }, params: {}, forMs, undo: () => this.restartServer() },
-      id,
-    );
+  serverCrash(forMs?: number, id?: string): Promise<string> {
+    return this.serverOutage('server-crash', (server) => server.crash(), forMs, id);
   }
 
   /** Starts a stopped or crashed server again (ending its fault). */
@@ -314,6 +314,22 @@ export class Lab {
   private embeddedServer(): ServerProcess {
     if (!this.server) throw new Error('server actions need the embedded server (this lab uses a remote one)');
     return this.server;
+  }
+
+  /** Records the fault first (the outage starts the moment we act), then stops the server. */
+  private async serverOutage(
+    kind: 'server-stop' | 'server-crash',
+    act: (server: ServerProcess) => Promise<void>,
+    forMs: number | undefined,
+    id: string | undefined,
+  ): Promise<string> {
+    const server = this.embeddedServer();
+    const faultId = this.faults.started(
+      { kind, target: { uid: null }, params: {}, forMs, undo: () => this.restartServer() },
+      id,
+    );
+    await act(server);
+    return faultId;
   }
 
   private async restartServer(): Promise<void> {

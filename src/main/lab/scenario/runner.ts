@@ -17,8 +17,8 @@ export interface RunOptions {
   journalPath?: string;
   /** Stops the run early (the lab is still disposed and the trace checked). */
   signal?: AbortSignal;
-  /** Called as each step starts. */
-  onStep?: (index: number, step: Step) => void;
+  /** Called as each step starts, with the trace clock (ms since the trace started). */
+  onStep?: (index: number, step: Step, t: number) => void;
   /** Called with each batch of records as the recorder flushes them. */
   onRecords?: (records: TraceRecord[]) => void;
 }
@@ -78,7 +78,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     for (const [index, step] of scenario.steps.entries()) {
       await sleep(started + scaled(lab.timing, step.at) - performance.now(), options.signal);
       if (options.signal?.aborted) break;
-      options.onStep?.(index, step);
+      lab.log('info', `step ${index}: ${describeStep(step)}`);
+      options.onStep?.(index, step, lab.recorder.elapsed());
       if (step.do === 'end') break;
       const run = (): Promise<void> =>
         executeStep(lab, scenario, step, faultIds).catch((error: unknown) => {
@@ -111,6 +112,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     { profile: scenario.profile, expectations: scenario.expect },
   );
   return { header, records, report, errors, aborted: options.signal?.aborted ?? false };
+}
+
+/** A step in one line, e.g. `fault uid=1 kind=blackhole path=all forMs=25000`. */
+export function describeStep(step: Step): string {
+  const { at: _at, do: action, ...rest } = step;
+  const flat = Object.entries(rest).flatMap(([k, v]) =>
+    v !== null && typeof v === 'object'
+      ? Object.entries(v).map(([k2, v2]) => `${k2}=${String(v2)}`)
+      : [`${k}=${String(v)}`],
+  );
+  return [action, ...flat].join(' ');
 }
 
 async function executeStep(lab: Lab, scenario: Scenario, step: Step, faultIds: string[]): Promise<void> {
