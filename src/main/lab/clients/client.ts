@@ -323,6 +323,7 @@ export class Client {
         return;
       case 'sdp':
       case 'candidate':
+      case 'media-reset':
         return this.media.handle(m);
       case 'token-will-expire':
         if (typeof this.token === 'function') {

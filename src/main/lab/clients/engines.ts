@@ -107,7 +107,18 @@ export function createPeerConnection(engine: EngineName): PeerConnectionLike {
   }
   if (engine === 'werift') {
     const werift = loadWerift();
-    return new WeriftPeerConnection(new werift.RTCPeerConnection({ iceServers: [] }));
+    return new WeriftPeerConnection(
+      new werift.RTCPeerConnection({
+        iceServers: [],
+        // werift skips loopback when it enumerates interfaces, and this lab is loopback only:
+        // gather exactly one UDP host candidate on 127.0.0.1.
+        iceUseIpv4: false,
+        iceUseIpv6: false,
+        iceAdditionalHostAddresses: ['127.0.0.1'],
+        iceInterfaceAddresses: { udp4: '127.0.0.1' },
+        codecs: { audio: [werift.useOPUS()], video: [werift.useVP8()] },
+      }),
+    );
   }
   throw new Error(`unknown WebRTC engine ${JSON.stringify(engine)} (expected 'wrtc' or 'werift')`);
 }
@@ -127,6 +138,7 @@ export class WeriftPeerConnection implements PeerConnectionLike {
   onconnectionstatechange: (() => void) | null = null;
   ontrack: ((event: TrackEventLike) => void) | null = null;
   private restarting = false;
+  private reportedIce = 'new';
 
   /** @param pc the werift peer connection to wrap (owned from now on) */
   constructor(readonly pc: WeriftPc) {
@@ -134,16 +146,33 @@ export class WeriftPeerConnection implements PeerConnectionLike {
       const c = event.candidate;
       this.onicecandidate?.({ candidate: c ? plainCandidate(c) : null });
     };
-    pc.oniceconnectionstatechange = () => this.oniceconnectionstatechange?.();
-    pc.onconnectionstatechange = () => this.onconnectionstatechange?.();
+    pc.oniceconnectionstatechange = () => this.iceMaybeChanged();
+    pc.onconnectionstatechange = () => {
+      this.onconnectionstatechange?.();
+      this.iceMaybeChanged();
+    };
     pc.ontrack = (event) => this.ontrack?.(event as unknown as TrackEventLike);
   }
 
   get connectionState(): string {
     return this.pc.connectionState;
   }
+  /**
+   * werift 0.24.4 reports ICE `completed` as soon as candidates are gathered, before any check
+   * succeeded: until the PC is connected such a state reads `checking` here.
+   */
   get iceConnectionState(): string {
-    return this.pc.iceConnectionState;
+    const s = this.pc.iceConnectionState;
+    if ((s === 'completed' || s === 'connected') && this.pc.connectionState !== 'connected')
+      return 'checking';
+    return s;
+  }
+
+  private iceMaybeChanged(): void {
+    const now = this.iceConnectionState;
+    if (now === this.reportedIce) return;
+    this.reportedIce = now;
+    this.oniceconnectionstatechange?.();
   }
   get signalingState(): string {
     return this.pc.signalingState;

@@ -79,7 +79,9 @@ export class MediaController {
       enabled: o.connected,
       signalingAlive: () => this.pingAlive(policy.probeTimeoutMs),
       interrupted: o.interrupted,
-      restart: (pc) => (pc === 'pub' ? this.session.restartPubIce() : this.restartSub()),
+      // The client cannot offer on sub (the server does): a sub episode waits for ICE to come
+      // back by itself or for the server's `media-reset` and fresh offer.
+      restart: (pc) => (pc === 'pub' ? this.session.restartPubIce() : Promise.resolve()),
     });
     this.session.onFault((f) => void this.recovery.fault(f));
     this.session.onConnected((pc) => this.recovery.connected(pc));
@@ -136,9 +138,11 @@ export class MediaController {
     }
   }
 
-  /** Applies `sdp` / `candidate` from the server. */
-  handle(m: ServerMessageOf<'sdp'> | ServerMessageOf<'candidate'>): void {
-    if (m.type === 'sdp') {
+  /** Applies `sdp` / `candidate` / `media-reset` from the server. */
+  handle(m: ServerMessageOf<'sdp'> | ServerMessageOf<'candidate'> | ServerMessageOf<'media-reset'>): void {
+    if (m.type === 'media-reset') {
+      this.mediaReset(m.pc, m.reason);
+    } else if (m.type === 'sdp') {
       this.session
         .handleSdp(m.pc, m.description)
         .catch((err: unknown) => this.log(`${m.pc} sdp failed: ${String(err)}`));
@@ -202,13 +206,24 @@ export class MediaController {
     }
   }
 
-  /** Sub-PC recovery: drop it and ask again, so the server negotiates a fresh one. */
-  private async restartSub(): Promise<void> {
-    this.session.resetSub();
-    for (const [peer, kinds] of this.intents.subscriptions()) {
-      this.send({ type: 'unsubscribe', peer, kinds });
-      this.send({ type: 'subscribe', peer, kinds });
+  /**
+   * The server gave up its side of a PC (docs/PROTOCOL.md "Extensions"): `sub` → drop ours and
+   * answer the server's next offer; `pub` → publish again from a new PC (a new DTLS identity
+   * is what the server expects after it closed its side).
+   */
+  private mediaReset(pc: 'pub' | 'sub', reason: string): void {
+    const episode = reason !== 'resumed' && this.o.connected() && !this.recovery.recovering(pc);
+    if (episode) this.recovery.begin(pc, `server-${reason}`);
+    if (pc === 'sub') {
+      this.session.resetSub();
+      return;
     }
+    const generation = this.generation;
+    this.session
+      .rebuildPub()
+      .catch(
+        (err: unknown) => generation === this.generation && this.log(`pub rebuild failed: ${String(err)}`),
+      );
   }
 
   private async pingAlive(timeoutMs: number): Promise<boolean> {

@@ -60,10 +60,19 @@ export class MediaRecovery {
       this.o.interrupted(`ice-${f.state}`);
       return;
     }
-    this.o.sink({ type: 'media', uid: this.o.uid, event: 'media-reconnect-start', pc: f.pc, value: f.state });
-    const episode: Episode = { attempt: 0, cancelRetry: () => undefined };
-    this.active.set(f.pc, episode);
-    this.attempt(f.pc, episode);
+    this.begin(f.pc, f.state);
+    const episode = this.active.get(f.pc);
+    if (episode) this.attempt(f.pc, episode);
+  }
+
+  /**
+   * Opens an episode without restarting anything (the server reset its side and the fix is
+   * under way): recorded as `media-reconnect-start`, ended by {@link connected}.
+   */
+  begin(pc: PcName, value: string): void {
+    if (this.active.has(pc)) return;
+    this.o.sink({ type: 'media', uid: this.o.uid, event: 'media-reconnect-start', pc, value });
+    this.active.set(pc, { attempt: 0, cancelRetry: () => undefined });
   }
 
   /** ICE of `pc` is connected again. */

@@ -162,6 +162,17 @@ export class MediaSession {
     if (kinds.length > 0) await this.publish(kinds);
   }
 
+  /** Replaces the pub PC with a new one carrying the published kinds (no-op when none). */
+  async rebuildPub(): Promise<void> {
+    const kinds = this.publishedKinds();
+    if (this.pub) this.closeSlot(this.pub);
+    this.pub = null;
+    this.answerWaiter?.reject(new ClientError('SIGNALING', 'pub peer connection replaced'));
+    this.answerWaiter = null;
+    this.transceivers.clear();
+    if (kinds.length > 0) await this.publish(kinds);
+  }
+
   /** Drops the sub PC so the server's next offer builds a new one. */
   resetSub(): void {
     if (!this.sub) return;
@@ -180,6 +191,7 @@ export class MediaSession {
       }
       return this.enqueue(slot, async () => {
         await this.applyRemote(slot, description);
+        this.localReady(slot);
         this.answerWaiter?.resolve();
         this.answerWaiter = null;
       });
@@ -273,7 +285,8 @@ export class MediaSession {
         { type: 'sdp', pc: 'pub', description: { type: 'offer', sdp } },
         this.opts.negotiationTimeoutMs,
       );
-      this.localReady(slot);
+      // Local candidates go out once the answer is applied: a werift PC does not answer checks
+      // before it knows the remote credentials, and the server starts checking at once.
       // The answer arrives through handleSdp (a later task on this chain): wait outside it.
       wait = this.waitAnswer(answered, refused);
     });

@@ -12,7 +12,7 @@ export interface SplitSdp {
 }
 
 /**
- * Removes every `a=candidate:` line, returning them as candidate inits with the `sdpMid`,
+ * Removes every `a=candidate:` and `a=end-of-candidates` line, returning the candidates as candidate inits with the `sdpMid`,
  * `sdpMLineIndex` and `usernameFragment` of their media section.
  */
 export function splitCandidates(sdp: string): SplitSdp {
@@ -47,6 +47,10 @@ export function splitCandidates(sdp: string): SplitSdp {
       else sessionUfrag = ufrag;
     } else if (line.startsWith('a=candidate:')) {
       if (section) section.found.push(line.slice(2));
+      continue;
+    } else if (line.startsWith('a=end-of-candidates')) {
+      // Candidates travel apart from the SDP (trickled, through the path): an SDP that says
+      // "no more candidates" would make a werift peer give up before they arrive.
       continue;
     }
     kept.push(line);

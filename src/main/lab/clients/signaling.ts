@@ -223,6 +223,7 @@ export class SignalingClient {
   }
 
   private receive(data: WebSocket.RawData, isBinary: boolean): void {
+    if (this.ended) return; // closing locally: what still trickles in is not ours to act on
     this.lastRx = performance.now();
     if (isBinary) {
       this.log('warn', 'server sent a binary frame (protocol v1 is text only); ignored');
