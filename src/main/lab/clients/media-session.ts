@@ -1,21 +1,15 @@
 /**
- * The media side of one client: the `pub` peer connection (the client offers; one sendonly
- * transceiver per published kind, fed by synthetic media) and the `sub` peer connection (the
- * server offers; the client answers), per PROTOCOL.md "Media". It applies the network-path
- * seam to every candidate, queues remote candidates until the matching remote description is
- * set, records ICE and PC state changes, and reports media faults to its owner.
+ * The peer connections of one client: `pub` (the client offers; one sendonly transceiver per
+ * published kind, fed by synthetic media) and `sub` (the server offers; the client answers),
+ * per PROTOCOL.md "Media". Each is a {@link PcSlot} (candidates through the network path);
+ * this class negotiates them and reports media faults (ICE disconnected/failed) to its owner.
  */
 import type { ClientMessage, MediaKind, PcName, RecordSink } from '../../../shared';
 import type { CandidateInit, NetworkPath } from '../network-path';
-import {
-  createPeerConnection,
-  type EngineName,
-  type PeerConnectionLike,
-  type RtpTransceiverLike,
-  type SdpInit,
-} from './engines';
+import type { EngineName, RtpTransceiverLike, SdpInit } from './engines';
 import { ClientError } from './errors';
-import { splitCandidates, stripCandidates } from './sdp';
+import { PcSlot } from './pc-slot';
+import { stripCandidates } from './sdp';
 import type { StatsSource } from './stats-sampler';
 import type { SyntheticMedia } from './synthetic-media';
 
@@ -46,18 +40,6 @@ export interface MediaFault {
   state: string;
 }
 
-interface PcSlot {
-  pc: PeerConnectionLike;
-  /** Remote candidates waiting for the remote description. */
-  queued: CandidateInit[];
-  /** Local candidates waiting until our description is sent. */
-  localQueue: Array<CandidateInit | null>;
-  localReady: boolean;
-  /** Serializes every operation on this PC (descriptions and candidates in arrival order). */
-  chain: Promise<unknown>;
-  seen: Set<string>;
-}
-
 const CONNECTED = new Set(['connected', 'completed']);
 
 /** Pub and sub peer connections of one client. */
@@ -69,7 +51,6 @@ export class MediaSession {
   private readonly published = new Set<MediaKind>();
   private readonly faultListeners = new Set<(f: MediaFault) => void>();
   private readonly recoveredListeners = new Set<(pc: PcName) => void>();
-  private readonly subOfferListeners = new Set<() => void>();
   private answerWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private closed = false;
 
@@ -88,11 +69,6 @@ export class MediaSession {
     return out;
   }
 
-  /** ICE connection state of a PC, or null when it does not exist. */
-  iceState(pc: PcName): string | null {
-    return (pc === 'pub' ? this.pub : this.sub)?.pc.iceConnectionState ?? null;
-  }
-
   /** Subscribes to media faults (ICE `disconnected` / `failed`). */
   onFault(listener: (f: MediaFault) => void): () => void {
     this.faultListeners.add(listener);
@@ -103,12 +79,6 @@ export class MediaSession {
   onConnected(listener: (pc: PcName) => void): () => void {
     this.recoveredListeners.add(listener);
     return () => this.recoveredListeners.delete(listener);
-  }
-
-  /** Subscribes to sub-PC offers having been answered (a subscription took effect). */
-  onSubAnswered(listener: () => void): () => void {
-    this.subOfferListeners.add(listener);
-    return () => this.subOfferListeners.delete(listener);
   }
 
   /**
@@ -165,7 +135,7 @@ export class MediaSession {
   /** Replaces the pub PC with a new one carrying the published kinds (no-op when none). */
   async rebuildPub(): Promise<void> {
     const kinds = this.publishedKinds();
-    if (this.pub) this.closeSlot(this.pub);
+    this.pub?.close();
     this.pub = null;
     this.answerWaiter?.reject(new ClientError('SIGNALING', 'pub peer connection replaced'));
     this.answerWaiter = null;
@@ -175,8 +145,7 @@ export class MediaSession {
 
   /** Drops the sub PC so the server's next offer builds a new one. */
   resetSub(): void {
-    if (!this.sub) return;
-    this.closeSlot(this.sub);
+    this.sub?.close();
     this.sub = null;
   }
 
@@ -189,9 +158,9 @@ export class MediaSession {
         this.log('warn', `unexpected pub ${description.type} from the server; ignored`);
         return Promise.resolve();
       }
-      return this.enqueue(slot, async () => {
-        await this.applyRemote(slot, description);
-        this.localReady(slot);
+      return slot.enqueue(async () => {
+        await slot.applyRemote(description);
+        slot.markLocalReady();
         this.answerWaiter?.resolve();
         this.answerWaiter = null;
       });
@@ -201,14 +170,13 @@ export class MediaSession {
       return Promise.resolve();
     }
     const slot = this.sub ?? (this.sub = this.newSlot('sub'));
-    return this.enqueue(slot, async () => {
-      await this.applyRemote(slot, description);
+    return slot.enqueue(async () => {
+      await slot.applyRemote(description);
       const answer = await slot.pc.createAnswer();
       await slot.pc.setLocalDescription(answer);
       const sdp = stripCandidates(slot.pc.localDescription?.sdp ?? answer.sdp);
       this.opts.signaling.send({ type: 'sdp', pc: 'sub', description: { type: 'answer', sdp } });
-      this.localReady(slot);
-      for (const l of [...this.subOfferListeners]) l();
+      slot.markLocalReady();
     });
   }
 
@@ -218,16 +186,10 @@ export class MediaSession {
     const slot = pc === 'pub' ? this.pub : this.sub;
     if (!slot) {
       // The server may trickle a sub candidate before its first offer: keep it for the offer.
-      if (pc === 'sub') {
-        this.sub = this.newSlot('sub');
-        this.sub.queued.push(candidate);
-      }
+      if (pc === 'sub') (this.sub = this.newSlot('sub')).keepForLater(candidate);
       return Promise.resolve();
     }
-    return this.enqueue(slot, async () => {
-      if (slot.pc.remoteDescription === null) slot.queued.push(candidate);
-      else await this.addRemote(slot, candidate);
-    });
+    return slot.remoteCandidate(candidate);
   }
 
   /** Closes both PCs and releases every track; the session stays usable (a later join). */
@@ -248,14 +210,13 @@ export class MediaSession {
     this.published.clear();
     this.faultListeners.clear();
     this.recoveredListeners.clear();
-    this.subOfferListeners.clear();
   }
 
   private closePcs(): void {
     this.answerWaiter?.reject(new ClientError('SIGNALING', 'peer connection closed'));
     this.answerWaiter = null;
-    if (this.pub) this.closeSlot(this.pub);
-    if (this.sub) this.closeSlot(this.sub);
+    this.pub?.close();
+    this.sub?.close();
     this.pub = this.sub = null;
     this.transceivers.clear();
   }
@@ -276,7 +237,7 @@ export class MediaSession {
     const slot = this.pub;
     if (!slot) return;
     let wait: Promise<void> = Promise.resolve();
-    await this.enqueue(slot, async () => {
+    await slot.enqueue(async () => {
       const offer = await slot.pc.createOffer(iceRestart ? { iceRestart: true } : undefined);
       await slot.pc.setLocalDescription(offer);
       const sdp = stripCandidates(slot.pc.localDescription?.sdp ?? offer.sdp);
@@ -323,107 +284,36 @@ export class MediaSession {
     });
   }
 
-  private async applyRemote(slot: PcSlot, description: SdpInit): Promise<void> {
-    const { sdp, candidates } = splitCandidates(description.sdp);
-    await slot.pc.setRemoteDescription({ type: description.type, sdp });
-    slot.seen.clear();
-    const queued = slot.queued.splice(0);
-    for (const c of [...candidates, ...queued]) await this.addRemote(slot, c);
-  }
-
-  private async addRemote(slot: PcSlot, candidate: CandidateInit): Promise<void> {
-    if (slot.seen.has(candidate.candidate)) return;
-    slot.seen.add(candidate.candidate);
-    let mapped: CandidateInit | null;
-    try {
-      mapped = await this.opts.path.mapRemoteCandidate(candidate);
-    } catch (err) {
-      this.log('warn', `network path could not map a remote candidate: ${String(err)}`);
-      return;
-    }
-    if (!mapped) return;
-    try {
-      await slot.pc.addIceCandidate(mapped);
-    } catch (err) {
-      this.log('warn', `remote candidate rejected by the engine: ${(err as Error).message}`);
-    }
-  }
-
   private newSlot(name: PcName): PcSlot {
     this.assertOpen();
-    const pc = createPeerConnection(this.opts.engine);
-    const slot: PcSlot = {
-      pc,
-      queued: [],
-      localQueue: [],
-      localReady: false,
-      chain: Promise.resolve(),
-      seen: new Set(),
-    };
-    const { uid, sink } = this.opts;
-    pc.onicecandidate = (event) => {
-      const c = event.candidate;
-      const init: CandidateInit | null = c
-        ? {
-            candidate: c.candidate,
-            sdpMid: c.sdpMid ?? null,
-            sdpMLineIndex: c.sdpMLineIndex ?? null,
-            usernameFragment: c.usernameFragment ?? null,
-          }
-        : null;
-      if (init && (!init.candidate || !this.opts.path.shouldSendLocalCandidate(init))) return;
-      if (slot.localReady) this.opts.signaling.send({ type: 'candidate', pc: name, candidate: init });
-      else slot.localQueue.push(init);
-    };
-    pc.oniceconnectionstatechange = () => {
-      const state = pc.iceConnectionState;
-      sink({ type: 'media', uid, event: 'ice-state', pc: name, value: state });
-      if (!this.isCurrent(name, slot)) return;
-      if (state === 'disconnected' || state === 'failed') {
-        for (const l of [...this.faultListeners]) l({ pc: name, state });
-      } else if (CONNECTED.has(state)) {
-        for (const l of [...this.recoveredListeners]) l(name);
-      }
-    };
-    pc.onconnectionstatechange = () => {
-      const state = pc.connectionState;
-      sink({ type: 'media', uid, event: 'pc-state', pc: name, value: state });
-      // werift never reports ICE `disconnected`; its PC state is the better signal there.
-      if (this.isCurrent(name, slot) && state === 'failed' && pc.iceConnectionState !== 'failed') {
-        for (const l of [...this.faultListeners]) l({ pc: name, state });
-      }
-    };
-    pc.ontrack = () => undefined;
+    const { uid, engine, path, sink } = this.opts;
+    const slot: PcSlot = new PcSlot(name, {
+      uid,
+      engine,
+      path,
+      sink,
+      send: (m) => this.opts.signaling.send(m),
+      onIceState: (state) => {
+        if (!this.isCurrent(slot)) return;
+        if (state === 'disconnected' || state === 'failed') this.emitFault({ pc: name, state });
+        else if (CONNECTED.has(state)) for (const l of [...this.recoveredListeners]) l(name);
+      },
+      onPcState: (state) => {
+        // werift never reports ICE `disconnected`; its PC state is the better signal there.
+        if (this.isCurrent(slot) && state === 'failed' && slot.pc.iceConnectionState !== 'failed') {
+          this.emitFault({ pc: name, state });
+        }
+      },
+    });
     return slot;
   }
 
-  private isCurrent(name: PcName, slot: PcSlot): boolean {
-    return (name === 'pub' ? this.pub : this.sub) === slot && !this.closed;
+  private emitFault(f: MediaFault): void {
+    for (const l of [...this.faultListeners]) l(f);
   }
 
-  private localReady(slot: PcSlot): void {
-    slot.localReady = true;
-    const name: PcName = slot === this.pub ? 'pub' : 'sub';
-    for (const c of slot.localQueue.splice(0))
-      this.opts.signaling.send({ type: 'candidate', pc: name, candidate: c });
-  }
-
-  private enqueue(slot: PcSlot, task: () => Promise<void>): Promise<void> {
-    const run = slot.chain.then(task, task);
-    slot.chain = run.catch(() => undefined);
-    return run;
-  }
-
-  private closeSlot(slot: PcSlot): void {
-    slot.pc.onicecandidate = null;
-    slot.pc.oniceconnectionstatechange = null;
-    slot.pc.onconnectionstatechange = null;
-    slot.pc.ontrack = null;
-    try {
-      void Promise.resolve(slot.pc.close()).catch(() => undefined);
-    } catch {
-      // already closed
-    }
+  private isCurrent(slot: PcSlot): boolean {
+    return (slot.name === 'pub' ? this.pub : this.sub) === slot && !this.closed;
   }
 
   private assertOpen(): void {
