@@ -1,5 +1,7 @@
+import { RTCPeerConnection as WeriftPc, type MediaStreamTrack, type RTCRtpReceiver } from 'werift';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sfuFactory } from '../../../src/main/lab/server/sfu/sfu';
+import { peerConfig } from '../../../src/main/lab/server/sfu/werift-config';
 import { startServer, type Fixture } from './helpers/server';
 import { Publisher, Subscriber } from './helpers/wrtc-media';
 
@@ -186,5 +188,53 @@ describe('SFU media rules', () => {
     await waitFor(() => subscriber.framesFrom(1) >= before + 10, 5000, 'frames from the returning publisher');
     expect(subscriber.offers).toBe(offers);
     expect(subscriber.tracks.filter((t) => t.kind === 'video')).toHaveLength(1);
+  });
+
+  it('relays a subscriber PLI to the publisher (werift subscriber)', async () => {
+    const { publisher } = await pair();
+    // A second subscriber built on werift, which can send a PLI on demand.
+    const c = await fx.join('room', 3);
+    const keepAlive = setInterval(() => c.client.send({ type: 'ping', ts: 0 }), 100);
+    closers.push({ close: () => clearInterval(keepAlive) });
+    const pc = new WeriftPc(peerConfig('127.0.0.1')); // loopback-only host candidate, like the server
+    closers.push({ close: () => void pc.close() });
+    pc.onicecandidate = ({ candidate }) => {
+      if (candidate) c.client.send({ type: 'candidate', pc: 'sub', candidate: candidate.toJSON() });
+    };
+    let video: { track: MediaStreamTrack; receiver: RTCRtpReceiver } | null = null;
+    let packets = 0;
+    pc.ontrack = ({ track, receiver }) => {
+      if (track.kind !== 'video') return;
+      video = { track, receiver };
+      track.onReceiveRtp.subscribe(() => packets++);
+    };
+    c.client.onMessage((msg) => {
+      if (msg.type === 'candidate' && msg.pc === 'sub' && msg.candidate) {
+        void pc.addIceCandidate({
+          candidate: msg.candidate.candidate,
+          sdpMid: msg.candidate.sdpMid ?? undefined,
+        });
+      }
+      if (msg.type === 'sdp' && msg.pc === 'sub') {
+        void (async () => {
+          await pc.setRemoteDescription(msg.description);
+          await pc.setLocalDescription(await pc.createAnswer());
+          c.client.send({
+            type: 'sdp',
+            pc: 'sub',
+            description: { type: 'answer', sdp: pc.localDescription!.sdp },
+          });
+        })();
+      }
+    });
+    c.client.send({ type: 'subscribe', peer: 1, kinds: ['video'] });
+    await waitFor(() => packets > 30, 6000, 'RTP at the werift subscriber');
+    await new Promise((r) => setTimeout(r, 800)); // let start-up key-frame requests settle
+    const before = await publisher.pliCount();
+    for (let i = 0; i < 3; i++) {
+      await video!.receiver.sendRtcpPLI(video!.track.ssrc!);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await waitFor(async () => (await publisher.pliCount()) > before, 3000, 'a PLI at the publisher');
   });
 });

@@ -184,6 +184,16 @@ export class Publisher {
     }, 33);
   }
 
+  /** Key-frame requests (PLI) the publisher's encoder received, from outbound-rtp stats. */
+  async pliCount(): Promise<number> {
+    const stats = await this.link.pc.getStats();
+    let total = 0;
+    stats.forEach((s) => {
+      if (s.type === 'outbound-rtp' && s.kind === 'video') total += Number(s.pliCount ?? 0);
+    });
+    return total;
+  }
+
   /** Stops feeding (the encoder then sends nothing: RTP stops). */
   stopFeeding(): void {
     if (this.feeder) clearInterval(this.feeder);

@@ -200,6 +200,10 @@ export class Sfu implements MediaPlane {
       signal: (message) => this.hooks.send(member, message),
       log: (level, message) => this.log(level, member, message),
       onNegotiated: () => this.requestKeyframes(media),
+      onKeyframeRequest: (uid, kind) => {
+        const entry = media.subscriptions.get(`${uid}:${kind}`);
+        if (entry && kind === 'video') this.members.get(entry.publisher)?.sources.video.requestKeyframe();
+      },
       onState: (state) => {
         if (state === 'connected') this.requestKeyframes(media);
         this.pcState(member, 'sub', state, () => {

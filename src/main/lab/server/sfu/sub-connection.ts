@@ -8,10 +8,14 @@
  * `inactive` m-section with port 0, which libwebrtc treats as rejected: with BUNDLE that tore
  * down the whole transport, so the SFU never makes a transceiver inactive.)
  */
+import { RtcpPayloadSpecificFeedback } from 'werift';
 import type { MediaKind } from '../../../../shared/protocol/messages';
 import type { SessionDescription } from '../media-plane';
 import { Forwarder } from './forwarder';
 import { SfuPeer, type SfuPeerOptions } from './peer';
+
+/** RTCP payload-specific feedback format of a Full Intra Request (RFC 5104); werift does not export it. */
+const FIR_FMT = 4;
 
 interface Slot {
   forwarder: Forwarder;
@@ -22,6 +26,8 @@ interface Slot {
 export interface SubConnectionOptions extends SfuPeerOptions {
   /** An answer was applied (senders may have become ready): ask for key frames. */
   onNegotiated: () => void;
+  /** The subscriber's decoder asked for a key frame of `uid`'s video (PLI or FIR). */
+  onKeyframeRequest: (uid: number, kind: MediaKind) => void;
 }
 
 /** The SFU side of a member's `sub` PC. */
@@ -48,8 +54,17 @@ export class SubConnection {
       return slot.forwarder;
     }
     const transceiver = this.peer.pc.addTransceiver(kind, { direction: 'sendonly' });
-    transceiver.sender.streamId = String(uid);
-    const forwarder = new Forwarder(kind, transceiver.sender);
+    const { sender } = transceiver;
+    sender.streamId = String(uid);
+    // Relay the subscriber's key-frame requests to the publisher (werift parses PLI itself;
+    // FIR arrives as a raw payload-specific feedback packet).
+    sender.onPictureLossIndication.subscribe(() => this.opts.onKeyframeRequest(uid, kind));
+    sender.onRtcp.subscribe((packet) => {
+      if (packet.type === RtcpPayloadSpecificFeedback.type && packet.feedback.count === FIR_FMT) {
+        this.opts.onKeyframeRequest(uid, kind);
+      }
+    });
+    const forwarder = new Forwarder(kind, sender);
     this.slots.set(key, { forwarder, active: true });
     this.schedule();
     return forwarder;
