@@ -99,6 +99,30 @@ describe.each(['wrtc', 'werift'] as const)('publisher on %s → SFU → wrtc sub
   });
 });
 
+describe('subscriber on werift', () => {
+  it('receives RTP from a wrtc publisher through the SFU (no decoder: packets and bitrate)', async () => {
+    const srv = await withSfu();
+    cleanup.push(() => srv.server.close());
+    const records = new Records();
+    const a = makeClient(srv.url, 1, timing, records);
+    const b = makeClient(srv.url, 2, timing, records, { engine: 'werift' });
+    cleanup.push(
+      () => a.dispose(),
+      () => b.dispose(),
+    );
+    await a.join();
+    await b.join();
+    await a.publish(['audio', 'video']);
+    await waitFor(
+      () => num(sub(statsOf(records, 2).at(-1))?.packetsReceived) > 50,
+      15_000,
+      'packets at uid 2',
+    );
+    await waitFor(() => num(statsOf(records, 2).at(-1)?.recvKbps) > 10, 10_000, 'receive bitrate at uid 2');
+    expect(statsOf(records, 2).at(-1)?.raw).toMatchObject({ engine: 'werift' });
+  });
+});
+
 describe('media across interruptions', () => {
   it('server restart: both rejoin, the publisher republishes, the subscriber decodes again', async () => {
     let srv = await withSfu();

@@ -93,6 +93,18 @@ describe('Client against scripted servers', () => {
     expect(c.remotePeers().size).toBe(0);
   });
 
+  it('a server that accepts the socket but never answers join → NETWORK_ERROR after joinTimeoutMs', async () => {
+    const timing = testTiming();
+    const { url } = await scripted(() => undefined);
+    const records = new Records();
+    const c = makeClient(url, 1, timing, records);
+    cleanup.push(() => c.dispose());
+    const t0 = performance.now();
+    await expect(c.join()).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(900);
+    expect(records.of('state', 1).at(-1)).toMatchObject({ reason: 'NETWORK_ERROR', cause: 'join-timeout' });
+  });
+
   it('declares an interruption (heartbeat-timeout) when the server goes silent', async () => {
     const timing = testTiming();
     let answerPings = true;

@@ -164,7 +164,7 @@ describe('Client ↔ ChannelServer signaling', () => {
     expect(records.of('reconnect', 30).at(-1)).toMatchObject({ phase: 'giveup' });
   });
 
-  it('kicked by a ban → DISCONNECTED UID_BANNED; a second login → SAME_UID_LOGIN', async () => {
+  it('kicked: UID_BANNED, SAME_UID_LOGIN, TOKEN_EXPIRE, CHANNEL_BANNED', async () => {
     const { srv, records, client } = await setup();
     const a = client(40);
     await a.join();
@@ -179,6 +179,26 @@ describe('Client ↔ ChannelServer signaling', () => {
     await waitFor(() => b1.state === 'DISCONNECTED', 3000, 'replaced');
     expect(b2.state).toBe('CONNECTED');
     expect(records.of('state', 41).filter((r) => r.reason === 'SAME_UID_LOGIN')).toHaveLength(1);
+
+    const c = client(42);
+    await c.join();
+    srv.server.expireToken(CHANNEL, 42);
+    await waitFor(() => c.state === 'DISCONNECTED', 3000, 'token expired');
+    expect(records.states(42).at(-1)).toBe('CONNECTED>DISCONNECTED:TOKEN_EXPIRE');
+
+    const d = client(43);
+    await d.join();
+    srv.server.banChannel(CHANNEL);
+    await waitFor(() => d.state === 'DISCONNECTED', 3000, 'channel banned');
+    expect(records.states(43).at(-1)).toBe('CONNECTED>DISCONNECTED:CHANNEL_BANNED');
+    await expect(client(44).join()).rejects.toMatchObject({ code: 'CHANNEL_BANNED' });
+  });
+
+  it('refuses a join with SERVER_ERROR while the server does not accept joins', async () => {
+    const { srv, records, client } = await setup();
+    srv.server.setAcceptingJoins(false);
+    await expect(client(45).join()).rejects.toMatchObject({ code: 'SERVER_ERROR' });
+    expect(records.states(45).at(-1)).toBe('CONNECTING>DISCONNECTED:SERVER_ERROR');
   });
 
   it('leave() during RECONNECTING ends with LEAVE and stops probing', async () => {
