@@ -97,6 +97,20 @@ describe('bad input', () => {
     await bystanderStillServed();
   });
 
+  it('a socket that left and stays silent is closed after heartbeatTimeoutMs; a joined one is not', async () => {
+    const client = (await fx.join('room', 2)).client;
+    client.send({ type: 'leave' });
+    const keepAlive = setInterval(() => bystander.send({ type: 'ping', ts: 0 }), 100);
+    try {
+      const t0 = performance.now();
+      expect((await client.closed(4000)).code).toBe(1000);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(900);
+      expect(bystander.closeInfo).toBeNull();
+    } finally {
+      clearInterval(keepAlive);
+    }
+  });
+
   it('a flood of garbage from many sockets leaves the server serving', async () => {
     const bad = await Promise.all(Array.from({ length: 10 }, () => fx.connect()));
     for (const [i, c] of bad.entries()) c.send(i % 2 ? '\u0000\u0001' : '{"type":');

@@ -237,4 +237,46 @@ describe('SFU media rules', () => {
     }
     await waitFor(async () => (await publisher.pliCount()) > before, 3000, 'a PLI at the publisher');
   });
+
+  it('bad SDP and candidates get BAD_REQUEST and break nothing', async () => {
+    const { subSide, subscriber } = await pair();
+    const c = (await fx.join('room', 4)).client;
+    const keepAlive = setInterval(() => c.send({ type: 'ping', ts: 0 }), 100);
+    closers.push({ close: () => clearInterval(keepAlive) });
+    const bad: Array<[string, object]> = [
+      [
+        'garbage offer',
+        { type: 'sdp', id: 'g', pc: 'pub', description: { type: 'offer', sdp: 'v=0\r\nnonsense' } },
+      ],
+      [
+        'unusable codec',
+        {
+          type: 'sdp',
+          id: 'h',
+          pc: 'pub',
+          description: {
+            type: 'offer',
+            sdp: 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 120\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=sendonly\r\na=ice-ufrag:abcd\r\na=ice-pwd:0123456789012345678901\r\na=fingerprint:sha-256 AA:BB\r\na=setup:actpass\r\na=rtcp-mux\r\na=rtpmap:120 H265/90000\r\n',
+          },
+        },
+      ],
+      ['answer on pub', { type: 'sdp', id: 'a', pc: 'pub', description: { type: 'answer', sdp: 'v=0' } }],
+      [
+        'unsolicited sub answer',
+        { type: 'sdp', id: 's', pc: 'sub', description: { type: 'answer', sdp: 'v=0' } },
+      ],
+      ['offer on sub', { type: 'sdp', id: 'o', pc: 'sub', description: { type: 'offer', sdp: 'v=0' } }],
+    ];
+    for (const [, msg] of bad) {
+      c.send(msg);
+      const id = (msg as { id: string }).id;
+      expect(await c.next('error', (m) => m.id === id, 5000)).toMatchObject({ code: 'BAD_REQUEST' });
+    }
+    c.send({ type: 'candidate', pc: 'pub', candidate: { candidate: 'candidate:garbage', sdpMid: '0' } });
+    c.send({ type: 'candidate', pc: 'sub', candidate: null });
+    await c.ping();
+    const before = subscriber.framesFrom(1);
+    await waitFor(() => subscriber.framesFrom(1) >= before + 10, 5000, 'frames still flowing');
+    await subSide.client.ping();
+  });
 });

@@ -14,6 +14,7 @@ import { ChannelRegistry } from './members';
 import { Membership, type MemberInfo } from './membership';
 import { ClientSession, parseFrame } from './session';
 import { Signaling } from './signaling';
+import { DeadlineTimer, monotonicMs } from './watchdogs';
 
 /** Options of {@link ChannelServer}. */
 export interface ChannelServerOptions {
@@ -47,7 +48,7 @@ export class ChannelServer {
   private readonly membership: Membership;
   private readonly signaling: Signaling;
   private readonly sessions = new Set<ClientSession>();
-  private readonly idleTimers = new Map<ClientSession, NodeJS.Timeout>();
+  private readonly idleTimers = new Map<ClientSession, DeadlineTimer>();
   private http: Server | null = null;
   private wss: WebSocketServer | null = null;
   private closing: Promise<void> | null = null;
@@ -157,14 +158,14 @@ export class ChannelServer {
     const remote = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
     const session = new ClientSession(socket, remote);
     this.sessions.add(session);
-    this.armIdle(session);
+    this.watchIdle(session);
     socket.on('message', (data, isBinary) => {
       const frame = parseFrame(data, isBinary);
       if (frame.kind === 'protocol-error') {
         this.protocolError(session, frame.message);
         return;
       }
-      this.armIdle(session);
+      session.lastMessageAt = monotonicMs();
       if (frame.kind === 'bad-request') {
         session.sendError('BAD_REQUEST', frame.message, frame.id);
         this.emitInputError(session, 'BAD_REQUEST', frame.message, false);
@@ -193,26 +194,31 @@ export class ChannelServer {
   }
 
   /**
-   * A socket that has not joined and has been silent for heartbeatTimeoutMs is closed, so that
-   * half-open probes do not pile up. Joined sockets are watched by the heartbeat watchdog.
+   * A socket that is not joined (never joined, left, or whose membership timed out) and has
+   * been silent for heartbeatTimeoutMs is closed, so that idle probes do not pile up. Joined
+   * sockets are left to the heartbeat watchdog.
    */
-  private armIdle(session: ClientSession): void {
-    this.clearIdle(session);
-    if (this.membership.memberOf(session)) return;
+  private watchIdle(session: ClientSession): void {
     const { timing } = this.opts;
-    const timer = setTimeout(
-      () => {
-        this.idleTimers.delete(session);
-        if (!this.membership.memberOf(session)) session.close(1000, 'idle without join');
-      },
+    const timer = new DeadlineTimer(
       scaled(timing, timing.heartbeatTimeoutMs),
+      () => session.lastMessageAt,
+      () => {
+        if (!this.membership.memberOf(session)) {
+          this.idleTimers.delete(session);
+          session.close(1000, 'idle without join');
+          return;
+        }
+        session.lastMessageAt = monotonicMs();
+        timer.start();
+      },
     );
     this.idleTimers.set(session, timer);
+    timer.start();
   }
 
   private clearIdle(session: ClientSession): void {
-    const timer = this.idleTimers.get(session);
-    if (timer) clearTimeout(timer);
+    this.idleTimers.get(session)?.stop();
     this.idleTimers.delete(session);
   }
 
@@ -235,7 +241,7 @@ export class ChannelServer {
   }
 
   private async shutdown(): Promise<void> {
-    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    for (const timer of this.idleTimers.values()) timer.stop();
     this.idleTimers.clear();
     for (const session of this.sessions) session.close(CloseCode.SHUTTING_DOWN, 'server shutting down');
     this.membership.disposeAll();

@@ -15,6 +15,7 @@ import {
   type ErrorCode,
   type ServerMessage,
 } from '../../../shared/protocol/messages';
+import { monotonicMs } from './watchdogs';
 
 const KNOWN_TYPES = new Set<string>(ClientMessageSchema.options.map((option) => option.shape.type.value));
 
@@ -70,6 +71,8 @@ let nextSessionId = 1;
 export class ClientSession {
   /** Small number for logs ("session 12"). */
   readonly id = nextSessionId++;
+  /** Monotonic time of the last well-formed frame (feeds the idle-socket timer). */
+  lastMessageAt = monotonicMs();
   private closed = false;
 
   /**

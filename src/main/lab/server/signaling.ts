@@ -73,11 +73,16 @@ export class Signaling {
             if (error) session.sendError('BAD_REQUEST', error, message.id);
           },
           (error: unknown) => {
-            session.sendError('SERVER_ERROR', `sdp failed: ${String(error)}`, message.id);
+            // werift throws on SDP it cannot apply: the client's input, not a server fault.
+            session.sendError('BAD_REQUEST', `sdp rejected: ${String(error)}`, message.id);
             this.events.emit({
-              type: 'log',
-              level: 'error',
-              message: `${member.channel}/${member.uid} ${message.pc} sdp failed: ${String(error)}`,
+              type: 'protocol-error',
+              code: 'BAD_REQUEST',
+              closed: false,
+              channel: member.channel,
+              uid: member.uid,
+              level: 'warn',
+              message: `${member.channel}/${member.uid} ${message.pc} sdp rejected: ${String(error)}`,
             });
           },
         );

@@ -8,7 +8,7 @@ import type { MediaStreamTrack, RTCRtpReceiver } from 'werift';
 import type { MediaKind } from '../../../../shared/protocol/messages';
 import type { SessionDescription } from '../media-plane';
 import { SfuPeer, type SfuPeerOptions } from './peer';
-import { sdpFingerprint } from './werift-config';
+import { sdpFingerprint } from './sdp';
 
 /** Collaborators of a {@link PubConnection}. */
 export interface PubConnectionOptions extends SfuPeerOptions {

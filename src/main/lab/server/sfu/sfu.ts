@@ -13,6 +13,7 @@ import type { ServerEventHub } from '../events';
 import type { MediaPlane, MediaPlaneHooks, SessionDescription, SessionStart } from '../media-plane';
 import type { Member } from '../members';
 import { PubConnection } from './pub-connection';
+import { sdpProblem } from './sdp';
 import { MediaSource } from './source';
 import { SubConnection } from './sub-connection';
 import { mediaAddressFor } from './werift-config';
@@ -70,9 +71,11 @@ export class Sfu implements MediaPlane {
     if (pc === 'sub') {
       if (description.type !== 'answer') return 'sub takes an answer (the server offers)';
       if (!media.sub) return 'no sub offer is outstanding';
-      return media.sub.handleAnswer(description);
+      return sdpProblem(description, false) ?? media.sub.handleAnswer(description);
     }
     if (description.type !== 'offer') return 'pub takes an offer (the server answers)';
+    const problem = sdpProblem(description, true);
+    if (problem) return problem;
     if (media.pub && !media.pub.sameClientPc(description)) {
       this.log('debug', member, 'pub offer from a new client PC: replacing the server side');
       this.closePub(media);

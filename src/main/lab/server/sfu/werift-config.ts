@@ -38,9 +38,3 @@ export function isAnnouncedCandidate(candidate: CandidateInit, address: string):
   const parts = candidate.candidate.replace(/^a=/, '').split(/\s+/);
   return parts[2]?.toLowerCase() === 'udp' && parts[4] === address;
 }
-
-/** The DTLS fingerprint of an SDP (identifies the remote peer connection), or null. */
-export function sdpFingerprint(sdp: string): string | null {
-  const match = /^a=fingerprint:\s*(\S+)\s+(\S+)/im.exec(sdp);
-  return match ? `${match[1]!.toLowerCase()} ${match[2]!.toUpperCase()}` : null;
-}
