@@ -20,8 +20,6 @@ function random(bits: 16 | 32): number {
 export class Forwarder {
   /** Video only: drop everything until the start of a key frame (a decoder needs one). */
   needsKeyframe: boolean;
-  /** Packets actually handed to the sender. */
-  packetsSent = 0;
   private inSsrc: number | null = null;
   private seqOffset = 0;
   private tsOffset = 0;
@@ -106,7 +104,6 @@ export class Forwarder {
     this.lastTs = copy.header.timestamp;
     this.lastSentAt = now;
     this.started = true;
-    this.packetsSent++;
     this.sender.sendRtp(copy).catch(() => undefined);
     return true;
   }

@@ -137,16 +137,6 @@ export class Sfu implements MediaPlane {
     await Promise.all([...this.closing]);
   }
 
-  /** Packets received and forwarded, for diagnostics and tests. */
-  stats(member: Member): { received: Record<MediaKind, number>; forwarded: number } | null {
-    const media = this.members.get(member);
-    if (!media) return null;
-    return {
-      received: { audio: media.sources.audio.packetsReceived, video: media.sources.video.packetsReceived },
-      forwarded: media.sub?.forwarders().reduce((sum, f) => sum + f.packetsSent, 0) ?? 0,
-    };
-  }
-
   private release(closed: Promise<void>): void {
     this.closing.add(closed);
     void closed.finally(() => this.closing.delete(closed));

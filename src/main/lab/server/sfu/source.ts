@@ -23,8 +23,6 @@ const PLI_MIN_SPACING_MS = 100;
 export class MediaSource {
   /** Forward only while the member has announced this kind (`publish`). */
   enabled = false;
-  /** RTP packets received from the publisher. */
-  packetsReceived = 0;
   private track: MediaStreamTrack | null = null;
   private receiver: RTCRtpReceiver | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -98,7 +96,6 @@ export class MediaSource {
 
   private onPacket(packet: RtpPacket): void {
     if (!this.enabled) return;
-    this.packetsReceived++;
     this.onRtp();
     const now = performance.now();
     if (this.lastRtpAt > 0 && now - this.lastRtpAt > RESUME_GAP_MS) this.requestKeyframe();
