@@ -77,7 +77,9 @@ export class MediaController {
       retryMs: Math.max(1000, policy.baseDelayMs),
       maxRetryMs: Math.max(2000, policy.maxDelayMs),
       enabled: o.connected,
-      signalingAlive: () => this.pingAlive(policy.probeTimeoutMs),
+      // As long as the liveness rule would wait: a busy machine must not turn a media fault
+      // into a rejoin.
+      signalingAlive: () => this.pingAlive(scaled(timing, timing.livenessTimeoutMs)),
       interrupted: o.interrupted,
       // The client cannot offer on sub (the server does): a sub episode waits for ICE to come
       // back by itself or for the server's `media-reset` and fresh offer.
@@ -164,12 +166,9 @@ export class MediaController {
   /** After a rejoin: a new pub PC with the published kinds, and every subscription again. */
   async restore(): Promise<void> {
     const generation = this.generation;
-    await this.session.rebuild();
     const kinds = this.intents.published();
-    if (kinds.length > 0 && generation === this.generation) {
-      await this.session.publish(kinds);
-      if (generation === this.generation) this.send({ type: 'publish', kinds });
-    }
+    await this.session.rebuild(kinds);
+    if (kinds.length > 0 && generation === this.generation) this.send({ type: 'publish', kinds });
     for (const [peer, wanted] of this.intents.subscriptions()) {
       const available = this.o.peers.published(peer).filter((k) => wanted.includes(k));
       if (available.length > 0 && generation === this.generation) {

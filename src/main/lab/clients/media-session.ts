@@ -123,12 +123,17 @@ export class MediaSession {
   }
 
   /**
-   * After a rejoin: drops both PCs (the server may hold half-open ones) and, when something
-   * was published, publishes it again on a new pub PC.
+   * After a rejoin: drops both PCs (the server may hold half-open ones) and publishes `kinds`
+   * (what the user wants now) on a new pub PC; tracks of other kinds are released.
    */
-  async rebuild(): Promise<void> {
-    const kinds = this.publishedKinds();
+  async rebuild(kinds: MediaKind[]): Promise<void> {
     this.closePcs();
+    for (const [kind, track] of [...this.tracks]) {
+      if (kinds.includes(kind)) continue;
+      this.opts.media.releaseTrack(track);
+      this.tracks.delete(kind);
+    }
+    this.published.clear();
     if (kinds.length > 0) await this.publish(kinds);
   }
 
