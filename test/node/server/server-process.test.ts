@@ -102,10 +102,19 @@ describe('ServerProcess', () => {
     await expect(server.restart()).rejects.toThrow(/disposed/);
   });
 
-  it('a port in use fails start with a clear error', async () => {
+  it('a port in use fails start with a clear error; child output reaches the log sink', async () => {
     server = await ServerProcess.start({ secret: SECRET, timing: FAST, media: false });
+    const lines: string[] = [];
     await expect(
-      ServerProcess.start({ secret: SECRET, timing: FAST, port: server.port, media: false }),
+      ServerProcess.start({
+        secret: SECRET,
+        timing: FAST,
+        port: server.port,
+        media: false,
+        log: (level, message) => lines.push(`${level} ${message}`),
+      }),
     ).rejects.toThrow(/EADDRINUSE|address already in use/);
+    expect(lines.some((l) => /^warn server output: faultline server: cannot listen/.test(l))).toBe(true);
+    expect(lines.some((l) => /server process exited \(code 1/.test(l))).toBe(true);
   });
 });

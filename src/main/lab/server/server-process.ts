@@ -24,6 +24,11 @@ export interface ServerProcessOptions {
   media?: boolean;
   /** How long to wait for the child to listen (default 20 s). */
   startTimeoutMs?: number;
+  /**
+   * Log sink for every event (server events, lifecycle, child stdout/stderr), from the first
+   * start on — unlike `onEvent`, it also sees why a start failed.
+   */
+  log?: (level: ServerEvent['level'], message: string) => void;
 }
 
 type Command = ParentCommand extends infer C ? (C extends ParentCommand ? Omit<C, 'id'> : never) : never;
@@ -49,6 +54,8 @@ export class ServerProcess {
 
   private constructor(private readonly opts: ServerProcessOptions) {
     this._port = opts.port ?? 0;
+    const { log } = opts;
+    if (log) this.events.on((event) => log(event.level, event.message));
   }
 
   /** Forks the server and resolves once it listens; rejects with the child's reason otherwise. */
@@ -140,7 +147,7 @@ export class ServerProcess {
     return this.events.on(listener);
   }
 
-  /** Kills the child if still alive and drops listeners; idempotent. */
+  /** Kills the child if still alive and drops listeners (including `log`); idempotent. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
@@ -202,7 +209,8 @@ export class ServerProcess {
     }, timeoutMs);
 
     this.exited = new Promise<void>((resolve) => {
-      child.once('exit', (code, signal) => {
+      // 'close' (not 'exit'): fires once the child's stdout/stderr are drained too.
+      child.once('close', (code, signal) => {
         if (this.child === child) this.child = null;
         for (const [id, pending] of this.pending) {
           clearTimeout(pending.timer);
