@@ -112,6 +112,8 @@ export class Publisher {
   private readonly unroute: () => void;
   /** Frames handed to the video source. */
   framesFed = 0;
+  /** `media-reset` messages for pub received (each answered with a new pub PC). */
+  resets = 0;
 
   constructor(
     private readonly client: TestClient,
@@ -119,6 +121,10 @@ export class Publisher {
   ) {
     this.link = this.newLink();
     this.unroute = route(client, 'pub', (msg) => {
+      if (msg.type === 'media-reset') {
+        this.resets++;
+        void this.replacePc();
+      }
       if (msg.type === 'sdp' && msg.description.type === 'answer') void this.link.setRemote(msg.description);
       if (msg.type === 'candidate') this.link.addCandidate(msg.candidate);
     });
@@ -148,9 +154,9 @@ export class Publisher {
     });
   }
 
-  /** Feeds frames (video 30 fps, audio 10 ms chunks) for at most `forMs`. */
+  /** Feeds frames (video 30 fps, audio 10 ms chunks) for at most `forMs` (≤ 60 s). */
   feed(forMs: number): void {
-    this.feedUntil = performance.now() + Math.min(forMs, 20_000);
+    this.feedUntil = performance.now() + Math.min(forMs, 60_000);
     if (this.feeder) return;
     const width = 160;
     const height = 120;
