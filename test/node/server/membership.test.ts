@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, sleep, type Fixture } from './helpers/server';
+import { TestClient } from './helpers/ws-client';
 
 let fx: Fixture;
 afterEach(async () => {
@@ -270,5 +271,20 @@ describe('tokens on a live membership', () => {
     } finally {
       clearInterval(keepAlive);
     }
+  });
+});
+
+describe('shutdown', () => {
+  it('close() sends 4004 to every socket, joined or not, and stops accepting', async () => {
+    fx = await startServer();
+    const a = await fx.join('room', 1);
+    const idle = await fx.connect();
+    const url = fx.url;
+    await fx.server.close();
+    expect((await a.client.closed()).code).toBe(4004);
+    expect((await idle.closed()).code).toBe(4004);
+    await expect(
+      import('./helpers/ws-client').then(({ TestClient }) => TestClient.connect(url)),
+    ).rejects.toThrow();
   });
 });

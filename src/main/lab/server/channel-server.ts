@@ -40,6 +40,9 @@ export interface ChannelServerOptions {
  */
 const WS_MAX_PAYLOAD = 16 * MAX_FRAME_BYTES;
 
+/** How long `close()` waits for clients to answer the 4004 close before dropping them. */
+const CLOSE_GRACE_MS = 500;
+
 /** A channel server bound to one port; `start()` then `close()`. */
 export class ChannelServer {
   private readonly events = new ServerEventHub();
@@ -248,6 +251,9 @@ export class ChannelServer {
     await this.media.close().catch(() => undefined);
     const { wss, http } = this;
     if (wss) {
+      // Give clients a moment to complete the close handshake (so 4004 reaches them), then cut.
+      const deadline = Date.now() + CLOSE_GRACE_MS;
+      while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     }
