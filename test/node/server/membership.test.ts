@@ -283,8 +283,6 @@ describe('shutdown', () => {
     await fx.server.close();
     expect((await a.client.closed()).code).toBe(4004);
     expect((await idle.closed()).code).toBe(4004);
-    await expect(
-      import('./helpers/ws-client').then(({ TestClient }) => TestClient.connect(url)),
-    ).rejects.toThrow();
+    await expect(TestClient.connect(url)).rejects.toThrow();
   });
 });
