@@ -5,7 +5,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { sfuFactory } from '../../../src/main/lab/server/sfu/sfu';
-import { startServer, type Fixture } from './helpers/server';
+import { startServer, waitFor, type Fixture } from './helpers/server';
 import { Publisher, Subscriber } from './helpers/wrtc-media';
 
 let fx: Fixture;
@@ -14,14 +14,6 @@ afterEach(async () => {
   for (const c of closers.splice(0)) c.close();
   await fx?.dispose();
 });
-
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 it('server PCs that went silent fail after werift consent expiry → media-reset → media recovers', async () => {
   fx = await startServer({ media: sfuFactory({ host: '127.0.0.1' }) });

@@ -2,7 +2,7 @@ import { RTCPeerConnection as WeriftPc, type MediaStreamTrack, type RTCRtpReceiv
 import { afterEach, describe, expect, it } from 'vitest';
 import { sfuFactory } from '../../../src/main/lab/server/sfu/sfu';
 import { peerConfig } from '../../../src/main/lab/server/sfu/werift-config';
-import { startServer, type Fixture } from './helpers/server';
+import { startServer, waitFor, type Fixture } from './helpers/server';
 import { Publisher, Subscriber } from './helpers/wrtc-media';
 
 let fx: Fixture;
@@ -11,18 +11,6 @@ afterEach(async () => {
   for (const c of closers.splice(0)) c.close();
   await fx?.dispose();
 });
-
-async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('SFU', () => {
   it('forwards a wrtc publisher to a wrtc subscriber that decodes it', async () => {
