@@ -226,10 +226,10 @@ export class Lab {
   }
 
   /** Bans a uid (kick + refuse later joins) or, with `uid` omitted, the whole channel. */
-  serverBan(uid?: number): void {
+  async serverBan(uid?: number): Promise<void> {
     const server = this.embeddedServer();
-    if (uid === undefined) server.banChannel(this.channel);
-    else server.banUid(this.channel, uid);
+    if (uid === undefined) await server.banChannel(this.channel);
+    else await server.banUid(this.channel, uid);
     this.log(
       'info',
       uid === undefined ? `server: channel ${this.channel} banned` : `server: uid ${uid} banned`,
@@ -237,14 +237,14 @@ export class Lab {
   }
 
   /** While false, the server refuses joins with SERVER_ERROR. */
-  serverSetAccepting(accepting: boolean): void {
-    this.embeddedServer().setAcceptingJoins(accepting);
+  async serverSetAccepting(accepting: boolean): Promise<void> {
+    await this.embeddedServer().setAcceptingJoins(accepting);
     this.log('info', `server: ${accepting ? 'accepting' : 'refusing'} joins`);
   }
 
   /** Expires a member's token now (the server kicks it with TOKEN_EXPIRE). */
-  serverExpireToken(uid: number): void {
-    this.embeddedServer().expireToken(this.channel, uid);
+  async serverExpireToken(uid: number): Promise<void> {
+    await this.embeddedServer().expireToken(this.channel, uid);
     this.log('info', `server: token of uid ${uid} expired`);
   }
 

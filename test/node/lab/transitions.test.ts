@@ -39,12 +39,12 @@ describe('joining', () => {
 
   it('CONNECTING → DISCONNECTED with UID_BANNED, CHANNEL_BANNED and SERVER_ERROR', async () => {
     const l = await labWith(1, 2, 3);
-    l.serverBan(1);
+    await l.serverBan(1);
     await expect(l.join(1)).rejects.toThrow();
-    l.serverSetAccepting(false);
+    await l.serverSetAccepting(false);
     await expect(l.join(2)).rejects.toThrow();
-    l.serverSetAccepting(true);
-    l.serverBan();
+    await l.serverSetAccepting(true);
+    await l.serverBan();
     await expect(l.join(3)).rejects.toThrow();
     expect(transitions(l, 1).at(-1)).toBe('CONNECTING>DISCONNECTED:UID_BANNED');
     expect(transitions(l, 2).at(-1)).toBe('CONNECTING>DISCONNECTED:SERVER_ERROR');
@@ -75,7 +75,7 @@ describe('interruptions', () => {
     await l.join(1);
     const id = l.applyFault(1, { kind: 'blackhole', path: 'all' });
     await waitForTransition(l, 1, 'CONNECTED>RECONNECTING');
-    l.serverBan(1);
+    await l.serverBan(1);
     await l.clearFault(id);
     await waitForTransition(l, 1, 'RECONNECTING>DISCONNECTED:UID_BANNED');
   });
@@ -133,11 +133,11 @@ describe('kicked by the server', () => {
     ['UID_BANNED', (l: Lab) => l.serverBan(1)],
     ['CHANNEL_BANNED', (l: Lab) => l.serverBan()],
     ['TOKEN_EXPIRE', (l: Lab) => l.serverExpireToken(1)],
-    ['SAME_UID_LOGIN', (l: Lab) => void l.duplicateLogin(1)],
+    ['SAME_UID_LOGIN', (l: Lab) => l.duplicateLogin(1)],
   ])('CONNECTED → DISCONNECTED with %s', async (reason, kick) => {
     const l = await labWith(1);
     await l.join(1);
-    kick(l);
+    await kick(l);
     await waitForTransition(l, 1, `CONNECTED>DISCONNECTED:${reason}`);
   });
 });

@@ -133,7 +133,9 @@ export class Membership implements MemberHooks {
     this.registry.add(member);
     this.bind(member, session, msg.token, auth.expMs);
     session.send(this.joined(member, false, id));
-    if (member.visible) this.broadcast(member, { type: 'user-joined', uid });
+    // A newer login replacing a visible member: to the others the UID never left.
+    const alreadyVisible = existing?.visible ?? false;
+    if (member.visible && !alreadyVisible) this.broadcast(member, { type: 'user-joined', uid });
     this.opts.media.sessionStarted(member, 'fresh');
     this.emit({
       type: 'member',
