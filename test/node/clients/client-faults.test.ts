@@ -56,7 +56,13 @@ describe('Client behind the fault injector', () => {
       () => records.of('media', 1).some((r) => r.event === 'media-reconnect-start' && r.pc === 'pub'),
       15_000,
       'media-reconnect-start on pub',
-    );
+    ).catch((err: unknown) => {
+      const shown = (records.all as unknown as Array<Record<string, unknown>>).filter(
+        (r) => r.uid === 1 && ['media', 'state', 'log', 'reconnect'].includes(String(r.type)),
+      );
+      console.log(JSON.stringify(shown, null, 0));
+      throw err;
+    });
     expect(a.state).toBe('CONNECTED');
     injector.clear(id);
     const cleared = performance.now();

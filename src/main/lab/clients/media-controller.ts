@@ -77,9 +77,9 @@ export class MediaController {
       retryMs: Math.max(1000, policy.baseDelayMs),
       maxRetryMs: Math.max(2000, policy.maxDelayMs),
       enabled: o.connected,
-      // As long as the liveness rule would wait: a busy machine must not turn a media fault
-      // into a rejoin.
-      signalingAlive: () => this.pingAlive(scaled(timing, timing.livenessTimeoutMs)),
+      // Longer than the liveness rule waits (which ends a dead socket on its own): a busy
+      // machine must not turn a media fault into a rejoin.
+      signalingAlive: () => this.pingAlive(Math.max(1000, 2 * scaled(timing, timing.livenessTimeoutMs))),
       interrupted: o.interrupted,
       // The client cannot offer on sub (the server does): a sub episode waits for ICE to come
       // back by itself or for the server's `media-reset` and fresh offer.
