@@ -226,15 +226,20 @@ describe('Client against scripted servers', () => {
       if (msg.type === 'join') ws.send(joined(msg.id, timing));
       if (msg.type === 'ping') ws.send(JSON.stringify({ type: 'pong', ts: msg.ts, serverTs: 0 }));
     });
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const timersBefore = timers();
     const records = new Records();
     const c = makeClient(url, 1, timing, records);
     await c.join();
     await c.publish(['audio']).catch(() => undefined); // no media plane here: the offer times out or fails
+    expect(timers()).toBeGreaterThan(timersBefore); // heartbeat, liveness, stats, audio clock
     await c.dispose();
     const n = records.all.length;
     await new Promise((r) => setTimeout(r, 500));
     expect(records.all.slice(n)).toEqual([]);
     await waitFor(() => sockets.size === 0, 2000, 'server sees the socket closed');
     expect(c.state).toBe('DISCONNECTED');
+    expect(timers()).toBeLessThanOrEqual(timersBefore);
+    await c.dispose(); // idempotent
   });
 });
