@@ -202,8 +202,13 @@ export class WeriftPeerConnection implements PeerConnectionLike {
     await this.pc.setRemoteDescription(description);
     if (this.restarting && description.type === 'answer') {
       this.restarting = false;
-      for (const transport of this.pc.iceTransports)
-        void Promise.resolve(transport.start()).catch(() => undefined);
+      for (const transport of this.pc.iceTransports) {
+        try {
+          void Promise.resolve(transport.start()).catch(() => undefined);
+        } catch {
+          // a transport that is closing: nothing to restart
+        }
+      }
     }
   }
   async addIceCandidate(candidate: CandidateInit): Promise<void> {
