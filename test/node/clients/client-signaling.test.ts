@@ -64,6 +64,28 @@ describe('Client ↔ ChannelServer signaling', () => {
     await waitFor(() => srv.server.members(CHANNEL).length === 0, 3000, 'member removed after leave');
   });
 
+  it('can join again after leaving, and after being refused', async () => {
+    const { records, client } = await setup();
+    let good = false;
+    const c = client(5, { token: () => (good ? token(5) : 'bad.token') });
+    await expect(c.join()).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+    good = true;
+    await c.join();
+    await c.leave();
+    await c.join();
+    expect(c.state).toBe('CONNECTED');
+    expect(records.states(5)).toEqual([
+      'DISCONNECTED>CONNECTING',
+      'CONNECTING>DISCONNECTED:INVALID_TOKEN',
+      'DISCONNECTED>CONNECTING',
+      'CONNECTING>CONNECTED',
+      'CONNECTED>DISCONNECTING',
+      'DISCONNECTING>DISCONNECTED:LEAVE',
+      'DISCONNECTED>CONNECTING',
+      'CONNECTING>CONNECTED',
+    ]);
+  });
+
   it('rejects a bad token with INVALID_TOKEN and ends DISCONNECTED with that reason', async () => {
     const { records, client } = await setup();
     const c = client(2, { token: 'garbage.token' });
