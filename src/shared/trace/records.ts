@@ -149,10 +149,15 @@ export type TraceRecord = z.infer<typeof TraceRecordSchema>;
 export type RecordType = TraceRecord['type'];
 /** The record of one type. */
 export type RecordOf<T extends RecordType> = Extract<TraceRecord, { type: T }>;
-/** A record before the recorder stamps `seq` and `t`. */
+/** The declared fields of a loose record type (its `[key: string]: unknown` index dropped). */
+type DeclaredFields<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
+/**
+ * A record before the recorder stamps `seq` and `t`. Distributes over the union and drops the
+ * loose index signature first, so each type keeps its own fields (a plain `Omit` would not).
+ */
 export type RecordInput = TraceRecord extends infer R
   ? R extends TraceRecord
-    ? Omit<R, 'seq' | 't'>
+    ? Omit<DeclaredFields<R>, 'seq' | 't'>
     : never
   : never;
 

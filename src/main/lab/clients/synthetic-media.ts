@@ -109,6 +109,7 @@ class WrtcSyntheticMedia implements SyntheticMedia {
   private readonly width: number;
   private readonly height: number;
   private phase = 0;
+  private noise = 0x9e3779b9;
   private disposed = false;
 
   constructor(options: SyntheticMediaOptions) {
@@ -172,13 +173,30 @@ class WrtcSyntheticMedia implements SyntheticMedia {
     this.count.audioFrames += 1;
   }
 
+  /**
+   * Moving stripes over a band of fresh grain: stripes alone compress to a few kbps, which no
+   * camera does; the grain keeps the VP8 encoder at a camera-like bitrate (hundreds of kbps)
+   * so bandwidth and loss faults act on realistic traffic.
+   */
   private pushVideo(): void {
     const { width, height, frame } = this;
     const shift = this.count.videoFrames * 4;
+    const grainFrom = Math.floor((height * 2) / 3);
+    let n = this.noise;
     for (let y = 0; y < height; y++) {
       const row = y * width;
-      for (let x = 0; x < width; x++) frame[row + x] = (x + shift) & 64 ? 200 : 60;
+      if (y < grainFrom) {
+        for (let x = 0; x < width; x++) frame[row + x] = (x + shift) & 64 ? 200 : 60;
+      } else {
+        for (let x = 0; x < width; x++) {
+          n ^= n << 13;
+          n ^= n >>> 17;
+          n ^= n << 5;
+          frame[row + x] = 64 + (n & 127);
+        }
+      }
     }
+    this.noise = n;
     this.videoSource.onFrame({ width, height, data: frame });
     this.count.videoFrames += 1;
   }

@@ -185,9 +185,21 @@ export class TcpProxy {
     if (!this.rules.has('blackhole')) conn.connect();
   }
 
-  /** A blackhole in either direction holds new handshakes; once none is left, connect them. */
+  /**
+   * A blackhole in either direction holds new handshakes; once none is left, connect them —
+   * unless the server is being refused by then: a SYN retransmitted after the outage meets
+   * the refusal (RST) like any new connection.
+   */
   private connectPendingIfClear(): void {
     if (this.rules.has('blackhole')) return;
-    for (const c of [...this.conns]) if (c.pending) c.connect();
+    for (const c of [...this.conns]) {
+      if (!c.pending) continue;
+      if (this.refusing) {
+        this.tallies.refused += 1;
+        c.abort();
+      } else {
+        c.connect();
+      }
+    }
   }
 }
