@@ -18,6 +18,7 @@ import type { MediaPlane } from './media-plane';
 import { Publishing } from './publishing';
 import { ChannelRegistry, Member, type MemberHooks, type MemberTimings } from './members';
 import type { ClientSession } from './session';
+import { monotonicMs } from './watchdogs';
 
 type JoinMessage = Extract<ClientMessage, { type: 'join' }>;
 type KickReason = Extract<ServerMessage, { type: 'kicked' }>['reason'];
@@ -356,7 +357,12 @@ export class Membership implements MemberHooks {
     if (this.registry.get(member.channel, member.uid) !== member) return;
     member.dispose();
     this.registry.remove(member);
-    if (member.session) this.bySession.delete(member.session);
+    if (member.session) {
+      this.bySession.delete(member.session);
+      // The socket, now unjoined, gets a full idle window from here (it may still rejoin),
+      // rather than being closed by an idle timer that raced the heartbeat watchdog.
+      member.session.lastMessageAt = monotonicMs();
+    }
     member.session = null;
     this.opts.media.removeMember(member);
     if (member.visible) this.broadcast(member, { type: 'user-left', uid: member.uid, reason });
