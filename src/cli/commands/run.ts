@@ -39,6 +39,12 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
       ) => {
         const scenario = await loadScenario(name);
         const vocabulary = scenario.profile === 'legacy' ? 'legacy' : 'current';
+        const scale = opts.timeScale ?? scenario.config.timeScale ?? 1;
+        if (opts.engine === 'werift' && scale < 0.5) {
+          io.err(
+            `warning: werift's DTLS handshake takes 0.3–1 s of real time, which no time scale shortens; at ${scale} the timeline may outrun it (0.5 or more is safe)`,
+          );
+        }
         const abort = new AbortController();
         const onSigint = (): void => abort.abort();
         process.once('SIGINT', onSigint);
