@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Impairment, type ImpairmentOptions } from '../../../src/main/lab/faults/impairment';
-import { mulberry32 } from '../../../src/main/lab/faults/prng';
+import { mulberry32 } from '../../../src/shared/random';
 
 function make<T = number>(mode: 'datagram' | 'stream', extra: Partial<ImpairmentOptions<T>> = {}) {
   const out: T[] = [];

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TcpProxy } from '../../../src/main/lab/faults/tcp-proxy';
+import { nextSynRetransmit, TcpProxy } from '../../../src/main/lab/faults/tcp-proxy';
 import { sleep, waitFor } from './helpers';
 import { dial, TcpSink } from './tcp-helpers';
 
@@ -119,6 +119,18 @@ describe('TcpProxy blackhole', () => {
     proxy.rules.remove('bh');
     await waitFor(() => c.text === 'hello', 2000, 'echo after clear');
     expect(sink.conns).toHaveLength(1);
+  });
+
+  it('completes a held handshake at its next SYN retransmission, not the instant the path is back', async () => {
+    const { sink, proxy, port } = await setup();
+    proxy.rules.add('bh', 'both', { kind: 'blackhole' });
+    const dialed = performance.now();
+    await dial(port);
+    await sleep(100);
+    proxy.rules.remove('bh');
+    await waitFor(() => sink.conns.length === 1, 3000, 'the retransmitted handshake');
+    // Linux retransmits the first SYN 1 s after it was sent (scale 1, the default).
+    expect(performance.now() - dialed).toBeGreaterThanOrEqual(950);
   });
 
   it('a client that gives up during the blackhole never reaches the server', async () => {
@@ -246,5 +258,16 @@ describe('TcpProxy close', () => {
     });
     await new Promise<void>((r) => probe.close(() => r()));
     await expect(proxy.listen()).rejects.toThrow('already closed');
+  });
+});
+
+describe('nextSynRetransmit', () => {
+  it('follows the doubling schedule (+1 s, +3 s, +7 s, …), scaled', () => {
+    expect(nextSynRetransmit(0, 0, 1)).toBe(1000);
+    expect(nextSynRetransmit(0, 1000, 1)).toBe(1000);
+    expect(nextSynRetransmit(0, 1001, 1)).toBe(3000);
+    expect(nextSynRetransmit(0, 5000, 1)).toBe(7000);
+    expect(nextSynRetransmit(100, 150, 0.1)).toBe(200);
+    expect(nextSynRetransmit(0, 42, 0)).toBe(42);
   });
 });

@@ -2,15 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Lab } from '../../../src/main/lab/lab';
 import { waitFor } from '../../helpers/wait';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive as alive } from '../../helpers/process';
 
 function handleCounts(): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -5,15 +5,7 @@ import { resolveServerEntry } from '../../../src/main/lab/server/resolve-entry';
 import { FAST, SECRET } from './helpers/server';
 import { TestClient } from './helpers/ws-client';
 import { signToken } from '../../../src/main/lab/server/tokens';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive as alive } from '../../helpers/process';
 
 const token = (uid: number) =>
   signToken(SECRET, { channel: 'room', uid, role: 'host', exp: Math.floor(Date.now() / 1000) + 3600 });

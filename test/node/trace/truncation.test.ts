@@ -9,18 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { readTrace, TraceReadError } from '../../../src/main/lab/trace/reader';
 import { parseTraceText, serializeTrace } from '../../../src/main/lab/trace/codec';
 import { sampleHeader, sampleRecords } from './sample';
+import { mulberry32 } from '../../../src/shared/random';
 
-/** mulberry32: small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const records = sampleRecords(400);
 const text = Buffer.from(serializeTrace(sampleHeader(), records));

@@ -4,24 +4,13 @@
  * that the path is back (the probe) is not governed by backoff.
  */
 import { scaled, type LabTiming, type ReconnectPolicy } from '../../../shared';
+import { mulberry32, type Random } from '../../../shared/random';
 
 /** A source of uniform numbers in [0, 1). */
-export type RandomSource = () => number;
+export type RandomSource = Random;
 
-/**
- * A small seedable PRNG (mulberry32) so tests and replays get the same jitter every time.
- * @param seed any 32-bit integer
- */
-export function seededRandom(seed: number): RandomSource {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seedable PRNG so tests and replays get the same jitter every time (see shared/random). */
+export const seededRandom: (seed: number) => RandomSource = mulberry32;
 
 /** The policy with every duration in real milliseconds (× timeScale). */
 export function scaledPolicy(timing: LabTiming): ReconnectPolicy {

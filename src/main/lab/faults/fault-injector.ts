@@ -25,6 +25,8 @@ export interface FaultInjectorOptions {
   bindHost?: string;
   /** Seed for loss and jitter, for reproducible runs (default 1). */
   seed?: number;
+  /** Time scale of the emulated SYN retransmissions (see TcpProxyOptions.synScale; default 1). */
+  synScale?: number;
   /** Optional diagnostics (not trace records). */
   log?: (level: 'info' | 'warn', msg: string) => void;
 }
@@ -73,6 +75,7 @@ export class FaultInjector implements NetworkPath {
       target: { host: opts.serverHost, port: opts.serverPort },
       bindHost: this.bindHost,
       seed,
+      synScale: opts.synScale,
       log: info,
     });
     this.relay = new UdpRelay({ bindHost: this.bindHost, seed: seed ^ 0x5a5a5a5a, log: info });

@@ -10,7 +10,7 @@
  *   proxy's FIN/RST markers) until it clears; delays are made monotonic so order is kept.
  */
 import { DelayLine } from './delay-line';
-import type { Random } from './prng';
+import type { Random } from '../../../shared/random';
 
 /**
  * One impairment rule, the per-direction part of a fault. Latency delays each item by

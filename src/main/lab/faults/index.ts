@@ -29,5 +29,5 @@ export { RuleBook, directionsOf } from './rule-book';
 export type { Dir } from './rule-book';
 export { measureRelay } from './measure';
 export type { MeasureRelayOptions, RelayMeasurement, RttSummary } from './measure';
-export { mulberry32, deriveSeed } from './prng';
-export type { Random } from './prng';
+export { mulberry32, deriveSeed } from '../../../shared/random';
+export type { Random } from '../../../shared/random';

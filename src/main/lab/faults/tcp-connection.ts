@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import { Impairment, type ImpairmentCounters } from './impairment';
-import type { Random } from './prng';
+import type { Random } from '../../../shared/random';
 import type { RuleBook } from './rule-book';
 
 /** What travels through a stream impairment: bytes, a FIN, or an abrupt close. */

@@ -12,7 +12,7 @@
  */
 import net from 'node:net';
 import type { ImpairmentCounters } from './impairment';
-import { deriveSeed, mulberry32 } from './prng';
+import { deriveSeed, mulberry32 } from '../../../shared/random';
 import { RuleBook } from './rule-book';
 import { ProxiedConnection, resetSocket } from './tcp-connection';
 
@@ -28,6 +28,13 @@ export interface TcpProxyOptions {
   holdCapBytes?: number;
   /** Connections beyond this are reset at accept (default 256). */
   maxConnections?: number;
+  /**
+   * Multiplier of the emulated SYN retransmission schedule (1 s, 3 s, 7 s, … after the first
+   * SYN, as Linux does): a handshake held by a blackhole completes at its next retransmission
+   * after the path is back, not at the instant it clears. Pass the lab's timeScale; 0 connects
+   * held handshakes at once (default 1).
+   */
+  synScale?: number;
   log?: (msg: string) => void;
 }
 
@@ -80,6 +87,7 @@ export class TcpProxy {
   private readonly tallies = { accepted: 0, refused: 0, resets: 0 };
   private readonly log: (msg: string) => void;
   private readonly offRules: () => void;
+  private readonly synTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly opts: TcpProxyOptions) {
     this.target = { ...opts.target };
@@ -153,6 +161,8 @@ export class TcpProxy {
     if (this.closed) return;
     this.closed = true;
     this.offRules();
+    for (const t of this.synTimers) clearTimeout(t);
+    this.synTimers.clear();
     for (const c of [...this.conns]) c.abort();
     if (!this.listening) return;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -186,20 +196,49 @@ export class TcpProxy {
   }
 
   /**
-   * A blackhole in either direction holds new handshakes; once none is left, connect them —
-   * unless the server is being refused by then: a SYN retransmitted after the outage meets
-   * the refusal (RST) like any new connection.
+   * A blackhole in either direction holds new handshakes; once none is left, each completes at
+   * its next SYN retransmission — unless the server is being refused by then: a retransmitted
+   * SYN meets the refusal (RST) like any new connection.
    */
   private connectPendingIfClear(): void {
     if (this.rules.has('blackhole')) return;
+    const now = performance.now();
     for (const c of [...this.conns]) {
       if (!c.pending) continue;
-      if (this.refusing) {
-        this.tallies.refused += 1;
-        c.abort();
-      } else {
-        c.connect();
+      const wait = nextSynRetransmit(c.since, now, this.opts.synScale ?? 1) - now;
+      if (wait <= 0) {
+        this.releasePending(c);
+        continue;
       }
+      const timer = setTimeout(() => {
+        this.synTimers.delete(timer);
+        if (!this.closed && c.pending && !this.rules.has('blackhole')) this.releasePending(c);
+      }, wait);
+      this.synTimers.add(timer);
     }
   }
+
+  private releasePending(c: ProxiedConnection): void {
+    if (this.refusing) {
+      this.tallies.refused += 1;
+      c.abort();
+    } else {
+      c.connect();
+    }
+  }
+}
+
+/**
+ * When a SYN first sent at `sentAt` is next retransmitted at or after `now` (Linux: 1 s initial
+ * RTO, doubling: +1 s, +3 s, +7 s, …), in the same clock; `now` itself when `scale` is 0.
+ */
+export function nextSynRetransmit(sentAt: number, now: number, scale: number): number {
+  if (scale <= 0) return now;
+  let offset = 1000 * scale;
+  let rto = 1000 * scale;
+  while (sentAt + offset < now) {
+    rto *= 2;
+    offset += rto;
+  }
+  return sentAt + offset;
 }

@@ -16,7 +16,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { Impairment, type ImpairmentCounters } from './impairment';
-import { deriveSeed, mulberry32 } from './prng';
+import { deriveSeed, mulberry32 } from '../../../shared/random';
 import { RuleBook } from './rule-book';
 
 /** Options of a {@link UdpRelay}. */

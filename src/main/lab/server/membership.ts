@@ -12,6 +12,7 @@ import {
   type MediaKind,
   type ServerMessage,
 } from '../../../shared/protocol/messages';
+import { Admission } from './admission';
 import { Authenticator } from './auth';
 import type { ServerEvent, ServerEventHub } from './events';
 import type { MediaPlane } from './media-plane';
@@ -43,7 +44,7 @@ export interface MemberInfo {
 
 /** Applies the channel rules; one per server. */
 export class Membership implements MemberHooks {
-  private accepting = true;
+  private readonly admission: Admission;
   private readonly bySession = new Map<ClientSession, Member>();
   private readonly auth: Authenticator;
   private readonly publishing: Publishing;
@@ -51,6 +52,7 @@ export class Membership implements MemberHooks {
 
   constructor(private readonly opts: MembershipOptions) {
     this.auth = new Authenticator(opts.secret);
+    this.admission = new Admission(this.auth, opts.registry);
     this.publishing = new Publishing(opts.media, opts.events, (from, message) =>
       this.broadcast(from, message),
     );
@@ -75,7 +77,7 @@ export class Membership implements MemberHooks {
 
   /** While false, joins are refused with SERVER_ERROR (existing members are unaffected). */
   setAccepting(accepting: boolean): void {
-    this.accepting = accepting;
+    this.admission.accepting = accepting;
     this.emit({
       type: 'log',
       level: 'info',
@@ -90,36 +92,17 @@ export class Membership implements MemberHooks {
       session.sendError('BAD_REQUEST', 'this socket has already joined; send leave first', id);
       return;
     }
-    const auth = this.auth.check(channel, uid, msg.token);
+    const auth = this.admission.decide(channel, uid, msg.token);
     if (!auth.ok) {
       session.sendError(auth.code, auth.message, id);
-      session.close(CloseCode.AUTH_FAILED, auth.code);
+      if (auth.closeSocket) session.close(CloseCode.AUTH_FAILED, auth.code);
       this.emit({
         type: 'refused',
-        level: 'warn',
+        level: auth.closeSocket ? 'warn' : 'info',
         code: auth.code,
         channel,
         uid,
-        message: `join ${channel}/${uid} refused: ${auth.message} (closed 4001)`,
-      });
-      return;
-    }
-    const refusal = this.registry.isChannelBanned(channel)
-      ? (['CHANNEL_BANNED', `channel ${channel} is banned`] as const)
-      : this.registry.isUidBanned(channel, uid)
-        ? (['UID_BANNED', `uid ${uid} is banned from ${channel}`] as const)
-        : !this.accepting
-          ? (['SERVER_ERROR', 'the server is not accepting joins'] as const)
-          : null;
-    if (refusal) {
-      session.sendError(refusal[0], refusal[1], id);
-      this.emit({
-        type: 'refused',
-        level: 'info',
-        code: refusal[0],
-        channel,
-        uid,
-        message: `join refused: ${refusal[1]}`,
+        message: `join ${channel}/${uid} refused: ${auth.message}${auth.closeSocket ? ' (closed 4001)' : ''}`,
       });
       return;
     }

@@ -1,0 +1,264 @@
+/**
+ * The one typed contract between the renderer and the main-process services, used by both
+ * transports: Electron IPC (preload) and browser mode (loopback WebSocket + token).
+ * Channel names are `domain:verb-noun`. Every payload has a zod schema; the main side parses
+ * each request before a handler sees it, and the renderer may parse what comes back.
+ */
+import { z } from 'zod';
+import { ClientFaultSchema } from '../model/faults';
+import { CONNECTION_STATES } from '../model/states';
+import { MediaKindSchema } from '../protocol/messages';
+import { ScenarioSchema } from '../scenario/schema';
+import { TraceHeaderSchema, TraceRecordSchema } from '../trace/records';
+
+const Uid = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 32 - 1);
+const Engine = z.enum(['wrtc', 'werift']);
+const Empty = z.object({}).strict();
+
+/** Timing a person may set when starting a lab (model ms; see LabTiming). */
+export const LabTimingOverridesSchema = z
+  .object({
+    timeScale: z.number().positive().max(100),
+    heartbeatIntervalMs: z.number().positive(),
+    heartbeatTimeoutMs: z.number().positive(),
+    mediaTimeoutMs: z.number().positive(),
+  })
+  .partial();
+
+/** How to start a lab. */
+export const LabStartSchema = z.object({
+  server: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('embedded') }),
+    z.object({
+      kind: z.literal('remote'),
+      url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'expected ws://host:port/v1/channel'),
+      secret: z.string().min(1).max(512).nullable(),
+    }),
+  ]),
+  engine: Engine.default('wrtc'),
+  channel: z.string().min(1).max(64).default('faultline'),
+  timing: LabTimingOverridesSchema.default({}),
+  /** Local participants to create at once (joined by a later `client:join`). */
+  participants: z
+    .array(z.object({ uid: Uid, engine: Engine.optional(), autoSubscribe: z.boolean().default(true) }))
+    .max(50)
+    .default([]),
+});
+
+/** One local participant as the dashboard shows it. */
+export const ParticipantStatusSchema = z.object({
+  uid: Uid,
+  engine: Engine,
+  state: z.enum(CONNECTION_STATES),
+});
+
+/** An active fault with its countdown. */
+export const ActiveFaultSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  target: z.object({ uid: Uid.nullable(), path: z.string().optional(), direction: z.string().optional() }),
+  params: z.record(z.string(), z.unknown()),
+  /** Trace time (ms since the trace started) when it began. */
+  startedAtT: z.number(),
+  /** Trace time when it clears itself, or null for a manual clear. */
+  endsAtT: z.number().nullable(),
+});
+
+/** Everything the dashboard needs to draw the lab controls. */
+export const LabStatusSchema = z.object({
+  running: z.boolean(),
+  server: z.object({ kind: z.enum(['embedded', 'remote']), url: z.string(), up: z.boolean() }).nullable(),
+  engine: Engine,
+  channel: z.string(),
+  timeScale: z.number(),
+  participants: z.array(ParticipantStatusSchema),
+  faults: z.array(ActiveFaultSchema),
+  /** The scenario run under way, if any. */
+  run: z
+    .object({ runId: z.string(), scenario: z.string(), step: z.number().int(), steps: z.number().int() })
+    .nullable(),
+});
+
+/** A server-side action from the dashboard. */
+export const ServerActionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('stop'), forMs: z.number().positive().optional() }),
+  z.object({ action: z.literal('crash'), forMs: z.number().positive().optional() }),
+  z.object({ action: z.literal('start') }),
+  z.object({ action: z.literal('ban-uid'), uid: Uid }),
+  z.object({ action: z.literal('ban-channel') }),
+  z.object({ action: z.literal('expire-token'), uid: Uid }),
+  z.object({ action: z.literal('accepting'), accepting: z.boolean() }),
+]);
+
+/** A scenario to run: a built-in by name, or a scenario object (e.g. opened from a file). */
+export const ScenarioRunSchema = z.object({
+  scenario: z.union([z.object({ name: z.string().min(1).max(100) }), z.object({ inline: ScenarioSchema })]),
+  timeScale: z.number().positive().max(100).optional(),
+  engine: Engine.optional(),
+});
+
+/** What every trace consumer starts from: the header and the records held so far. */
+export const TraceSnapshotSchema = z.object({
+  header: TraceHeaderSchema.nullable(),
+  records: z.array(TraceRecordSchema),
+});
+
+/** An error as it crosses the boundary. */
+export const IpcErrorSchema = z.object({ name: z.string(), message: z.string(), code: z.string() });
+/** See {@link IpcErrorSchema}. */
+export type IpcErrorShape = z.infer<typeof IpcErrorSchema>;
+
+/** Renderer → main: request and response schema per channel. */
+export const invokeContract = {
+  /** Versions of the app, Electron, Chromium and Node, and the transport in use. */
+  'app:get-info': {
+    request: Empty,
+    response: z.object({
+      name: z.string(),
+      version: z.string(),
+      versions: z.record(z.string(), z.string().nullable()),
+      mode: z.enum(['electron', 'browser']),
+    }),
+  },
+  'lab:start': { request: LabStartSchema, response: LabStatusSchema },
+  'lab:stop': { request: Empty, response: LabStatusSchema },
+  'lab:get-status': { request: Empty, response: LabStatusSchema },
+  'participant:add': {
+    request: z.object({ uid: Uid, engine: Engine.optional(), autoSubscribe: z.boolean().default(true) }),
+    response: LabStatusSchema,
+  },
+  'client:join': { request: z.object({ uid: Uid }), response: LabStatusSchema },
+  'client:leave': { request: z.object({ uid: Uid }), response: LabStatusSchema },
+  'client:publish': {
+    request: z.object({ uid: Uid, kinds: z.array(MediaKindSchema).min(1).max(2) }),
+    response: LabStatusSchema,
+  },
+  'client:unpublish': {
+    request: z.object({ uid: Uid, kinds: z.array(MediaKindSchema).min(1).max(2) }),
+    response: LabStatusSchema,
+  },
+  'fault:apply': {
+    request: z.object({
+      uid: Uid,
+      fault: ClientFaultSchema,
+      forMs: z.number().positive().max(3_600_000).optional(),
+    }),
+    response: z.object({ id: z.string(), status: LabStatusSchema }),
+  },
+  'fault:clear': { request: z.object({ id: z.string().min(1).max(64) }), response: LabStatusSchema },
+  'server:run-action': { request: ServerActionSchema, response: LabStatusSchema },
+  'scenario:list': {
+    request: Empty,
+    response: z.array(
+      z.object({ name: z.string(), description: z.string(), profile: z.enum(['ng', 'legacy']) }),
+    ),
+  },
+  'scenario:run': { request: ScenarioRunSchema, response: z.object({ runId: z.string() }) },
+  'scenario:cancel': { request: Empty, response: LabStatusSchema },
+  'trace:get-snapshot': { request: Empty, response: TraceSnapshotSchema },
+  'trace:add-mark': {
+    request: z.object({ label: z.string().min(1).max(200) }),
+    response: z.object({ seq: z.number() }),
+  },
+} as const;
+
+/** Main → renderer events. */
+export const eventContract = {
+  /** A batch of new records (≤ 20 flushes a second); `header` when a new trace starts. */
+  'trace:records': z.object({ header: TraceHeaderSchema.optional(), records: z.array(TraceRecordSchema) }),
+  /** The lab's status changed (participants, faults, server, run). */
+  'lab:status': LabStatusSchema,
+  /** A scenario run moved to a step. */
+  'scenario:progress': z.object({
+    runId: z.string(),
+    step: z.number().int(),
+    steps: z.number().int(),
+    label: z.string(),
+  }),
+  /** A scenario run ended (the renderer checks the trace itself with the shared checker). */
+  'scenario:done': z.object({
+    runId: z.string(),
+    ok: z.boolean(),
+    aborted: z.boolean(),
+    errors: z.array(z.string()),
+  }),
+} as const;
+
+/** Names of the invoke channels. */
+export type InvokeChannel = keyof typeof invokeContract;
+/** Names of the event channels. */
+export type EventChannel = keyof typeof eventContract;
+/** What a caller passes on an invoke channel (defaults optional). */
+export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['request']>;
+/** What a handler receives after parsing (defaults filled). */
+export type InvokeParsed<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['request']>;
+/** What an invoke channel resolves to. */
+export type InvokeResponse<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['response']>;
+/** The payload of an event channel. */
+export type EventPayload<C extends EventChannel> = z.output<(typeof eventContract)[C]>;
+
+/** Every invoke channel name (for allow-lists in the preload and the WS transport). */
+export const INVOKE_CHANNELS = Object.keys(invokeContract) as InvokeChannel[];
+/** Every event channel name. */
+export const EVENT_CHANNELS = Object.keys(eventContract) as EventChannel[];
+
+/** True when `name` is an invoke channel of the contract. */
+export function isInvokeChannel(name: unknown): name is InvokeChannel {
+  return typeof name === 'string' && Object.hasOwn(invokeContract, name);
+}
+
+/** True when `name` is an event channel of the contract. */
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && Object.hasOwn(eventContract, name);
+}
+
+/**
+ * The API the renderer sees (`window.faultline` in Electron; the WebSocket client in browser
+ * mode). Invokes reject with an {@link IpcError}; every `on` returns its unsubscribe.
+ */
+export interface FaultlineApi {
+  invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResponse<C>>;
+  on<C extends EventChannel>(channel: C, listener: (payload: EventPayload<C>) => void): () => void;
+}
+
+/** An error that crossed the boundary, typed again on this side. */
+export class IpcError extends Error {
+  override readonly name = 'IpcError';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly remoteName = 'Error',
+  ) {
+    super(message);
+  }
+
+  /** The plain shape sent across. */
+  static serialize(error: unknown): IpcErrorShape {
+    if (error instanceof IpcError)
+      return { name: error.remoteName, message: error.message, code: error.code };
+    if (error instanceof z.ZodError) {
+      const first = error.issues[0];
+      const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+      return {
+        name: 'ValidationError',
+        message: `${where}${first?.message ?? 'invalid payload'}`,
+        code: 'BAD_REQUEST',
+      };
+    }
+    const e = error as { name?: unknown; message?: unknown; code?: unknown };
+    return {
+      name: typeof e?.name === 'string' ? e.name : 'Error',
+      message: typeof e?.message === 'string' ? e.message : String(error),
+      code: typeof e?.code === 'string' ? e.code : 'INTERNAL',
+    };
+  }
+
+  /** Rebuilds an error from its plain shape. */
+  static from(shape: IpcErrorShape): IpcError {
+    return new IpcError(shape.message, shape.code, shape.name);
+  }
+}

@@ -1,0 +1,3 @@
+/** The typed contract between renderer and main, and browser mode's wire format. */
+export * from './contract';
+export * from './wire';
