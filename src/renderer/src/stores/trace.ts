@@ -1,0 +1,144 @@
+/**
+ * The trace the dashboard shows: the lab's live trace (snapshot, then batched
+ * `trace:records` events). Records go into a {@link TraceIndex} (O(batch), not reactive);
+ * views learn about changes through `version`, bumped at most every `publishEveryMs`, so a
+ * 2,000-records-a-second stream redraws charts ~10 times a second, not 2,000.
+ */
+import { defineStore } from 'pinia';
+import { computed, markRaw, ref, shallowRef } from 'vue';
+import type { EventPayload } from '../../../shared/ipc';
+import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
+import type { ApiConnection } from '../api';
+import { TraceIndex } from '../trace/trace-index';
+import { describeError } from './errors';
+
+/** Longest pause between an ingest and the views seeing it. */
+export const PUBLISH_EVERY_MS = 100;
+
+function sameTrace(a: TraceHeader | null, b: TraceHeader): boolean {
+  return a !== null && a.startedAt === b.startedAt;
+}
+
+/** See the file comment. */
+export const useTraceStore = defineStore('trace', () => {
+  /** The index; replaced (not mutated in place) when a new trace starts. */
+  const index = shallowRef<TraceIndex>(markRaw(new TraceIndex()));
+  /** Bumped when views should redraw. */
+  const version = ref(0);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const header = computed(() => (version.value, index.value.header));
+  const count = computed(() => (version.value, index.value.records.length));
+  const uids = computed(() => (version.value, [...index.value.uids]));
+  const lastT = computed(() => (version.value, index.value.lastT));
+
+  let connection: ApiConnection | null = null;
+  let unsubscribe: Array<() => void> = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let lastPublish = 0;
+  /** Events that arrived while a snapshot was loading (ingested after it, deduplicated by seq). */
+  let held: Array<EventPayload<'trace:records'>> | null = null;
+  let wasOpen = true;
+
+  /** Makes ingested records visible to views now. */
+  function flush(): void {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    lastPublish = Date.now();
+    version.value++;
+  }
+
+  function schedule(): void {
+    if (timer) return;
+    const wait = Math.max(0, PUBLISH_EVERY_MS - (Date.now() - lastPublish));
+    timer = setTimeout(flush, wait);
+  }
+
+  /** Starts over with a new (or no) header. */
+  function reset(next: TraceHeader | null = null): void {
+    const fresh = new TraceIndex();
+    fresh.header = next;
+    index.value = markRaw(fresh);
+    flush();
+  }
+
+  /** Adds one `trace:records` batch; a batch with a new header starts a new trace. */
+  function ingest(payload: EventPayload<'trace:records'>): void {
+    if (held) {
+      held.push(payload);
+      return;
+    }
+    if (payload.header && !sameTrace(index.value.header, payload.header)) reset(payload.header);
+    if (index.value.ingest(payload.records) > 0 || payload.header) schedule();
+  }
+
+  /** Replaces the trace with `header` and `records` (a snapshot, an opened file, a bench). */
+  function load(next: TraceHeader | null, records: readonly TraceRecord[]): void {
+    const fresh = new TraceIndex();
+    fresh.header = next;
+    fresh.ingest(records);
+    index.value = markRaw(fresh);
+    flush();
+  }
+
+  /** Fetches the lab's trace so far, then applies the events that came meanwhile. */
+  async function refresh(): Promise<void> {
+    if (!connection) return;
+    loading.value = true;
+    held = [];
+    try {
+      const snapshot = await connection.api.invoke('trace:get-snapshot', {});
+      load(snapshot.header, snapshot.records);
+      error.value = null;
+    } catch (e) {
+      error.value = describeError('load the trace', e);
+    } finally {
+      const waiting = held ?? [];
+      held = null;
+      loading.value = false;
+      for (const payload of waiting) ingest(payload);
+    }
+  }
+
+  /** Subscribes to the lab's trace and loads what it holds; resyncs after a reconnect. */
+  function init(conn: ApiConnection): Promise<void> {
+    dispose();
+    connection = conn;
+    unsubscribe.push(conn.api.on('trace:records', ingest));
+    unsubscribe.push(
+      conn.onStatus((status) => {
+        if (status.state === 'open' && !wasOpen) void refresh();
+        wasOpen = status.state === 'open';
+      }),
+    );
+    wasOpen = conn.status().state === 'open';
+    return refresh();
+  }
+
+  /** Unsubscribes and stops the publish timer. */
+  function dispose(): void {
+    for (const off of unsubscribe) off();
+    unsubscribe = [];
+    if (timer) clearTimeout(timer);
+    timer = null;
+    connection = null;
+  }
+
+  return {
+    index,
+    version,
+    loading,
+    error,
+    header,
+    count,
+    uids,
+    lastT,
+    init,
+    dispose,
+    ingest,
+    load,
+    reset,
+    refresh,
+    flush,
+  };
+});
