@@ -164,6 +164,21 @@ export const invokeContract = {
     request: z.object({ label: z.string().min(1).max(200) }),
     response: z.object({ seq: z.number() }),
   },
+  /**
+   * Saves the current (or last) trace through a native save dialog (Electron only; browser
+   * mode answers NOT_SUPPORTED and the page downloads `serializeTrace(snapshot)` itself).
+   * `path` is null when the person cancelled.
+   */
+  'trace:export': {
+    request: z.object({ gzip: z.boolean().default(true) }),
+    response: z.object({ path: z.string().nullable(), bytes: z.number() }),
+  },
+  /**
+   * Opens a trace file through a native open dialog (Electron only; browser mode answers
+   * NOT_SUPPORTED and the page reads an uploaded file with `parseTraceText`). The trace itself
+   * arrives as a `trace:opened` event, the same way as from the File menu.
+   */
+  'trace:open': { request: Empty, response: z.object({ opened: z.boolean() }) },
 } as const;
 
 /** Main → renderer events. */
@@ -185,6 +200,17 @@ export const eventContract = {
     ok: z.boolean(),
     aborted: z.boolean(),
     errors: z.array(z.string()),
+  }),
+  /** A trace file was opened (File → Open trace…, or `trace:open`): show it instead of the live one. */
+  'trace:opened': z.object({
+    /** The file's base name. */
+    name: z.string(),
+    header: TraceHeaderSchema,
+    records: z.array(TraceRecordSchema),
+    /** The file ended mid-line or mid-stream; what was intact is here. */
+    truncated: z.boolean(),
+    /** Lines skipped and other things a person should know, in words. */
+    warnings: z.array(z.string()),
   }),
 } as const;
 

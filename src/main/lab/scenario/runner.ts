@@ -21,6 +21,11 @@ export interface RunOptions {
   onStep?: (index: number, step: Step, t: number) => void;
   /** Called with each batch of records as the recorder flushes them. */
   onRecords?: (records: TraceRecord[]) => void;
+  /**
+   * Called once with the run's lab as soon as it exists, before any step (so a UI can follow
+   * its recorder and status live). The runner still owns and disposes it.
+   */
+  onLab?: (lab: Lab) => void;
 }
 
 /** What a run leaves behind. */
@@ -55,6 +60,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     journalPath: options.journalPath,
     scenario,
   });
+  options.onLab?.(lab);
   const records: TraceRecord[] = [];
   const stopFeed = lab.recorder.onBatch((batch) => {
     records.push(...batch);

@@ -1,0 +1,82 @@
+/**
+ * The one table from invoke channel to service method, and the transport-neutral dispatcher
+ * both transports call: it checks the channel is in the contract, parses the request with the
+ * channel's zod schema, runs the handler and answers with the envelope. It never throws.
+ */
+import {
+  IpcError,
+  isInvokeChannel,
+  invokeContract,
+  type InvokeChannel,
+  type InvokeParsed,
+  type InvokeResponse,
+  type IpcErrorShape,
+} from '../../shared/ipc/contract';
+import { serviceError } from '../services/errors';
+import type { LabService } from '../services/lab-service';
+
+/** What a transport sends back for one invoke. */
+export type Envelope = { ok: true; value: unknown } | { ok: false; error: IpcErrorShape };
+
+/** One handler per invoke channel, taking the parsed request. */
+export type Handlers = {
+  [C in InvokeChannel]: (request: InvokeParsed<C>) => InvokeResponse<C> | Promise<InvokeResponse<C>>;
+};
+
+/** Native file dialogs for traces; only the desktop shell has them. */
+export interface TraceDialogs {
+  /** Asks where to save and writes the trace; `path` null when cancelled. */
+  exportTrace(gzip: boolean): Promise<{ path: string | null; bytes: number }>;
+  /** Asks for a file and sends it as `trace:opened`; false when cancelled. */
+  openTrace(): Promise<boolean>;
+}
+
+const noDialogs = (): never => {
+  throw serviceError(
+    'NOT_SUPPORTED',
+    'Native file dialogs exist only in the desktop app: download or upload the trace in the page instead.',
+  );
+};
+
+/** Maps every invoke channel to the service (and to the dialogs, when the shell has them). */
+export function createHandlers(service: LabService, dialogs?: TraceDialogs): Handlers {
+  return {
+    'app:get-info': () => service.info(),
+    'lab:start': (r) => service.start(r),
+    'lab:stop': () => service.stop(),
+    'lab:get-status': () => service.status(),
+    'participant:add': (r) => service.addParticipant(r),
+    'client:join': (r) => service.join(r),
+    'client:leave': (r) => service.leave(r),
+    'client:publish': (r) => service.publish(r),
+    'client:unpublish': (r) => service.unpublish(r),
+    'fault:apply': (r) => service.applyFault(r),
+    'fault:clear': (r) => service.clearFault(r),
+    'server:run-action': (r) => service.serverAction(r),
+    'scenario:list': () => service.listScenarios(),
+    'scenario:run': (r) => service.runScenario(r),
+    'scenario:cancel': () => service.cancel(),
+    'trace:get-snapshot': () => service.snapshot(),
+    'trace:add-mark': (r) => service.addMark(r),
+    'trace:export': (r) => (dialogs ? dialogs.exportTrace(r.gzip) : noDialogs()),
+    'trace:open': async () => ({ opened: dialogs ? await dialogs.openTrace() : noDialogs() }),
+  };
+}
+
+/** Calls a channel's handler with a payload not yet trusted; resolves with the envelope. */
+export type Dispatch = (channel: unknown, payload: unknown) => Promise<Envelope>;
+
+/** The dispatcher over a handler table: channel check, zod parse, call, envelope. */
+export function createDispatcher(handlers: Handlers): Dispatch {
+  return async (channel, payload) => {
+    try {
+      if (!isInvokeChannel(channel))
+        throw serviceError('BAD_REQUEST', `"${String(channel).slice(0, 64)}" is not a channel of this app.`);
+      const request = invokeContract[channel].request.parse(payload ?? {});
+      const handler = handlers[channel] as (request: unknown) => unknown;
+      return { ok: true, value: await handler(request) };
+    } catch (error) {
+      return { ok: false, error: IpcError.serialize(error) };
+    }
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The error codes the main-process services answer with. Each becomes an `IpcError` on the
+ * renderer's side (`{name, message, code}`), so the dashboard can branch on the code and show
+ * the message to a person as it is.
+ */
+import { IpcError } from '../../shared/ipc/contract';
+
+/** Codes of errors raised by the services themselves (lab errors keep their own codes). */
+export type ServiceErrorCode =
+  /** The request does not match its schema, or names no channel of the contract. */
+  | 'BAD_REQUEST'
+  /** The action needs a running lab and none runs. */
+  | 'NO_LAB'
+  /** The uid is not a participant of the running lab. */
+  | 'UNKNOWN_UID'
+  /** The uid is already a participant. */
+  | 'DUPLICATE_UID'
+  /** No active fault has that id. */
+  | 'UNKNOWN_FAULT'
+  /** No built-in scenario has that name. */
+  | 'UNKNOWN_SCENARIO'
+  /** A lab is starting or stopping, or a scenario run owns the lab. */
+  | 'LAB_BUSY'
+  /** The action is not available here (remote server, browser mode). */
+  | 'NOT_SUPPORTED'
+  /** A file is not a trace this version can read (the message says why). */
+  | 'BAD_TRACE'
+  /** The embedded server is stopped (start it first). */
+  | 'SERVER_DOWN'
+  /** A lab operation failed for another reason (the message says which). */
+  | 'LAB_ERROR';
+
+/** An {@link IpcError} with one of the service codes. */
+export function serviceError(code: ServiceErrorCode, message: string): IpcError {
+  return new IpcError(message, code, 'LabServiceError');
+}
+
+/**
+ * Types an error thrown by the lab: errors that carry a string `code` (ClientError,
+ * SignalingError: the trace's own vocabulary, e.g. TOKEN_EXPIRE, INVALID_STATE) keep it; the
+ * server's "not running" becomes SERVER_DOWN; anything else is LAB_ERROR with its message.
+ */
+export function labError(error: unknown): IpcError {
+  if (error instanceof IpcError) return error;
+  const e = error as { name?: unknown; message?: unknown; code?: unknown };
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  const name = typeof e?.name === 'string' ? e.name : 'Error';
+  if (typeof e?.code === 'string' && /^[A-Z][A-Z_]+$/.test(e.code))
+    return new IpcError(message, e.code, name);
+  if (/server is not running/.test(message)) return new IpcError(message, 'SERVER_DOWN', name);
+  return new IpcError(message, 'LAB_ERROR', name);
+}

@@ -1,0 +1,408 @@
+/**
+ * The main-process service behind every invoke channel of the contract, for both transports
+ * (Electron IPC and browser mode). It owns at most one lab at a time, feeds its trace to the
+ * renderer in batches, keeps `lab:status` current, and runs scenarios on a lab of their own
+ * that the renderer follows live. Electron-free.
+ */
+import type { Scenario } from '../../shared';
+import type { InvokeParsed, InvokeResponse } from '../../shared/ipc/contract';
+import type { TraceHeader, TraceRecord } from '../../shared/trace/records';
+import { appInfo } from '../lab/environment';
+import { Lab, type EngineName, type ServerChoice } from '../lab/lab';
+import { builtinScenarios, findBuiltinScenario } from '../lab/scenario/library';
+import { runScenario } from '../lab/scenario/runner';
+import { labError, serviceError } from './errors';
+import { ServiceEvents } from './events';
+import { idleStatus, labStatus, type LabStatus } from './status';
+import { StatusNotifier } from './status-notifier';
+import { TraceFeed } from './trace-feed';
+
+/** Options of a {@link LabService}. */
+export interface LabServiceOptions {
+  /** Which transport serves the renderer (reported by `app:get-info`). */
+  mode: 'electron' | 'browser';
+  /** App name and version (default: from package.json). */
+  app?: { name: string; version: string };
+  /** Window for coalescing `lab:status`, ms (default 100). */
+  statusIntervalMs?: number;
+  /** Least time between two `trace:records` events, ms (default 50). */
+  feedIntervalMs?: number;
+}
+
+interface RunState {
+  runId: string;
+  scenario: string;
+  step: number;
+  steps: number;
+  controller: AbortController;
+  finished: Promise<void>;
+}
+
+/** Record types whose arrival can change the status (states, faults, server log lines). */
+function touchesStatus(records: readonly TraceRecord[]): boolean {
+  return records.some(
+    (r) => r.type === 'state' || r.type === 'fault' || (r.type === 'log' && /^(server|lab)\b/.test(r.msg)),
+  );
+}
+
+/** One lab at a time, driven by the dashboard. Always {@link LabService.dispose}. */
+export class LabService {
+  /** Where the event channels are published. */
+  readonly events = new ServiceEvents();
+  private lab: Lab | null = null;
+  private server: ServerChoice = { kind: 'embedded' };
+  private engines = new Map<number, EngineName>();
+  private run: RunState | null = null;
+  private busy: string | null = null;
+  private runCounter = 0;
+  private disposed = false;
+  private readonly feed: TraceFeed;
+  private readonly notifier: StatusNotifier;
+
+  constructor(private readonly options: LabServiceOptions) {
+    this.feed = new TraceFeed(this.events, {
+      minIntervalMs: options.feedIntervalMs,
+      onBatch: (records) => {
+        if (touchesStatus(records)) this.notifier.schedule();
+      },
+    });
+    this.notifier = new StatusNotifier(this.events, () => this.status(), options.statusIntervalMs ?? 100);
+  }
+
+  /** `app:get-info`. */
+  info(): InvokeResponse<'app:get-info'> {
+    const app = this.options.app ?? appInfo();
+    return {
+      name: app.name,
+      version: app.version,
+      versions: {
+        node: process.versions.node,
+        electron: process.versions['electron'] ?? null,
+        chrome: process.versions['chrome'] ?? null,
+        v8: process.versions.v8,
+      },
+      mode: this.options.mode,
+    };
+  }
+
+  /** `lab:get-status`. */
+  status(): LabStatus {
+    const run = this.run
+      ? { runId: this.run.runId, scenario: this.run.scenario, step: this.run.step, steps: this.run.steps }
+      : null;
+    if (!this.lab) return idleStatus(run);
+    return labStatus(this.lab, { server: this.server, engines: this.engines, run });
+  }
+
+  /** `lab:start`: replaces nothing — stop the running lab (or cancel the run) first. */
+  async start(req: InvokeParsed<'lab:start'>): Promise<LabStatus> {
+    this.assertIdleFor('start a lab');
+    if (this.lab) throw serviceError('LAB_BUSY', 'A lab is already running: stop it first.');
+    await this.lifecycle('starting', async () => {
+      const lab = await Lab.create({
+        timing: req.timing,
+        engine: req.engine,
+        channel: req.channel,
+        server: req.server,
+      }).catch((error: unknown) => {
+        throw labError(error);
+      });
+      this.adopt(lab, req.server);
+      try {
+        for (const p of req.participants) {
+          await lab.addParticipant({ uid: p.uid, engine: p.engine, autoSubscribe: p.autoSubscribe });
+          this.engines.set(p.uid, p.engine ?? lab.engine);
+        }
+      } catch (error) {
+        await this.release();
+        throw labError(error);
+      }
+    });
+    return this.notifier.emitIfChanged();
+  }
+
+  /** `lab:stop`: cancels a scenario run, or disposes the lab. The trace stays for a look. */
+  async stop(): Promise<LabStatus> {
+    if (this.run) return this.cancel();
+    if (this.busy) throw serviceError('LAB_BUSY', `The lab is ${this.busy}; try again in a moment.`);
+    await this.lifecycle('stopping', () => this.release());
+    return this.notifier.emitIfChanged();
+  }
+
+  /** `participant:add`. */
+  async addParticipant(req: InvokeParsed<'participant:add'>): Promise<LabStatus> {
+    const lab = this.manualLab('add a participant');
+    if (lab.uids().includes(req.uid))
+      throw serviceError('DUPLICATE_UID', `UID ${req.uid} is already a participant of this lab.`);
+    await this.act(() =>
+      lab.addParticipant({ uid: req.uid, engine: req.engine, autoSubscribe: req.autoSubscribe }),
+    );
+    this.engines.set(req.uid, req.engine ?? lab.engine);
+    return this.notifier.emitIfChanged();
+  }
+
+  /** `client:join`: resolves once joined (or rejects with the reason, e.g. INVALID_TOKEN). */
+  join(req: InvokeParsed<'client:join'>): Promise<LabStatus> {
+    return this.clientAction(req.uid, 'join', (lab) => lab.join(req.uid));
+  }
+
+  /** `client:leave`. */
+  leave(req: InvokeParsed<'client:leave'>): Promise<LabStatus> {
+    return this.clientAction(req.uid, 'leave', (lab) => lab.leave(req.uid));
+  }
+
+  /** `client:publish`. */
+  publish(req: InvokeParsed<'client:publish'>): Promise<LabStatus> {
+    return this.clientAction(req.uid, 'publish', (lab) => lab.publish(req.uid, req.kinds));
+  }
+
+  /** `client:unpublish`. */
+  unpublish(req: InvokeParsed<'client:unpublish'>): Promise<LabStatus> {
+    return this.clientAction(req.uid, 'unpublish', (lab) => lab.unpublish(req.uid, req.kinds));
+  }
+
+  /** `fault:apply`: `forMs` is model time (scaled by the lab's timeScale). */
+  async applyFault(req: InvokeParsed<'fault:apply'>): Promise<InvokeResponse<'fault:apply'>> {
+    const lab = this.manualLab('apply a fault');
+    this.assertUid(lab, req.uid);
+    const id = await this.act(() => lab.applyFault(req.uid, req.fault, req.forMs));
+    return { id, status: this.notifier.emitIfChanged() };
+  }
+
+  /** `fault:clear`. */
+  async clearFault(req: InvokeParsed<'fault:clear'>): Promise<LabStatus> {
+    const lab = this.manualLab('clear a fault');
+    const cleared = await this.act(() => lab.clearFault(req.id));
+    if (!cleared)
+      throw serviceError('UNKNOWN_FAULT', `No active fault has the id "${req.id}" (it may have ended).`);
+    return this.notifier.emitIfChanged();
+  }
+
+  /** `server:run-action`: stop, crash, start, bans, token expiry, join admission. */
+  async serverAction(req: InvokeParsed<'server:run-action'>): Promise<LabStatus> {
+    const lab = this.manualLab('act on the server');
+    if (this.server.kind === 'remote')
+      throw serviceError(
+        'NOT_SUPPORTED',
+        'Server actions need the embedded server; this lab uses a remote one.',
+      );
+    await this.act(async () => {
+      switch (req.action) {
+        case 'stop':
+          return void (await lab.serverStop(req.forMs));
+        case 'crash':
+          return void (await lab.serverCrash(req.forMs));
+        case 'start':
+          return lab.serverStart();
+        case 'ban-uid':
+          return lab.serverBan(req.uid);
+        case 'ban-channel':
+          return lab.serverBan();
+        case 'expire-token':
+          this.assertUid(lab, req.uid);
+          return lab.serverExpireToken(req.uid);
+        case 'accepting':
+          return lab.serverSetAccepting(req.accepting);
+      }
+    });
+    return this.notifier.emitIfChanged();
+  }
+
+  /** `scenario:list`: the built-in library. */
+  listScenarios(): InvokeResponse<'scenario:list'> {
+    return builtinScenarios().map((s) => ({ name: s.name, description: s.description, profile: s.profile }));
+  }
+
+  /**
+   * `scenario:run`: stops the current lab, then runs the scenario on a lab of its own, which
+   * the renderer follows (`trace:records` with a new header, `lab:status`, `scenario:progress`,
+   * then `scenario:done`). Resolves with the run id as soon as the run is under way.
+   */
+  async runScenario(req: InvokeParsed<'scenario:run'>): Promise<InvokeResponse<'scenario:run'>> {
+    this.assertIdleFor('run a scenario');
+    let scenario: Scenario;
+    if ('name' in req.scenario) {
+      const found = findBuiltinScenario(req.scenario.name);
+      if (!found) {
+        const names = builtinScenarios()
+          .map((s) => s.name)
+          .join(', ');
+        throw serviceError(
+          'UNKNOWN_SCENARIO',
+          `No built-in scenario is named "${req.scenario.name}" (built-ins: ${names}).`,
+        );
+      }
+      scenario = found;
+    } else {
+      scenario = req.scenario.inline;
+    }
+    if (this.lab) await this.lifecycle('stopping', () => this.release());
+    const runId = `run-${++this.runCounter}`;
+    const controller = new AbortController();
+    const state: RunState = {
+      runId,
+      scenario: scenario.name,
+      step: 0,
+      steps: scenario.steps.length,
+      controller,
+      finished: Promise.resolve(),
+    };
+    this.run = state;
+    state.finished = this.execute(state, scenario, req);
+    return { runId };
+  }
+
+  /** `scenario:cancel`: aborts the run (its lab is disposed, its trace kept). */
+  async cancel(): Promise<LabStatus> {
+    const run = this.run;
+    if (!run) return this.notifier.emitIfChanged();
+    run.controller.abort();
+    await run.finished;
+    return this.notifier.emitIfChanged();
+  }
+
+  /** `trace:get-snapshot`: the current (or last) trace's header and the records held. */
+  snapshot(): InvokeResponse<'trace:get-snapshot'> {
+    const recorder = this.feed.recorder;
+    return recorder
+      ? { header: recorder.header, records: recorder.snapshot() }
+      : { header: null, records: [] };
+  }
+
+  /** The current (or last) trace, for export. */
+  currentTrace(): { header: TraceHeader; records: TraceRecord[] } | null {
+    const recorder = this.feed.recorder;
+    return recorder ? { header: recorder.header, records: recorder.snapshot() } : null;
+  }
+
+  /** `trace:add-mark`: a note in the running trace. */
+  addMark(req: InvokeParsed<'trace:add-mark'>): InvokeResponse<'trace:add-mark'> {
+    if (!this.lab)
+      throw serviceError('NO_LAB', 'Marks go into a running lab: start the lab or run a scenario.');
+    return { seq: this.lab.recorder.record({ type: 'mark', uid: null, label: req.label }).seq };
+  }
+
+  /** Cancels a run, disposes the lab and stops every timer. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.run) {
+      this.run.controller.abort();
+      await this.run.finished;
+    }
+    await this.release();
+    this.feed.dispose();
+    this.notifier.dispose();
+    this.events.clear();
+  }
+
+  private async execute(
+    state: RunState,
+    scenario: Scenario,
+    req: InvokeParsed<'scenario:run'>,
+  ): Promise<void> {
+    let done: { ok: boolean; aborted: boolean; errors: string[] };
+    try {
+      const result = await runScenario(scenario, {
+        timeScale: req.timeScale,
+        engine: req.engine,
+        signal: state.controller.signal,
+        onLab: (lab) => {
+          this.adopt(lab, { kind: 'embedded' });
+          for (const p of scenario.participants) this.engines.set(p.uid, p.engine ?? lab.engine);
+        },
+        onStep: (index, step) => {
+          state.step = index;
+          this.events.emit('scenario:progress', {
+            runId: state.runId,
+            step: index,
+            steps: state.steps,
+            label: `${step.do}${'uid' in step && step.uid !== undefined ? ` uid ${step.uid}` : ''}`,
+          });
+          this.notifier.schedule();
+        },
+      });
+      done = {
+        ok: !result.aborted && result.errors.length === 0 && result.report.ok,
+        aborted: result.aborted,
+        errors: result.errors,
+      };
+    } catch (error) {
+      done = { ok: false, aborted: state.controller.signal.aborted, errors: [labError(error).message] };
+    }
+    this.lab = null;
+    this.run = null;
+    this.feed.flush();
+    this.events.emit('scenario:done', { runId: state.runId, ...done });
+    this.notifier.emitIfChanged();
+  }
+
+  /** Makes `lab` the current one: its trace feeds the renderer from now on. */
+  private adopt(lab: Lab, server: ServerChoice): void {
+    this.lab = lab;
+    this.server = server;
+    this.engines = new Map();
+    this.feed.follow(lab.recorder);
+    this.notifier.schedule();
+  }
+
+  /** Disposes the current lab (its last records still reach the renderer). */
+  private async release(): Promise<void> {
+    const lab = this.lab;
+    this.lab = null;
+    if (!lab) return;
+    await lab.dispose();
+    this.feed.flush();
+  }
+
+  private async lifecycle(what: string, body: () => Promise<void>): Promise<void> {
+    if (this.busy) throw serviceError('LAB_BUSY', `The lab is ${this.busy}; try again in a moment.`);
+    if (this.disposed) throw serviceError('NO_LAB', 'The app is shutting down.');
+    this.busy = what;
+    try {
+      await body();
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  private assertIdleFor(action: string): void {
+    if (this.busy) throw serviceError('LAB_BUSY', `The lab is ${this.busy}; try again in a moment.`);
+    if (this.run)
+      throw serviceError('LAB_BUSY', `Scenario "${this.run.scenario}" is running: cancel it to ${action}.`);
+  }
+
+  /** The lab a person may drive by hand (not one a scenario run owns). */
+  private manualLab(action: string): Lab {
+    this.assertIdleFor(action);
+    if (!this.lab) throw serviceError('NO_LAB', `No lab is running: start the lab to ${action}.`);
+    return this.lab;
+  }
+
+  private assertUid(lab: Lab, uid: number): void {
+    if (!lab.uids().includes(uid))
+      throw serviceError('UNKNOWN_UID', `UID ${uid} is not a participant of this lab: add it first.`);
+  }
+
+  private async clientAction(
+    uid: number,
+    action: string,
+    body: (lab: Lab) => Promise<void>,
+  ): Promise<LabStatus> {
+    const lab = this.manualLab(action);
+    this.assertUid(lab, uid);
+    await this.act(() => body(lab));
+    return this.notifier.emitIfChanged();
+  }
+
+  /** Runs a lab operation, typing what it throws. */
+  private async act<T>(body: () => T | Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (error) {
+      throw labError(error);
+    } finally {
+      this.notifier.schedule();
+    }
+  }
+}
