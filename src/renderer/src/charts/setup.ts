@@ -1,0 +1,42 @@
+/** Registers the Chart.js parts the dashboard uses, once (tree-shaken build, no `chart.js/auto`). */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+} from 'chart.js';
+import annotationPlugin from 'chartjs-plugin-annotation';
+import zoomPlugin from 'chartjs-plugin-zoom';
+
+let registered = false;
+
+/** Registers controllers, scales, elements and the zoom and annotation plugins (idempotent). */
+export function registerChartParts(): void {
+  if (registered) return;
+  registered = true;
+  Chart.register(
+    BarController,
+    BarElement,
+    LineController,
+    LineElement,
+    PointElement,
+    ScatterController,
+    LinearScale,
+    CategoryScale,
+    Tooltip,
+    Legend,
+    zoomPlugin,
+    annotationPlugin,
+  );
+  Chart.defaults.animation = false;
+  Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", sans-serif';
+}
+
+export { Chart };
