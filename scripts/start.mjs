@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm start`: builds and launches the Electron app. Where the Electron runtime cannot be had
- * (an offline machine installs only electron's shim), it says so in one line and starts the
- * lab headless on its embedded default instead (channel server on loopback, local clients).
+ * (an offline machine installs only electron's shim), it says so in one line and starts browser
+ * mode instead (`npm run web`: the same dashboard in a browser on loopback). Arguments go to
+ * browser mode, e.g. `npm start -- --port 5174 --no-open`.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -27,11 +28,9 @@ function run(cmd, args) {
 }
 
 const bin = join(root, 'node_modules', '.bin');
-if (electronBinary()) {
+if (electronBinary() && !process.env.FAULTLINE_BROWSER_MODE) {
   run(join(bin, 'electron-vite'), ['preview']);
 } else {
-  console.log(
-    'Electron runtime not available on this machine (offline install); starting the lab headless instead.',
-  );
-  run(process.execPath, [join(root, 'bin', 'faultline.mjs'), 'lab', ...process.argv.slice(2)]);
+  console.log('Electron runtime not available on this machine; starting browser mode instead.');
+  run(process.execPath, [join(root, 'scripts', 'web.mjs'), ...process.argv.slice(2)]);
 }
