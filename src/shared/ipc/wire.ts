@@ -19,8 +19,11 @@ export const WireRequestSchema = z.object({
 /** A parsed request frame. */
 export type WireRequest = z.infer<typeof WireRequestSchema>;
 
-/** Server → client. */
-export const WireResponseSchema = z.discriminatedUnion('kind', [
+/**
+ * Server → client. A plain union: two members share `kind: 'result'` (ok true / false), which a
+ * zod discriminated union on `kind` rejects at first parse ("Duplicate discriminator value").
+ */
+export const WireResponseSchema = z.union([
   z.object({ kind: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
   z.object({ kind: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: IpcErrorSchema }),
   z.object({ kind: z.literal('event'), channel: z.string(), payload: z.unknown() }),
