@@ -24,6 +24,8 @@ export default defineConfig({
           name: 'dom',
           environment: 'happy-dom',
           include: ['test/renderer/**/*.test.ts'],
+          // Chart.js draws on a 2D context that happy-dom lacks.
+          setupFiles: ['vitest-canvas-mock'],
         },
       },
     ],
