@@ -4,7 +4,9 @@ import vue from '@vitejs/plugin-vue';
 
 /**
  * Three bundles (main, preload, renderer) per electron-vite's layout. The channel server runs
- * in its own process, so it is a second main-side entry (`out/main/server.js`).
+ * in its own process, so it is a second main-side entry (`out/main/server.js`). The preload
+ * runs sandboxed, where only CommonJS loads and only `electron` can be required: it is built
+ * as `out/preload/index.cjs` with its dependencies (zod, the contract) bundled in.
  */
 export default defineConfig({
   main: {
@@ -19,8 +21,13 @@ export default defineConfig({
     },
   },
   preload: {
-    plugins: [externalizeDepsPlugin()],
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } } },
+    build: {
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),

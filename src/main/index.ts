@@ -1,38 +1,88 @@
 /**
- * Electron main process: one secure window. The dashboard and the typed IPC contract arrive
- * with the desktop-app issue; this shell only proves the window and its security options.
+ * Electron main process: the composition root of the desktop app. One LabService (the same one
+ * browser mode runs), the IPC adapter, one guarded window, the menu and the trace dialogs.
  */
-import { app, BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
-import { secureWebPreferences } from './window-options';
+import { registerElectronIpc } from './ipc/electron-ipc';
+import { createDispatcher, createHandlers } from './ipc/handlers';
+import { electronTraceDialogs } from './ipc/trace-dialogs';
+import { installMenu } from './menu';
+import { LabService } from './services/lab-service';
+import { createMainWindow, hardenContents, isAppUrl, type AppPage } from './window-options';
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    title: 'Faultline',
-    show: false,
-    webPreferences: secureWebPreferences(join(__dirname, '../preload/index.js')),
+const page: AppPage = {
+  file: join(__dirname, '../renderer/index.html'),
+  devUrl: app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'],
+};
+const preload = join(__dirname, '../preload/index.cjs');
+
+let mainWindow: BrowserWindow | null = null;
+const service = new LabService({ mode: 'electron', app: { name: app.getName(), version: app.getVersion() } });
+const dialogs = electronTraceDialogs(service, () => mainWindow);
+
+function showWindow(): void {
+  mainWindow = createMainWindow({ page, preload });
+  mainWindow.on('closed', () => {
+    mainWindow = null;
   });
-  win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
-  return win;
 }
 
+async function reportFailure(what: string, action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    dialog.showErrorBox(what, (error as Error).message);
+  }
+}
+
+function about(): void {
+  const { name, version, versions } = service.info();
+  const lines = Object.entries(versions).map(([k, v]) => `${k}: ${v ?? '—'}`);
+  const options = {
+    type: 'info' as const,
+    title: 'About Faultline',
+    message: `${name === 'faultline' ? 'Faultline' : name} ${version}`,
+    detail: `Reproduce and explain real-time connection faults against real WebRTC calls.\n\n${lines.join('\n')}`,
+  };
+  void (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options));
+}
+
+// Every web contents (including any the app did not mean to create) gets the same guards.
+app.on('web-contents-created', (_event, contents) => hardenContents(contents, page));
+
 void app.whenReady().then(() => {
-  createWindow();
+  registerElectronIpc({
+    dispatch: createDispatcher(createHandlers(service, dialogs)),
+    events: service.events,
+    window: () => mainWindow,
+    isAppUrl: (url) => isAppUrl(page, url),
+  });
+  installMenu(
+    {
+      openTrace: () => void reportFailure('Could not open the trace', () => dialogs.openTrace()),
+      exportTrace: () => void reportFailure('Could not export the trace', () => dialogs.exportTrace(true)),
+      about,
+    },
+    { isDev: !app.isPackaged, isMac: process.platform === 'darwin' },
+  );
+  showWindow();
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) showWindow();
   });
 });
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
+});
+
+// Stop the lab (server process, clients, injectors) before the app goes.
+let disposed = false;
+app.on('will-quit', (event) => {
+  if (disposed) return;
+  event.preventDefault();
+  void service.dispose().finally(() => {
+    disposed = true;
+    app.quit();
+  });
 });

@@ -1,13 +1,54 @@
 /**
- * Preload: exposes one small `window.faultline` object. The typed IPC contract arrives with
- * the desktop-app issue; for now it only tells the renderer which versions it runs on.
+ * Preload (sandboxed, so built as CommonJS): exposes one small `window.faultline` object that
+ * implements `FaultlineApi` — `invoke` and `on`, each limited to the contract's channel names.
+ * It never exposes `ipcRenderer` or the raw event. Invokes answer with the main side's envelope,
+ * unwrapped here: a value, or an `IpcError`.
+ *
+ * Note (Electron's contextBridge): an error crossing into the page keeps its message only, so
+ * the page sees `Error(message)`; the code survives in browser mode, and here in the message's
+ * own words.
  */
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import {
+  IpcError,
+  isEventChannel,
+  isInvokeChannel,
+  type EventChannel,
+  type EventPayload,
+  type FaultlineApi,
+  type InvokeChannel,
+  type InvokeRequest,
+  type InvokeResponse,
+  type IpcErrorShape,
+} from '../shared/ipc/contract';
 
-contextBridge.exposeInMainWorld('faultline', {
-  versions: {
-    node: process.versions.node,
-    chrome: process.versions.chrome,
-    electron: process.versions.electron,
+type Envelope = { ok: true; value: unknown } | { ok: false; error: IpcErrorShape };
+
+function isEnvelope(value: unknown): value is Envelope {
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
+}
+
+/** The API object the preload exposes (exported for tests). */
+export const api: FaultlineApi = {
+  async invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResponse<C>> {
+    if (!isInvokeChannel(channel))
+      throw new IpcError(`"${String(channel)}" is not a channel of this app.`, 'BAD_REQUEST');
+    const envelope: unknown = await ipcRenderer.invoke(channel, request);
+    if (!isEnvelope(envelope)) throw new IpcError('The main process gave no answer.', 'INTERNAL');
+    if (!envelope.ok) throw IpcError.from(envelope.error);
+    return envelope.value as InvokeResponse<C>;
   },
-});
+  on<C extends EventChannel>(channel: C, listener: (payload: EventPayload<C>) => void): () => void {
+    if (!isEventChannel(channel))
+      throw new IpcError(`"${String(channel)}" is not an event of this app.`, 'BAD_REQUEST');
+    if (typeof listener !== 'function') throw new IpcError('on() needs a listener function.', 'BAD_REQUEST');
+    const wrapped = (_event: IpcRendererEvent, payload: unknown): void =>
+      listener(payload as EventPayload<C>);
+    ipcRenderer.on(channel, wrapped);
+    return () => {
+      ipcRenderer.removeListener(channel, wrapped);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('faultline', api);

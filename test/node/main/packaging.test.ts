@@ -1,0 +1,103 @@
+/**
+ * Packaging: the electron-builder config says what the brief asks, and an `electron-vite build`
+ * (into a temporary folder, so other work using out/ is undisturbed) lays out what the app and
+ * resolveServerEntry() expect: main/index.js, main/server.js, a CommonJS preload, the renderer.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { resolveServerEntry } from '../../../src/main/lab/server/resolve-entry';
+
+const root = join(import.meta.dirname, '../../..');
+// js-yaml comes with electron-builder (which reads this very file with it); it ships no types.
+const { load } = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
+
+describe('electron-builder config', () => {
+  const config = load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+
+  it('names the app, takes the version from package.json, and has an icon', () => {
+    expect(config).toMatchObject({
+      appId: expect.stringMatching(/^[a-z]+(\.[a-z]+)+$/),
+      productName: 'Faultline',
+    });
+    expect(config).not.toHaveProperty('version');
+    expect(config['extraMetadata']).toBeUndefined();
+    expect(pkg['version']).toMatch(/^\d+\.\d+\.\d+/);
+    const icon = readFileSync(join(root, String(config['icon'])));
+    expect(icon.subarray(1, 4).toString()).toBe('PNG');
+    expect([icon.readUInt32BE(16), icon.readUInt32BE(20)]).toEqual([512, 512]);
+  });
+
+  it('targets AppImage + deb, dmg and nsis', () => {
+    expect((config['linux'] as { target: string[] }).target).toEqual(['AppImage', 'deb']);
+    expect(config['mac']).toMatchObject({ target: 'dmg' });
+    expect(config['win']).toMatchObject({ target: 'nsis' });
+  });
+
+  it('ships out/** and package.json, with the native WebRTC addon unpacked from the asar', () => {
+    expect(config['files']).toEqual(expect.arrayContaining(['out/**', 'package.json']));
+    expect(config['asar']).toBe(true);
+    expect(config['asarUnpack']).toEqual(expect.arrayContaining(['node_modules/@roamhq/**']));
+    expect(pkg['main']).toBe('out/main/index.js');
+    expect((pkg['scripts'] as Record<string, string>)['dist']).toMatch(
+      /electron-vite build && electron-builder/,
+    );
+  });
+});
+
+describe('electron-vite build output', () => {
+  let out = '';
+  beforeAll(() => {
+    out = join(mkdtempSync(join(tmpdir(), 'faultline-build-')), 'out');
+    const build = spawnSync(
+      join(root, 'node_modules/.bin/electron-vite'),
+      ['build', '--outDir', out, '--logLevel', 'error'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    if (build.status !== 0) throw new Error(`electron-vite build failed:\n${build.stderr}`);
+  }, 150_000);
+  afterAll(() => rmSync(join(out, '..'), { recursive: true, force: true }));
+
+  it('has the main bundle and the channel server next to it (resolveServerEntry finds it)', () => {
+    expect(existsSync(join(out, 'main/index.js'))).toBe(true);
+    expect(existsSync(join(out, 'main/server.js'))).toBe(true);
+    expect(resolveServerEntry(join(out, 'main'))).toEqual({
+      entry: join(out, 'main/server.js'),
+      execArgv: [],
+    });
+  });
+
+  it('has a CommonJS preload that requires nothing but electron (a sandboxed preload must)', () => {
+    const preload = readFileSync(join(out, 'preload/index.cjs'), 'utf8');
+    expect(readdirSync(join(out, 'preload'))).toEqual(['index.cjs']);
+    expect(preload).toMatch(/^"use strict";/);
+    expect(preload).not.toMatch(/^\s*(import|export)\s/m);
+    expect(new Set(preload.match(/require\("[^"]+"\)/g))).toEqual(new Set(['require("electron")']));
+    expect(preload).toContain('exposeInMainWorld("faultline"');
+  });
+
+  it('has the renderer page and its assets, with a CSP and no unsafe-eval', () => {
+    const html = readFileSync(join(out, 'renderer/index.html'), 'utf8');
+    expect(html).toContain('Content-Security-Policy');
+    expect(html).not.toContain('unsafe-eval');
+    const assets = readdirSync(join(out, 'renderer/assets'));
+    expect(assets.some((a) => a.endsWith('.js'))).toBe(true);
+    for (const ref of html.match(/(?:src|href)="\.\/assets\/[^"]+"/g) ?? []) {
+      expect(existsSync(join(out, 'renderer', ref.split('"')[1]!))).toBe(true);
+    }
+  });
+
+  it('points the window at the built preload path', () => {
+    const main = readFileSync(join(out, 'main/index.js'), 'utf8');
+    expect(main).toContain('../preload/index.cjs');
+    expect(main).toContain('../renderer/index.html');
+  });
+});
