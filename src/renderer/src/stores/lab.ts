@@ -9,6 +9,7 @@ import type { InvokeRequest, InvokeResponse } from '../../../shared/ipc';
 import type { ClientFaultInput } from '../../../shared/model/faults';
 import type { ApiConnection, TransportStatus } from '../api';
 import { describeError } from './errors';
+import { useTraceStore } from './trace';
 
 /** The lab's status as the main process reports it. */
 export type LabStatus = InvokeResponse<'lab:get-status'>;
@@ -93,6 +94,8 @@ export const useLabStore = defineStore('lab', () => {
 
   /** Starts the lab (embedded server by default). */
   function start(request: LabStartRequest): Promise<LabStatus | undefined> {
+    const trace = useTraceStore();
+    if (trace.source.kind === 'file') void trace.showLive();
     return statusAction('start the lab', () => api().invoke('lab:start', request));
   }
 

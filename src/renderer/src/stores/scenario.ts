@@ -92,6 +92,8 @@ export const useScenarioStore = defineStore('scenario', () => {
   ): Promise<string | undefined> {
     if (!connection) return undefined;
     error.value = null;
+    const trace = useTraceStore();
+    if (trace.source.kind === 'file') void trace.showLive();
     run.value = {
       runId: '',
       scenario: name,

@@ -15,6 +15,10 @@ import { describeError } from './errors';
 /** Longest pause between an ingest and the views seeing it. */
 export const PUBLISH_EVERY_MS = 100;
 
+/** The live lab's trace, or an opened file (with what the reader had to say about it). */
+export type TraceSource =
+  { kind: 'live' } | { kind: 'file'; name: string; truncated: boolean; warnings: string[] };
+
 function sameTrace(a: TraceHeader | null, b: TraceHeader): boolean {
   return a !== null && a.startedAt === b.startedAt;
 }
@@ -26,6 +30,8 @@ export const useTraceStore = defineStore('trace', () => {
   /** Bumped when views should redraw. */
   const version = ref(0);
   const loading = ref(false);
+  /** Where the shown trace comes from: the live lab, or a file someone opened. */
+  const source = shallowRef<TraceSource>({ kind: 'live' });
   const error = ref<string | null>(null);
   const header = computed(() => (version.value, index.value.header));
   const count = computed(() => (version.value, index.value.records.length));
@@ -64,6 +70,7 @@ export const useTraceStore = defineStore('trace', () => {
 
   /** Adds one `trace:records` batch; a batch with a new header starts a new trace. */
   function ingest(payload: EventPayload<'trace:records'>): void {
+    if (source.value.kind === 'file') return;
     if (held) {
       held.push(payload);
       return;
@@ -81,9 +88,21 @@ export const useTraceStore = defineStore('trace', () => {
     flush();
   }
 
+  /** Shows an opened trace file instead of the live trace (until {@link showLive}). */
+  function openFile(file: EventPayload<'trace:opened'>): void {
+    source.value = { kind: 'file', name: file.name, truncated: file.truncated, warnings: file.warnings };
+    load(file.header, file.records);
+  }
+
+  /** Goes back to the lab's live trace. */
+  function showLive(): Promise<void> {
+    source.value = { kind: 'live' };
+    return refresh();
+  }
+
   /** Fetches the lab's trace so far, then applies the events that came meanwhile. */
   async function refresh(): Promise<void> {
-    if (!connection) return;
+    if (!connection || source.value.kind === 'file') return;
     loading.value = true;
     held = [];
     try {
@@ -105,6 +124,7 @@ export const useTraceStore = defineStore('trace', () => {
     dispose();
     connection = conn;
     unsubscribe.push(conn.api.on('trace:records', ingest));
+    unsubscribe.push(conn.api.on('trace:opened', openFile));
     unsubscribe.push(
       conn.onStatus((status) => {
         if (status.state === 'open' && !wasOpen) void refresh();
@@ -128,6 +148,7 @@ export const useTraceStore = defineStore('trace', () => {
     index,
     version,
     loading,
+    source,
     error,
     header,
     count,
@@ -140,5 +161,7 @@ export const useTraceStore = defineStore('trace', () => {
     reset,
     refresh,
     flush,
+    openFile,
+    showLive,
   };
 });
