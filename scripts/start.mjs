@@ -3,7 +3,8 @@
  * `npm start`: builds and launches the Electron app. Where the Electron runtime cannot be had
  * (an offline machine installs only electron's shim), it says so in one line and starts browser
  * mode instead (`npm run web`: the same dashboard in a browser on loopback). Arguments go to
- * browser mode, e.g. `npm start -- --port 5174 --no-open`.
+ * browser mode, e.g. `npm start -- --port 5174 --no-open`. FAULTLINE_BROWSER_MODE=1 picks
+ * browser mode even where Electron exists.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';

@@ -3,6 +3,7 @@
  * `npm run web`: browser mode. Builds the renderer when out/renderer is missing or older than
  * its sources, then runs src/main/web/main.ts (through tsx) with the arguments given, e.g.
  * `npm run web -- --port 5174 --no-open`. Prints `Faultline browser mode: <url>`.
+ * FAULTLINE_SKIP_BUILD=1 skips the build (tests, or a renderer given with --root).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -28,7 +29,7 @@ function rendererIsStale() {
   return Math.max(...sources.map(newestMtime)) > statSync(built).mtimeMs;
 }
 
-if (rendererIsStale()) {
+if (!process.env.FAULTLINE_SKIP_BUILD && rendererIsStale()) {
   console.log('Building the renderer (electron-vite build)…');
   const build = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], {
     cwd: root,
