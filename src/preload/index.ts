@@ -4,9 +4,10 @@
  * It never exposes `ipcRenderer` or the raw event. Invokes answer with the main side's envelope,
  * unwrapped here: a value, or an `IpcError`.
  *
- * Note (Electron's contextBridge): an error crossing into the page keeps its message only, so
- * the page sees `Error(message)`; the code survives in browser mode, and here in the message's
- * own words.
+ * Note (Electron's contextBridge, electron/electron#28346): an error crossing into the page is
+ * rebuilt from its message alone, so the page receives `Error(message)` without `code`. The
+ * messages are written for a person ("No lab is running: start the lab to …"); a page that must
+ * branch on the code can only do so in browser mode until the API returns envelopes.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
