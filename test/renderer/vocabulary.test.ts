@@ -39,3 +39,21 @@ describe('vocabulary', () => {
     expect(filterRecords(list, { uid: 'all', type: 'all', text: 'peer-leave' }, 'current')).toHaveLength(0);
   });
 });
+
+describe('trace files in the page', () => {
+  it('an export reads back the same, gzip or not', async () => {
+    const { readTraceBytes, traceExport } = await import('../../src/renderer/src/trace/file');
+    const { header } = await import('./helpers');
+    const { list } = seedTrace();
+    for (const gzip of [true, false]) {
+      const out = traceExport(header(), list, gzip);
+      expect(out.name.endsWith(gzip ? '.ndjson.gz' : '.ndjson')).toBe(true);
+      const back = readTraceBytes(out.name, out.bytes);
+      expect(back.records).toEqual(list);
+      expect(back.truncated).toBe(false);
+    }
+    expect(() => readTraceBytes('x.txt', new TextEncoder().encode('hello\n'))).toThrow(
+      /not a Faultline trace/,
+    );
+  });
+});

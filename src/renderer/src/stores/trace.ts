@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import type { EventPayload } from '../../../shared/ipc';
+import { IpcError, type EventPayload } from '../../../shared/ipc';
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import type { ApiConnection } from '../api';
 import { TraceIndex } from '../trace/trace-index';
@@ -94,6 +94,32 @@ export const useTraceStore = defineStore('trace', () => {
     load(file.header, file.records);
   }
 
+  /**
+   * Asks the main process to open a trace through its native dialog (the file arrives as a
+   * `trace:opened` event). `unsupported` in browser mode: the page reads a picked file itself.
+   */
+  async function openNative(): Promise<'asked' | 'unsupported'> {
+    if (!connection) return 'unsupported';
+    try {
+      await connection.api.invoke('trace:open', {});
+      return 'asked';
+    } catch (e) {
+      if (e instanceof IpcError && e.code === 'NOT_SUPPORTED') return 'unsupported';
+      throw e;
+    }
+  }
+
+  /** Saves the live trace through the native save dialog; `unsupported` in browser mode. */
+  async function exportNative(gzip = true): Promise<{ path: string | null; bytes: number } | 'unsupported'> {
+    if (!connection) return 'unsupported';
+    try {
+      return await connection.api.invoke('trace:export', { gzip });
+    } catch (e) {
+      if (e instanceof IpcError && e.code === 'NOT_SUPPORTED') return 'unsupported';
+      throw e;
+    }
+  }
+
   /** Goes back to the lab's live trace. */
   function showLive(): Promise<void> {
     source.value = { kind: 'live' };
@@ -163,5 +189,7 @@ export const useTraceStore = defineStore('trace', () => {
     flush,
     openFile,
     showLive,
+    openNative,
+    exportNative,
   };
 });
