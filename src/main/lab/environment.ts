@@ -4,6 +4,9 @@
  */
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
@@ -15,14 +18,27 @@ function packageVersion(name: string): string | null {
   }
 }
 
-/** The app's own name and version, from package.json. */
+/**
+ * The app's own name and version, from the nearest package.json named `faultline` above this
+ * module: the sources (src/main/lab), the bundle (out/main) and the packaged app (app.asar/out/main)
+ * sit at different depths.
+ */
 export function appInfo(): { name: string; version: string } {
-  try {
-    const pkg = require('../../../package.json') as { name: string; version: string };
-    return { name: pkg.name, version: pkg.version };
-  } catch {
-    return { name: 'faultline', version: '0.0.0' };
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 6; depth++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'faultline' && typeof pkg.version === 'string')
+        return { name: pkg.name, version: pkg.version };
+    } catch {
+      // no package.json here: keep walking up
+    }
+    dir = dirname(dir);
   }
+  return { name: 'faultline', version: '0.0.0' };
 }
 
 /** OS, CPU, memory and runtime/engine versions for a trace header. */

@@ -284,6 +284,13 @@ export class Lab {
     return this.client(uid).unpublish(kinds);
   }
 
+  /** Where the server is and whether it runs (a remote one is assumed up). */
+  serverInfo(): { kind: 'embedded' | 'remote'; url: string; up: boolean } {
+    return this.server
+      ? { kind: 'embedded', url: this.serverUrl.href, up: this.server.running }
+      : { kind: 'remote', url: this.serverUrl.href, up: true };
+  }
+
   /** Process ids the lab started (for resource checks and the bench). */
   childPids(): number[] {
     return this.server?.pid === undefined ? [] : [this.server.pid];

@@ -23,18 +23,6 @@ export interface LabContext {
 const SERVER_OUTAGES = new Set(['server-stop', 'server-crash']);
 
 /**
- * The lab keeps its server private; the dashboard still needs the URL and whether the process
- * runs. Read them in this one place, defensively (a renamed field shows as an empty URL and
- * "up" from the fault list, not a crash).
- */
-function peekServer(lab: Lab): { url: string; running: boolean | null } {
-  const inner = lab as unknown as { serverUrl?: unknown; server?: { running?: unknown } | null };
-  const url = inner.serverUrl instanceof URL ? inner.serverUrl.href : '';
-  const running = typeof inner.server?.running === 'boolean' ? inner.server.running : null;
-  return { url, running };
-}
-
-/**
  * A fault's countdown on the trace clock: `ActiveFault` holds monotonic ms, the dashboard
  * draws on trace ms (ms since the trace started), so shift both ends by the same offset.
  */
@@ -60,12 +48,12 @@ export function labStatus(lab: Lab, context: LabContext): LabStatus {
   const faults = lab.activeFaults();
   const traceNow = lab.recorder.elapsed();
   const monoNow = performance.now();
-  const peek = peekServer(lab);
+  const info = lab.serverInfo();
   const outage = faults.some((f) => SERVER_OUTAGES.has(f.kind));
   const server =
     context.server.kind === 'remote'
       ? { kind: 'remote' as const, url: context.server.url, up: true }
-      : { kind: 'embedded' as const, url: peek.url, up: peek.running ?? !outage };
+      : { kind: 'embedded' as const, url: info.url, up: info.up && !outage };
   return {
     running: true,
     server,
