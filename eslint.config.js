@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
 import globals from 'globals';
+import prettier from 'eslint-config-prettier';
 
 /** Flat config: TypeScript everywhere, Vue in the renderer, house import boundaries. */
 export default tseslint.config(
@@ -14,6 +15,11 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },
   {
+    // TypeScript checks names itself (and knows DOM types such as BlobPart).
+    files: ['**/*.ts', '**/*.vue'],
+    rules: { 'no-undef': 'off' },
+  },
+  {
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -24,6 +30,8 @@ export default tseslint.config(
     files: ['src/renderer/**/*'],
     languageOptions: { globals: { ...globals.browser } },
   },
+  // Formatting is Prettier's job: turn off the stylistic rules that fight it.
+  prettier,
   {
     // src/shared is pure: no Node, no Electron, no Vue (STYLE.md "Layout").
     files: ['src/shared/**/*'],

@@ -24,8 +24,8 @@ describe('built-in scenarios at --time-scale 0.1', () => {
   );
 
   // werift's DTLS handshake in JavaScript takes 0.3–1 s of real time (WEBRTC-NOTES.md), which no
-  // time scale shortens: at 0.1 its publisher is not yet connected when the seed's fault starts
-  // (3 s after publish → 0.3 s real). At 0.5 the timeline leaves it room.
+  // time scale shortens: at 0.1 its publisher may not be connected yet when the seed's fault
+  // starts (7 s after publish → 0.7 s real). At 0.5 the timeline leaves it room.
   it('seed-ng passes with the werift engine (time scale 0.5)', async () => {
     const result = await runScenario(findBuiltinScenario('seed-ng')!, { timeScale: 0.5, engine: 'werift' });
     const text = formatReport(result.report);
