@@ -76,7 +76,13 @@ vi.mock('electron', () => ({
 }));
 
 import { pathToFileURL } from 'node:url';
-import { EVENT_CHANNELS, INVOKE_CHANNELS, type FaultlineApi } from '../../../src/shared/ipc';
+import {
+  apiFromBridge,
+  EVENT_CHANNELS,
+  INVOKE_CHANNELS,
+  type FaultlineApi,
+  type FaultlineBridge,
+} from '../../../src/shared/ipc';
 import { FORBIDDEN, registerElectronIpc } from '../../../src/main/ipc/electron-ipc';
 import { createDispatcher, type Handlers } from '../../../src/main/ipc/handlers';
 import { menuTemplate } from '../../../src/main/menu';
@@ -245,13 +251,34 @@ describe('preload', () => {
     vi.resetModules();
     fake.exposed.clear();
     await import('../../../src/preload/index');
-    return fake.exposed.get('faultline') as FaultlineApi;
+    // What the renderer does with the bridge (src/renderer/src/api): rebuild typed errors.
+    return apiFromBridge(fake.exposed.get('faultline') as FaultlineBridge);
+  }
+
+  async function bridge(): Promise<FaultlineBridge> {
+    await load();
+    return fake.exposed.get('faultline') as FaultlineBridge;
   }
 
   it('exposes one object with only invoke and on', async () => {
-    const api = await load();
+    const exposed = await bridge();
     expect([...fake.exposed.keys()]).toEqual(['faultline']);
-    expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
+    expect(Object.keys(exposed).sort()).toEqual(['invoke', 'on']);
+  });
+
+  it('answers with envelopes that keep the error code across contextBridge', async () => {
+    const exposed = await bridge();
+    fake.ipcRenderer.invoke.mockReset();
+    fake.ipcRenderer.invoke.mockResolvedValueOnce({
+      ok: false,
+      error: { name: 'LabServiceError', message: 'No lab is running.', code: 'NO_LAB' },
+    });
+    await expect(exposed.invoke('client:join', { uid: 1 })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'NO_LAB' },
+    });
+    fake.ipcRenderer.invoke.mockRejectedValueOnce(new Error('main crashed'));
+    await expect(exposed.invoke('lab:get-status', {})).resolves.toMatchObject({ ok: false });
   });
 
   it('invokes allow-listed channels only, unwrapping the envelope', async () => {

@@ -3,7 +3,7 @@
  * in browser mode the page talks to the same contract over a loopback WebSocket
  * ({@link WsTransport}). Stores get the connection from here (or a fake in tests).
  */
-import type { FaultlineApi } from '../../../shared/ipc';
+import { apiFromBridge, type FaultlineApi, type FaultlineBridge } from '../../../shared/ipc';
 import { WsTransport, wireUrlFor, type TransportStatus } from './ws-transport';
 
 export type { TransportStatus, TransportState, SocketLike } from './ws-transport';
@@ -22,7 +22,7 @@ export interface ApiConnection {
 declare global {
   interface Window {
     /** Exposed by the preload in Electron; absent in browser mode. */
-    faultline?: FaultlineApi;
+    faultline?: FaultlineBridge;
   }
 }
 
@@ -54,7 +54,7 @@ export function connectApi(): ApiConnection {
   if (shared) return shared;
   const exposed = typeof window !== 'undefined' ? window.faultline : undefined;
   if (exposed && typeof exposed.invoke === 'function' && typeof exposed.on === 'function') {
-    shared = staticConnection(exposed, 'electron');
+    shared = staticConnection(apiFromBridge(exposed), 'electron');
   } else {
     shared = wsConnection(new WsTransport({ url: wireUrlFor(window.location) }));
   }
