@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 
 /**
- * Two projects (STYLE.md "Tests"): `node` for shared, lab, main and CLI code on real sockets
- * and peer connections; `dom` for the renderer.
+ * Three projects (STYLE.md "Tests"): `node` for shared, lab, main and CLI code on real sockets
+ * and peer connections; `dom` for the renderer; `e2e` for the whole app in Debian Chromium
+ * (browser mode, playwright-core).
  */
 export default defineConfig({
   test: {
@@ -26,6 +27,16 @@ export default defineConfig({
           include: ['test/renderer/**/*.test.ts'],
           // Chart.js draws on a 2D context that happy-dom lacks.
           setupFiles: ['vitest-canvas-mock'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
         },
       },
     ],

@@ -1,3 +1,4 @@
+import { nextTick } from 'vue';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useLabStore } from '../../src/renderer/src/stores/lab';
@@ -187,6 +188,11 @@ describe('scenario store', () => {
     useUiStore().setVocabulary('legacy');
     await Promise.resolve();
     expect(store.report?.vocabulary).toBe('legacy');
+
+    // Another trace starts (a new lab): the old verdict must not be shown for it.
+    useTraceStore().load(header({ startedAt: '2026-11-22T09:00:00.000Z' }), []);
+    await nextTick();
+    expect(store.report).toBeNull();
     store.dispose();
   });
 });

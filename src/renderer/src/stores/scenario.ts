@@ -40,6 +40,8 @@ export const useScenarioStore = defineStore('scenario', () => {
   const report = shallowRef<CheckReport | null>(null);
   /** Trace version the report was computed at. */
   const reportVersion = ref(-1);
+  /** The trace (by its header) the report judged. */
+  let reportHeader: unknown = null;
   const error = ref<string | null>(null);
 
   let connection: ApiConnection | null = null;
@@ -52,6 +54,7 @@ export const useScenarioStore = defineStore('scenario', () => {
     const ui = useUiStore();
     const header = trace.index.header;
     reportVersion.value = trace.version;
+    reportHeader = header;
     if (!header) {
       report.value = null;
       return null;
@@ -176,6 +179,18 @@ export const useScenarioStore = defineStore('scenario', () => {
     const trace = useTraceStore();
     const ui = useUiStore();
     unsubscribe.push(watch(() => trace.version, scheduleCheck));
+    // A new trace (another lab, a run, an opened file): the old verdict says nothing about it.
+    unsubscribe.push(
+      watch(
+        () => trace.header,
+        (next) => {
+          if (report.value && reportHeader !== next) {
+            report.value = null;
+            reportVersion.value = -1;
+          }
+        },
+      ),
+    );
     unsubscribe.push(
       watch(
         () => ui.vocabulary,

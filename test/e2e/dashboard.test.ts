@@ -1,0 +1,131 @@
+/**
+ * The dashboard end to end in Debian Chromium against browser mode: the real renderer, the
+ * real main-process services, a real lab with real WebRTC. Screenshots go to test-artifacts/.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { launchChromium } from './helpers/chromium';
+
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
+
+let web: BrowserMode;
+let browser: { context: BrowserContext; close: () => Promise<void> };
+let page: Page;
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  web = await startBrowserMode();
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  await page.goto(web.url);
+  await page.getByTestId('connection-status').waitFor();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+});
+
+/** The data-* values of the items of one hidden chart list. */
+function listValues(testid: string, attribute: string): Promise<string[]> {
+  return page
+    .getByTestId(testid)
+    .locator('li')
+    .evaluateAll((items, attr) => items.map((li) => li.getAttribute(attr) ?? ''), attribute);
+}
+
+/** Collapses runs of the same value: CONNECTED, CONNECTED, RECONNECTING → CONNECTED, RECONNECTING. */
+function collapse(values: string[]): string[] {
+  return values.filter((v, i) => v !== values[i - 1]);
+}
+
+describe('dashboard in Chromium (browser mode)', () => {
+  it('connects to the main-process services and shows the empty state', async () => {
+    await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state')).toBe('open');
+    await expect.poll(() => page.getByTestId('scenario-select').locator('option').count()).toBeGreaterThan(5);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-empty.png'), fullPage: true });
+  });
+
+  it('runs seed-ng at time scale 0.1 and shows the seed timeline and a passing check', async () => {
+    await page.getByTestId('scenario-select').selectOption('seed-ng');
+    await page.getByTestId('scenario-time-scale').fill('0.1');
+    await page.getByTestId('scenario-run').click();
+    await expect
+      .poll(() => page.getByTestId('findings-verdict').textContent(), { timeout: 60_000, interval: 250 })
+      .toMatch(/PASS|FAIL/);
+    const verdict = await page.getByTestId('findings-verdict').textContent();
+    const expectations = await page.getByTestId('findings-expectations').innerText();
+    expect(verdict, expectations).toBe('PASS');
+
+    const uid1 = collapse(await listValues('swimlane-uid-1', 'data-state'));
+    const reconnecting = uid1.indexOf('RECONNECTING');
+    expect(reconnecting, uid1.join(' → ')).toBeGreaterThan(0);
+    expect(uid1[reconnecting - 1]).toBe('CONNECTED');
+    expect(uid1[reconnecting + 1]).toBe('CONNECTED');
+
+    const seenBy2 = await listValues('peer-events-uid-2', 'data-event');
+    const drop = seenBy2.indexOf('user-unpublished');
+    expect(drop, seenBy2.join(', ')).toBeGreaterThan(-1);
+    const after = seenBy2.slice(drop);
+    expect(after).toContain('user-left');
+    expect(after.lastIndexOf('user-joined')).toBeGreaterThan(after.indexOf('user-left'));
+    expect(await listValues('threshold-lines', 'data-rule')).toHaveLength(2);
+
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-seed-ng.png'), fullPage: true });
+  }, 90_000);
+
+  it('applies a fault from the fault panel and clears it', async () => {
+    await page.getByTestId('lab-time-scale').fill('0.1');
+    await page.getByTestId('lab-start').click();
+    await page.getByTestId('lab-stop').waitFor({ timeout: 30_000 });
+    for (const uid of ['1', '2']) {
+      await page.getByTestId('participant-uid').fill(uid);
+      await page.getByTestId('participant-add').click();
+      await page.getByTestId(`join-${uid}`).click();
+    }
+    await expect
+      .poll(() => page.getByTestId('participant-1').innerText(), { timeout: 20_000 })
+      .toMatch(/CONNECTED/);
+
+    await page.getByTestId('fault-uid').selectOption('1');
+    await page.getByTestId('fault-kind').selectOption('blackhole');
+    await page.getByTestId('fault-manual').check();
+    await page.getByTestId('fault-apply').click();
+    const active = page.getByTestId('active-faults').locator('li[data-fault]');
+    await expect.poll(() => active.count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => active.first().innerText()).toMatch(/blackhole/);
+    await expect
+      .poll(() => page.getByTestId('participant-1').innerText(), { timeout: 20_000 })
+      .toMatch(/RECONNECTING/);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-fault.png'), fullPage: true });
+
+    await active.first().getByRole('button').click();
+    await expect.poll(() => active.count(), { timeout: 10_000 }).toBe(0);
+    await expect
+      .poll(() => page.getByTestId('participant-1').innerText(), { timeout: 20_000 })
+      .toMatch(/\bCONNECTED/);
+    await page.getByTestId('lab-stop').click();
+  }, 90_000);
+
+  it('refuses a wrong token, over HTTP and over the WebSocket', async () => {
+    const good = new URL(web.url);
+    const bad = new URL(web.url);
+    bad.searchParams.set('token', 'not-the-token');
+    const response = await fetch(bad);
+    expect(response.status).toBe(401);
+    const ws = new WebSocket(`ws://${good.host}/ipc?token=not-the-token`, {
+      headers: { Origin: good.origin },
+    });
+    const outcome = await new Promise<string>((resolve) => {
+      ws.once('open', () => resolve('open'));
+      ws.once('unexpected-response', (_req, res) => resolve(`http ${res.statusCode}`));
+      ws.once('error', () => resolve('error'));
+    });
+    ws.terminate();
+    expect(outcome).not.toBe('open');
+  });
+});
