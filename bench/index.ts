@@ -16,6 +16,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['relay', () => benchRelay({ quick })],
   ['lab', () => benchLab({ quick })],
   ['trace', () => benchTrace({ quick })],
+  ['renderer', async () => (await import('./renderer-bench')).benchRenderer({ quick })],
 ];
 
 console.log(`Faultline bench — node ${process.versions.node}, ${quick ? 'quick' : 'full'} run`);
