@@ -7,9 +7,10 @@
 import type { Scenario } from '../../shared';
 import type { InvokeParsed, InvokeResponse } from '../../shared/ipc/contract';
 import type { TraceHeader, TraceRecord } from '../../shared/trace/records';
+import { resolveScenario, runServerAction } from './requests';
 import { appInfo } from '../lab/environment';
 import { Lab, type EngineName, type ServerChoice } from '../lab/lab';
-import { builtinScenarios, findBuiltinScenario } from '../lab/scenario/library';
+import { builtinScenarios } from '../lab/scenario/library';
 import { runScenario } from '../lab/scenario/runner';
 import { labError, serviceError } from './errors';
 import { ServiceEvents } from './events';
@@ -186,24 +187,9 @@ export class LabService {
         'NOT_SUPPORTED',
         'Server actions need the embedded server; this lab uses a remote one.',
       );
-    await this.act(async () => {
-      switch (req.action) {
-        case 'stop':
-          return void (await lab.serverStop(req.forMs));
-        case 'crash':
-          return void (await lab.serverCrash(req.forMs));
-        case 'start':
-          return lab.serverStart();
-        case 'ban-uid':
-          return lab.serverBan(req.uid);
-        case 'ban-channel':
-          return lab.serverBan();
-        case 'expire-token':
-          this.assertUid(lab, req.uid);
-          return lab.serverExpireToken(req.uid);
-        case 'accepting':
-          return lab.serverSetAccepting(req.accepting);
-      }
+    await this.act(() => {
+      if (req.action === 'expire-token') this.assertUid(lab, req.uid);
+      return runServerAction(lab, req);
     });
     return this.notifier.emitIfChanged();
   }
@@ -220,22 +206,7 @@ export class LabService {
    */
   async runScenario(req: InvokeParsed<'scenario:run'>): Promise<InvokeResponse<'scenario:run'>> {
     this.assertIdleFor('run a scenario');
-    let scenario: Scenario;
-    if ('name' in req.scenario) {
-      const found = findBuiltinScenario(req.scenario.name);
-      if (!found) {
-        const names = builtinScenarios()
-          .map((s) => s.name)
-          .join(', ');
-        throw serviceError(
-          'UNKNOWN_SCENARIO',
-          `No built-in scenario is named "${req.scenario.name}" (built-ins: ${names}).`,
-        );
-      }
-      scenario = found;
-    } else {
-      scenario = req.scenario.inline;
-    }
+    const scenario = resolveScenario(req.scenario);
     if (this.lab) await this.lifecycle('stopping', () => this.release());
     const runId = `run-${++this.runCounter}`;
     const controller = new AbortController();
