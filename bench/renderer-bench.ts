@@ -144,7 +144,8 @@ export async function measureIngest(
   try {
     await cdp.send('Performance.enable');
     await page.locator('[data-testid="connection-status"][data-state="open"]').waitFor({ timeout: 30_000 });
-    while (server.snapshotCalls() === 0) await sleep(50);
+    for (const deadline = performance.now() + 30_000; server.snapshotCalls() === 0; await sleep(50))
+      if (performance.now() > deadline) throw new Error('the page never asked for the trace snapshot');
     await sleep(500);
     const idleFrom = (await page.evaluate(DUMP)) as ProbeDump;
     const idleBusy = await taskSeconds(cdp);

@@ -95,6 +95,8 @@ export async function startBenchServer(options: {
     root: options.root,
   });
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** Ends the stream under way (dispose resolves it with what was sent). */
+  let finish: (() => void) | null = null;
   return {
     url: server.url,
     snapshotCalls: () => snapshots,
@@ -103,6 +105,12 @@ export async function startBenchServer(options: {
         const started = performance.now();
         let records = 0;
         let batches = 0;
+        finish = () => {
+          if (timer) clearTimeout(timer);
+          timer = null;
+          finish = null;
+          resolve({ records, batches, ms: performance.now() - started });
+        };
         // Each tick sends what the clock says is due, so a late timer sends a bigger batch
         // instead of falling behind.
         const tick = (): void => {
@@ -113,18 +121,13 @@ export async function startBenchServer(options: {
             records += batch.length;
             batches++;
           }
-          if (elapsed >= durationMs || records >= maxRecords) {
-            timer = null;
-            resolve({ records, batches, ms: performance.now() - started });
-            return;
-          }
+          if (elapsed >= durationMs || records >= maxRecords) return finish?.();
           timer = setTimeout(tick, batchMs);
         };
         timer = setTimeout(tick, batchMs);
       }),
     dispose: async () => {
-      if (timer) clearTimeout(timer);
-      timer = null;
+      finish?.();
       events.clear();
       await server.dispose();
     },
