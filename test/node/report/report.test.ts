@@ -1,0 +1,103 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main';
+import { renderReport, REPORT_CSP } from '../../../src/main/support/report/render';
+import { esc } from '../../../src/main/support/report/escape';
+import type { TraceRecord } from '../../../src/shared/trace/records';
+import { serializeTrace } from '../../../src/shared/trace/serialize';
+import { TraceBuilder } from '../check/builder';
+import { hostileTrace, sampleTrace } from './fixtures';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+describe('renderReport', () => {
+  it('is one self-contained page: CSP meta, no scripts, no external references', () => {
+    const { header, records } = sampleTrace();
+    const html = renderReport(header, records, { now: () => new Date('2026-01-01T00:00:00Z') });
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${esc(REPORT_CSP)}">`);
+    expect(html).not.toMatch(/<script|<link|<iframe|<img|@import|url\(/i);
+    expect(html).not.toMatch(/(src|href)=/i);
+    expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    // Verdict, expectations, findings, the three charts, every record.
+    expect(html).toContain('id="verdict"');
+    expect(html).toMatch(/data-verdict="(PASS|FAIL)"/);
+    expect(html.match(/<tr class="expectation /g)).toHaveLength(2);
+    expect(html).toContain('aria-label="connection states"');
+    expect(html).toContain('aria-label="peer events"');
+    expect(html).toContain('class="fault"');
+    expect(html.match(/class="threshold (media|heartbeat)"/g)).toHaveLength(2);
+    expect(html).toContain('aria-label="Round-trip time"');
+    expect(html.match(/<tr class="event"/g)).toHaveLength(records.length);
+  });
+
+  it('escapes hostile strings everywhere and redacts secrets', () => {
+    const { header, records } = hostileTrace();
+    const html = renderReport(header, records);
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img');
+    // Every tag in the page is one the report itself writes.
+    const tags = new Set([...html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1]!.toLowerCase()));
+    const allowed =
+      'html head meta title style body h1 h2 h3 p dl dt dd table thead tbody tr th td ul li strong span svg rect line text circle polyline footer';
+    expect([...tags].filter((t) => !allowed.split(' ').includes(t))).toEqual([]);
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toContain('s3cr3t-token');
+    expect(html.match(/<tr class="event"/g)).toHaveLength(records.length);
+  });
+
+  it('caps the event table with a note and still draws long traces', () => {
+    const b = new TraceBuilder();
+    b.state(0, 1, 'DISCONNECTED', 'CONNECTING').state(5, 1, 'CONNECTING', 'CONNECTED');
+    const records: TraceRecord[] = [...b.records];
+    for (let i = 0; i < 30_000; i++)
+      records.push({
+        seq: records.length + 1,
+        t: 10 + i,
+        uid: 1,
+        type: 'stats',
+        rttMs: i % 97,
+        lossPct: 0,
+        jitterMs: 1,
+        sendKbps: 100,
+        recvKbps: 100,
+      });
+    const { header } = sampleTrace();
+    const html = renderReport(header, records, { maxTableRows: 1000 });
+    expect(html.match(/<tr class="event"/g)).toHaveLength(1000);
+    expect(html).toContain('id="table-note"');
+    expect(html).toContain('30,002');
+    expect(html.length).toBeLessThan(2_000_000);
+  });
+
+  it('tolerates an empty trace', () => {
+    const { header } = sampleTrace();
+    const html = renderReport(header, []);
+    expect(html).toContain('No connection states yet.');
+    expect(html).toContain('No link statistics in this trace.');
+  });
+});
+
+describe('faultline report', () => {
+  it('writes the HTML file from a trace file and fails clearly on a bad one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'faultline-report-'));
+    dirs.push(dir);
+    const { header, records } = sampleTrace();
+    await writeFile(join(dir, 't.ndjson'), serializeTrace(header, records));
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+    expect(await main(['report', join(dir, 't.ndjson'), '-o', join(dir, 'r.html')], io)).toBe(0);
+    expect(out.join('\n')).toContain('r.html');
+    expect(await readFile(join(dir, 'r.html'), 'utf8')).toContain('id="events"');
+
+    await writeFile(join(dir, 'bad.ndjson'), 'not json\n');
+    expect(await main(['report', join(dir, 'bad.ndjson'), '-o', join(dir, 'x.html')], io)).toBe(2);
+    expect(err.join('\n')).toMatch(/not a Faultline trace/);
+  });
+});
