@@ -79,6 +79,9 @@ function cannedHandlers(
     'trace:add-mark': refuse,
     'trace:export': refuse,
     'trace:open': refuse,
+    'recovery:list': () => [],
+    'recovery:open': refuse,
+    'recovery:discard': refuse,
   };
 }
 

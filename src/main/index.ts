@@ -9,6 +9,7 @@ import { createDispatcher, createHandlers } from './ipc/handlers';
 import { electronTraceDialogs } from './ipc/trace-dialogs';
 import { installMenu } from './menu';
 import { LabService } from './services/lab-service';
+import { electronJournalDir } from './services/recovery';
 import { createMainWindow, hardenContents, isAppUrl, type AppPage } from './window-options';
 
 const page: AppPage = {
@@ -18,7 +19,11 @@ const page: AppPage = {
 const preload = join(__dirname, '../preload/index.cjs');
 
 let mainWindow: BrowserWindow | null = null;
-const service = new LabService({ mode: 'electron', app: { name: app.getName(), version: app.getVersion() } });
+const service = new LabService({
+  mode: 'electron',
+  app: { name: app.getName(), version: app.getVersion() },
+  journalDir: electronJournalDir(app.getPath('userData')),
+});
 const dialogs = electronTraceDialogs(service, () => mainWindow);
 
 function showWindow(): void {

@@ -60,6 +60,9 @@ export function createHandlers(service: LabService, dialogs?: TraceDialogs): Han
     'trace:add-mark': (r) => service.addMark(r),
     'trace:export': (r) => (dialogs ? dialogs.exportTrace(r.gzip) : noDialogs()),
     'trace:open': async () => ({ opened: dialogs ? await dialogs.openTrace() : noDialogs() }),
+    'recovery:list': () => service.listRecoverable(),
+    'recovery:open': (r) => service.openRecovered(r),
+    'recovery:discard': (r) => service.discardRecovered(r),
   };
 }
 

@@ -13,6 +13,7 @@ import { Lab, type EngineName, type ServerChoice } from '../lab/lab';
 import { builtinScenarios } from '../lab/scenario/library';
 import { runScenario } from '../lab/scenario/runner';
 import { labError, serviceError } from './errors';
+import { JournalStore, tempJournalDir } from './recovery';
 import { ServiceEvents } from './events';
 import { idleStatus, labStatus, type LabStatus } from './status';
 import { StatusNotifier } from './status-notifier';
@@ -28,6 +29,11 @@ export interface LabServiceOptions {
   statusIntervalMs?: number;
   /** Least time between two `trace:records` events, ms (default 50). */
   feedIntervalMs?: number;
+  /**
+   * Where each lab's trace is journaled for crash recovery (see `recovery.ts`); default a
+   * directory under the OS temp dir; null: no journal.
+   */
+  journalDir?: string | null;
 }
 
 interface RunState {
@@ -59,6 +65,8 @@ export class LabService {
   private disposed = false;
   private readonly feed: TraceFeed;
   private readonly notifier: StatusNotifier;
+  private readonly journals: JournalStore | null;
+  private liveJournal: string | null = null;
 
   constructor(private readonly options: LabServiceOptions) {
     this.feed = new TraceFeed(this.events, {
@@ -67,6 +75,8 @@ export class LabService {
         if (touchesStatus(records)) this.notifier.schedule();
       },
     });
+    this.journals =
+      options.journalDir === null ? null : new JournalStore(options.journalDir ?? tempJournalDir());
     this.notifier = new StatusNotifier(this.events, () => this.status(), options.statusIntervalMs ?? 100);
   }
 
@@ -100,12 +110,15 @@ export class LabService {
     this.assertIdleFor('start a lab');
     if (this.lab) throw serviceError('LAB_BUSY', 'A lab is already running: stop it first.');
     await this.lifecycle('starting', async () => {
+      const journalPath = await this.openJournal();
       const lab = await Lab.create({
         timing: req.timing,
         engine: req.engine,
         channel: req.channel,
         server: req.server,
-      }).catch((error: unknown) => {
+        ...(journalPath ? { journalPath } : {}),
+      }).catch(async (error: unknown) => {
+        await this.closeJournal();
         throw labError(error);
       });
       this.adopt(lab, req.server);
@@ -254,6 +267,32 @@ export class LabService {
   }
 
   /** Cancels a run, disposes the lab and stops every timer. Idempotent. */
+  /** Journals of sessions that did not close cleanly (never the live one). */
+  async listRecoverable(): Promise<InvokeResponse<'recovery:list'>> {
+    if (!this.journals) return [];
+    return this.journals.list(new Set(this.liveJournal ? [this.liveJournal] : []));
+  }
+
+  /** Loads a recovered journal as the current trace (a `trace:opened` event). */
+  async openRecovered(req: InvokeParsed<'recovery:open'>): Promise<InvokeResponse<'recovery:open'>> {
+    const journals = this.recoveryStore();
+    const payload = await journals.open(req.id);
+    this.events.emit('trace:opened', payload);
+    return { id: req.id, records: payload.records.length };
+  }
+
+  /** Deletes a recovered journal. */
+  async discardRecovered(req: InvokeParsed<'recovery:discard'>): Promise<InvokeResponse<'recovery:discard'>> {
+    await this.recoveryStore().discard(req.id);
+    return { id: req.id };
+  }
+
+  private recoveryStore(): JournalStore {
+    if (!this.journals)
+      throw serviceError('NOT_SUPPORTED', 'Crash recovery is off: this app keeps no journals.');
+    return this.journals;
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
@@ -274,7 +313,9 @@ export class LabService {
   ): Promise<void> {
     let done: { ok: boolean; aborted: boolean; errors: string[] };
     try {
+      const journalPath = await this.openJournal();
       const result = await runScenario(scenario, {
+        ...(journalPath ? { journalPath } : {}),
         timeScale: req.timeScale,
         engine: req.engine,
         signal: state.controller.signal,
@@ -303,6 +344,7 @@ export class LabService {
     }
     this.lab = null;
     this.run = null;
+    await this.closeJournal();
     this.feed.flush();
     this.events.emit('scenario:done', { runId: state.runId, ...done });
     this.notifier.emitIfChanged();
@@ -323,7 +365,23 @@ export class LabService {
     this.lab = null;
     if (!lab) return;
     await lab.dispose();
+    await this.closeJournal();
     this.feed.flush();
+  }
+
+  /** A fresh journal path for the next lab (null without journaling or if the dir is unusable). */
+  private async openJournal(): Promise<string | null> {
+    await this.closeJournal();
+    if (!this.journals) return null;
+    this.liveJournal = await this.journals.create().catch(() => null);
+    return this.liveJournal;
+  }
+
+  /** Marks the live journal closed cleanly. */
+  private async closeJournal(): Promise<void> {
+    const path = this.liveJournal;
+    this.liveJournal = null;
+    if (path && this.journals) await this.journals.markClean(path);
   }
 
   private async lifecycle(what: string, body: () => Promise<void>): Promise<void> {

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDispatcher, createHandlers } from '../ipc/handlers';
 import { LabService } from '../services/lab-service';
+import { homeJournalDir } from '../services/recovery';
 import { parseWebArgs, URL_LINE_PREFIX } from './args';
 import { BrowserModeServer } from './server';
 
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const service = new LabService({ mode: 'browser' });
+  const service = new LabService({ mode: 'browser', journalDir: homeJournalDir() });
   const server = await BrowserModeServer.start({
     dispatch: createDispatcher(createHandlers(service)),
     events: service.events,

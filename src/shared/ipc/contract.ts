@@ -179,6 +179,30 @@ export const invokeContract = {
    * arrives as a `trace:opened` event, the same way as from the File menu.
    */
   'trace:open': { request: Empty, response: z.object({ opened: z.boolean() }) },
+  /** Journals of sessions that crashed or were killed (not closed cleanly), newest first. */
+  'recovery:list': {
+    request: Empty,
+    response: z.array(
+      z.object({
+        id: z.string(),
+        /** The header's start time; null when the header never reached the disk. */
+        startedAt: z.string().nullable(),
+        records: z.number().int(),
+        bytes: z.number().int(),
+        scenario: z.string().nullable(),
+      }),
+    ),
+  },
+  /** Loads a recovered journal as the current trace: it arrives as a `trace:opened` event. */
+  'recovery:open': {
+    request: z.object({ id: z.string().min(1).max(128) }),
+    response: z.object({ id: z.string(), records: z.number().int() }),
+  },
+  /** Deletes a recovered journal. */
+  'recovery:discard': {
+    request: z.object({ id: z.string().min(1).max(128) }),
+    response: z.object({ id: z.string() }),
+  },
 } as const;
 
 /** Main → renderer events. */
