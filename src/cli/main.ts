@@ -8,6 +8,7 @@ import { registerCheck } from './commands/check';
 import { registerServe } from './commands/serve';
 import { registerLab } from './commands/lab';
 import { registerScenarios } from './commands/scenarios';
+import { registerExport } from './commands/export';
 import { registerReport } from './commands/report';
 
 /** Output seams, so tests can read what a command printed. */
@@ -36,6 +37,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   registerServe(program, io, setExit);
   registerLab(program, io, setExit);
   registerScenarios(program, io, setExit);
+  registerExport(program, io, setExit);
   registerReport(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });

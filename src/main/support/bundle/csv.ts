@@ -1,0 +1,83 @@
+/**
+ * The two CSV files of a support bundle (RFC 4180: CRLF line ends, fields with a comma, quote or
+ * line break quoted, quotes doubled): `stats.csv` for stats records, `events.csv` for every other
+ * record with a one-line summary and the record's remaining fields as JSON.
+ */
+import type { TraceRecord } from '../../../shared/trace/records';
+
+/** Columns of `stats.csv`. */
+export const STATS_COLUMNS = [
+  'seq',
+  't',
+  'uid',
+  'rttMs',
+  'lossPct',
+  'jitterMs',
+  'sendKbps',
+  'recvKbps',
+] as const;
+/** Columns of `events.csv`. */
+export const EVENT_COLUMNS = ['seq', 't', 'type', 'uid', 'summary', 'detail'] as const;
+
+/** One field, quoted when RFC 4180 requires it (null and undefined become empty). */
+export function csvField(value: unknown): string {
+  const s = value === null || value === undefined ? '' : typeof value === 'string' ? value : String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One CSV row with its CRLF. */
+export function csvRow(values: readonly unknown[]): string {
+  return `${values.map(csvField).join(',')}\r\n`;
+}
+
+/** A person-readable one-liner for a record (the trace's own vocabulary). */
+export function summarize(r: TraceRecord): string {
+  switch (r.type) {
+    case 'state':
+      return `${r.from} → ${r.to}${r.reason ? ` (${r.reason})` : ''}${r.cause ? ` ${r.cause}` : ''}`;
+    case 'peer':
+      return `${r.event} peer ${r.peer}${r.mediaType ? ` ${r.mediaType}` : ''}${r.reason ? ` (${r.reason})` : ''}`;
+    case 'reconnect':
+      return `attempt ${r.attempt} ${r.phase}${r.delayMs !== undefined ? ` in ${r.delayMs} ms` : ''}${r.error ? `: ${r.error}` : ''}`;
+    case 'media':
+      return `${r.event}${r.pc ? ` ${r.pc}` : ''}${r.value !== undefined ? ` ${r.value}` : ''}`;
+    case 'signal':
+      return `${r.dir} ${r.msg}`;
+    case 'fault':
+      return `${r.kind} ${r.phase} (${r.id})`;
+    case 'mark':
+      return r.label;
+    case 'log':
+      return `${r.level}: ${r.msg}`;
+    case 'stats':
+      return `rtt ${r.rttMs ?? '-'} ms, loss ${r.lossPct ?? '-'} %`;
+  }
+}
+
+const COMMON = new Set(['seq', 't', 'type', 'uid']);
+
+function detail(r: TraceRecord): string {
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) if (!COMMON.has(k)) rest[k] = v;
+  return JSON.stringify(rest);
+}
+
+/** `stats.csv`: header row, then one row per stats record. */
+export function statsCsv(records: readonly TraceRecord[]): string {
+  let out = csvRow(STATS_COLUMNS);
+  for (const r of records) {
+    if (r.type !== 'stats') continue;
+    out += csvRow([r.seq, r.t, r.uid, r.rttMs, r.lossPct, r.jitterMs, r.sendKbps, r.recvKbps]);
+  }
+  return out;
+}
+
+/** `events.csv`: header row, then one row per record that is not stats. */
+export function eventsCsv(records: readonly TraceRecord[]): string {
+  const rows: string[] = [csvRow(EVENT_COLUMNS)];
+  for (const r of records) {
+    if (r.type === 'stats') continue;
+    rows.push(csvRow([r.seq, r.t, r.type, r.uid, summarize(r), detail(r)]));
+  }
+  return rows.join('');
+}

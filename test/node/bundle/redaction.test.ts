@@ -1,0 +1,136 @@
+/** Redaction for support bundles: addresses, secrets, SDP, ids; previews; no false alarms. */
+import { describe, expect, it } from 'vitest';
+import {
+  REDACTED_SDP_BODY,
+  REDACTED_SECRET,
+  Redactor,
+  previewRedaction,
+  redactTrace,
+} from '../../../src/shared/support/redaction';
+import { FAKE_TOKEN, findIps, syntheticTrace } from './helpers';
+
+describe('Redactor', () => {
+  it('pseudonymizes IPv4 and IPv6 addresses stably, by class, keeping ports', () => {
+    const r = new Redactor();
+    expect(r.text('ws://203.0.113.7:8443/ws and 203.0.113.7 again')).toBe('ws://ip-1:8443/ws and ip-1 again');
+    expect(r.text('candidate:1 1 udp 2122260223 192.168.1.20 54321 typ host')).toBe(
+      'candidate:1 1 udp 2122260223 private-1 54321 typ host',
+    );
+    expect(r.text('[2001:db8::7]:3478, fe80::1%eth0, ::1, 127.0.0.1:9, ::ffff:10.1.2.3')).toBe(
+      '[ip-2]:3478, private-2, loopback-1, loopback-2:9, private-3',
+    );
+    expect(r.text('2001:DB8::7')).toBe('ip-2');
+    const s = r.summary();
+    expect(s.distinct.ip).toBe(7);
+    expect(s.counts.ip).toBe(9);
+    expect(s.examples.filter((e) => e.kind === 'ip')).toHaveLength(3);
+  });
+
+  it('leaves times, versions, MACs, fingerprints and plain words alone', () => {
+    const r = new Redactor();
+    const text =
+      'at 02:27:01 node 20.20.0 chrome 120.0.6099.109 mac aa:bb:cc:dd:ee:ff std::vector ' +
+      'sha-256 AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89 /work/main/src/main/lab file.ndjson 999.1.1.1';
+    expect(r.text(text)).toBe(text);
+    expect(findIps(r.text(text))).toEqual([]);
+    // and the finder itself does find addresses
+    expect(findIps('x 10.0.0.1:80 [::1]:5 fe80::1%eth0 2001:db8::7.')).toEqual([
+      '10.0.0.1',
+      '::1',
+      'fe80::1',
+      '2001:db8::7',
+    ]);
+  });
+
+  it('removes secrets by field name and by shape, keeps numeric settings', () => {
+    const r = new Redactor();
+    const out = r.value({
+      token: 'abc',
+      apiSecret: 's3cr3t',
+      Authorization: 'Basic dXNlcjpwYXNz',
+      nested: { credential: { user: 'a', pass: 'b' }, password: '' },
+      tokenTtlMs: 600000,
+      msg: `join with ${FAKE_TOKEN} ok`,
+      url: 'https://example.org/x?token=abc123&mode=1',
+      hex: 'key 0123456789abcdef0123456789abcdef01 end',
+      b64: 'secret=Zm9vYmFyYmF6cXV4Q29ycmVjdEhvcnNlQmF0dGVyeVN0YXBsZTEyMw== end',
+      plain: 'this_is_a_long_identifier_with_no_digits_or_capitals_at_all',
+      free: 'login password: "hunter22" and token=[redacted: secret] tokenTtlMs: 600000',
+    });
+    expect(out).toEqual({
+      token: REDACTED_SECRET,
+      apiSecret: REDACTED_SECRET,
+      Authorization: REDACTED_SECRET,
+      nested: { credential: REDACTED_SECRET, password: '' },
+      tokenTtlMs: 600000,
+      msg: `join with ${REDACTED_SECRET} ok`,
+      url: `https://example.org/x?token=${REDACTED_SECRET}&mode=1`,
+      hex: `key ${REDACTED_SECRET} end`,
+      b64: `secret=${REDACTED_SECRET} end`,
+      plain: 'this_is_a_long_identifier_with_no_digits_or_capitals_at_all',
+      free: `login password: "${REDACTED_SECRET}" and token=[redacted: secret] tokenTtlMs: 600000`,
+    });
+    const examples = r.summary().examples.filter((e) => e.kind === 'secret');
+    expect(examples.length).toBeGreaterThan(0);
+    for (const e of examples) expect(e.before).not.toContain('s3cr3t');
+  });
+
+  it('drops SDP bodies', () => {
+    const r = new Redactor();
+    expect(r.value({ sdp: 'v=0\r\no=- 1', desc: { type: 'offer', sdp: { x: 1 } }, m: 'v=0\nx' })).toEqual({
+      sdp: REDACTED_SDP_BODY,
+      desc: { type: 'offer', sdp: REDACTED_SDP_BODY },
+      m: REDACTED_SDP_BODY,
+    });
+    expect(r.summary().counts.sdp).toBe(3);
+  });
+
+  it('keeps everything when disabled', () => {
+    const r = new Redactor({ enabled: false, pseudonymizeIds: true });
+    const value = { token: 'x', ip: '10.0.0.1', uid: 5 };
+    expect(r.value(value)).toBe(value);
+    expect(r.pseudonymizeIds).toBe(false);
+  });
+});
+
+describe('redactTrace and previewRedaction', () => {
+  it('redacts header and records without touching the inputs', () => {
+    const { header, records } = syntheticTrace();
+    const before = JSON.stringify({ header, records });
+    const out = redactTrace(header, records);
+    expect(JSON.stringify({ header, records })).toBe(before);
+    const text = JSON.stringify({ header: out.header, records: out.records });
+    expect(findIps(text)).toEqual([]);
+    expect(text).not.toContain(FAKE_TOKEN);
+    expect(text).not.toContain('hunter2');
+    expect(text).toContain('acme-support'); // ids stay unless asked
+    expect(out.records[1]!.uid).toBe(4242);
+  });
+
+  it('pseudonymizes channel names and UIDs consistently across header, scenario and records', () => {
+    const { header, records } = syntheticTrace();
+    const out = redactTrace(header, records, { pseudonymizeIds: true });
+    const text = JSON.stringify(out.header) + JSON.stringify(out.records);
+    expect(text).not.toContain('acme-support');
+    expect(text).not.toContain('4242');
+    expect(out.header.config['channel']).toBe('channel-1');
+    expect((out.header.scenario as { channel: string }).channel).toBe('channel-1');
+    const parts = (out.header.scenario as { participants: Array<{ uid: number }> }).participants;
+    expect(parts.map((p) => p.uid)).toEqual([1, 2]);
+    expect(out.records[1]!.uid).toBe(1);
+    expect(out.records[4]).toMatchObject({ uid: 1, peer: 2 });
+    expect((out.records[0] as { msg: string }).msg).toContain('channel channel-1');
+    expect((out.records[6] as { msg: string }).msg).toContain('for uid 2 from loopback-1');
+    expect(out.summary.distinct).toMatchObject({ channel: 1, uid: 2 });
+  });
+
+  it('previews counts and before → after examples', () => {
+    const { header, records } = syntheticTrace();
+    const preview = previewRedaction(header, records, {});
+    expect(preview.enabled).toBe(true);
+    expect(preview.counts.ip).toBeGreaterThanOrEqual(5);
+    expect(preview.counts.secret).toBeGreaterThanOrEqual(2);
+    expect(preview.examples).toContainEqual({ kind: 'ip', before: '203.0.113.7', after: 'ip-1' });
+    expect(previewRedaction(header, records, { enabled: false }).counts.ip).toBe(0);
+  });
+});
