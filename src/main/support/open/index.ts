@@ -1,0 +1,10 @@
+/** Opening anything support receives: bundles, traces and browser dumps. */
+export * from './open';
+export * from './context';
+export * from './manifest';
+export { openBundle } from './bundle';
+export type { OpenedBundle } from './bundle';
+export { listZip, readZipEntry, MAX_ZIP_ENTRIES } from './zip';
+export type { ZipEntry, ReadEntryOptions } from './zip';
+export { SupportOpenError } from '../../../shared/support/import/errors';
+export type { SupportOpenErrorCode } from '../../../shared/support/import/errors';

@@ -1,0 +1,138 @@
+/**
+ * Collects events of an imported browser dump (absolute wall-clock milliseconds, one uid per
+ * peer connection) and turns them into trace records: sorted by time, `seq` from 1, `t` from
+ * the earliest event, with a synthesized v1 header. Every record passes the redaction guard.
+ */
+import type { RecordInput, TraceHeader, TraceRecord } from '../../trace/records';
+import { makeHeader, redact } from '../../trace/serialize';
+import { computeFigures, describePair, selectedPair } from './stats';
+import type { StatsSnapshot } from './stats';
+
+/** Where an imported trace came from (`header.env.source`). */
+export type ImportSource = 'webrtc-internals' | 'rtcstats';
+
+/** What an importer returns. */
+export interface ImportResult {
+  header: TraceHeader;
+  records: TraceRecord[];
+  /** Plain sentences for a person: what was skipped or guessed. */
+  warnings: string[];
+}
+
+/** Longest text kept from a browser event's value in a log record. */
+export const MAX_VALUE_CHARS = 200;
+
+/**
+ * A short, SDP-free text for a browser event value (SDP bodies and ICE configurations can
+ * hold credentials; only their type is kept).
+ */
+export function summarizeValue(value: unknown): string {
+  if (value === undefined || value === null || value === '') return '';
+  if (typeof value === 'object') {
+    const type = (value as { type?: unknown }).type;
+    return typeof type === 'string' ? type.slice(0, MAX_VALUE_CHARS) : '';
+  }
+  const text = String(value);
+  if (/v=0\s*(\r?\n|\\r|\\n)/.test(text) || /\ba=(ice-pwd|fingerprint)/.test(text)) {
+    return '[sdp omitted]';
+  }
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
+}
+
+/** Parses a browser timestamp: epoch milliseconds (number or numeric string) or a date string. */
+export function parseTime(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const n = Number(value);
+  if (Number.isFinite(n)) return n;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+interface Pending {
+  at: number;
+  order: number;
+  input: RecordInput;
+}
+
+/** Accumulates records of one import; see the file comment. */
+export class ImportBuilder {
+  private readonly pending: Pending[] = [];
+  private readonly warningSet: string[] = [];
+  private order = 0;
+
+  constructor(private readonly source: ImportSource) {}
+
+  /** Adds a record at absolute time `at` (epoch ms). */
+  add(at: number, input: RecordInput): void {
+    this.pending.push({ at, order: this.order++, input });
+  }
+
+  /** Adds a sentence for a person (duplicates are kept once). */
+  warn(message: string): void {
+    if (!this.warningSet.includes(message)) this.warningSet.push(message);
+  }
+
+  /** Sorted records and the synthesized header; `env` extras go into `header.env`. */
+  finish(env: Record<string, unknown>): ImportResult {
+    this.pending.sort((a, b) => a.at - b.at || a.order - b.order);
+    const start = this.pending.length > 0 ? this.pending[0]!.at : Date.now();
+    const records: TraceRecord[] = this.pending.map(
+      (p, i) => redact({ ...p.input, seq: i + 1, t: Math.max(0, p.at - start) }) as TraceRecord,
+    );
+    const startedAt = Number.isFinite(start) ? new Date(start).toISOString() : new Date(0).toISOString();
+    const header = makeHeader({
+      startedAt,
+      timeScale: 1,
+      app: { name: 'faultline-import', version: '1' },
+      env: { ...env, source: this.source },
+    });
+    return { header, records, warnings: [...this.warningSet] };
+  }
+}
+
+/**
+ * Per peer connection: turns successive stats snapshots into `stats` records and a
+ * `candidate-pair` media record whenever the selected pair changes.
+ */
+export class SnapshotTracker {
+  private prev: StatsSnapshot | null = null;
+  private prevAt = 0;
+  private pairId: string | null = null;
+
+  constructor(
+    private readonly builder: ImportBuilder,
+    private readonly uid: number,
+  ) {}
+
+  /** Feeds the full snapshot taken at `at` (epoch ms). */
+  push(at: number, snap: StatsSnapshot): void {
+    const pair = selectedPair(snap);
+    if (pair && pair.id !== this.pairId) {
+      this.pairId = pair.id;
+      this.builder.add(at, {
+        type: 'media',
+        uid: this.uid,
+        event: 'candidate-pair',
+        value: describePair(snap, pair.id, pair.report),
+      });
+    }
+    const figures = computeFigures(snap, this.prev, at - this.prevAt);
+    this.builder.add(at, { type: 'stats', uid: this.uid, ...figures });
+    this.prev = snap;
+    this.prevAt = at;
+  }
+}
+
+/** Maps a browser peer-connection event to a record: ICE and connection states become `media`, the rest `log`. */
+export function eventRecord(uid: number | null, type: string, value: unknown): RecordInput {
+  const lower = type.toLowerCase();
+  const text = summarizeValue(value);
+  if (uid !== null && (lower === 'iceconnectionstatechange' || lower === 'oniceconnectionstatechange')) {
+    return { type: 'media', uid, event: 'ice-state', value: text };
+  }
+  if (uid !== null && (lower === 'connectionstatechange' || lower === 'onconnectionstatechange')) {
+    return { type: 'media', uid, event: 'pc-state', value: text };
+  }
+  return { type: 'log', uid, level: 'info', msg: text ? `${type}: ${text}` : type };
+}

@@ -1,0 +1,30 @@
+/**
+ * The one error type of opening support files (bundles, traces, browser dumps). `code` is stable
+ * (the CLI and the renderer branch on it); `message` says what happened and what to do.
+ */
+
+/** Why a support file could not be opened at all (a truncated trace still opens, with a warning). */
+export type SupportOpenErrorCode =
+  | 'EMPTY'
+  | 'CORRUPT'
+  | 'CORRUPT_BUNDLE'
+  | 'TRUNCATED'
+  | 'WRONG_FORMAT'
+  | 'NEWER_VERSION'
+  | 'TOO_LARGE'
+  | 'UNREADABLE'
+  | 'ABORTED';
+
+/** A support file that cannot be opened; `file` names the bundle member at fault, if any. */
+export class SupportOpenError extends Error {
+  override readonly name = 'SupportOpenError';
+  /** Stable machine-readable reason. */
+  readonly code: SupportOpenErrorCode;
+  /** The bundle member the error is about (e.g. `trace.ndjson.gz`), when there is one. */
+  readonly file: string | undefined;
+  constructor(code: SupportOpenErrorCode, message: string, options?: { cause?: unknown; file?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.file = options?.file;
+  }
+}
