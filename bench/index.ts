@@ -17,6 +17,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['lab', () => benchLab({ quick })],
   ['trace', () => benchTrace({ quick })],
   ['renderer', async () => (await import('./renderer-bench')).benchRenderer({ quick })],
+  ['support', async () => (await import('./support-bench')).benchSupport({ quick })],
 ];
 
 console.log(`Faultline bench — node ${process.versions.node}, ${quick ? 'quick' : 'full'} run`);

@@ -1,20 +1,23 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { readTrace } from '../../main/lab/trace/reader';
 import { renderReport } from '../../main/support/report/render';
 import type { Io } from '../main';
+import { loadSupportFile } from './load';
 
-/** `faultline report TRACE -o report.html`: one self-contained HTML report of a trace. */
+/**
+ * `faultline report FILE -o report.html`: one self-contained HTML report of a trace, bundle or
+ * browser dump.
+ */
 export function registerReport(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command('report')
     .description('write a self-contained HTML report (charts, verdicts, events) of a trace')
-    .argument('<trace>', 'trace file (.ndjson or .ndjson.gz)')
+    .argument('<file>', 'trace (.ndjson/.ndjson.gz), bundle (.zip), webrtc-internals or rtcstats dump')
     .requiredOption('-o, --output <file>', 'the HTML file to write')
     .addOption(new Option('--profile <profile>', 'vocabulary of the seed model').choices(['ng', 'legacy']))
     .action(async (path: string, opts: { output: string; profile?: 'ng' | 'legacy' }) => {
-      const trace = await readTrace(path);
-      for (const warning of trace.warnings) io.err(`warning: ${warning}`);
+      const trace = await loadSupportFile(path, io, setExit);
+      if (!trace) return;
       const html = renderReport(trace.header, trace.records, {
         ...(opts.profile ? { vocabulary: opts.profile === 'legacy' ? 'legacy' : 'current' } : {}),
       });
