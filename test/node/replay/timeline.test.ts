@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { buildTimeline, stateAt } from '../../../src/shared/replay';
+import { Records, seed } from './build';
+
+describe('stateAt on the seed timeline', () => {
+  const records = seed().list;
+
+  it('is empty before the first record', () => {
+    const s = stateAt(records, -1);
+    expect(s).toMatchObject({ t: -1, seq: null, uids: [], observers: [], faults: [] });
+  });
+
+  it('shows both clients connected and publishing before the fault', () => {
+    const s = stateAt(records, 3000);
+    expect(s.uids.map((u) => [u.uid, u.state])).toEqual([
+      [1, 'CONNECTED'],
+      [2, 'CONNECTED'],
+    ]);
+    expect(s.faults).toEqual([]);
+    expect(s.observers).toEqual([
+      { observer: 1, peers: [{ peer: 2, since: 420, published: ['video'] }] },
+      { observer: 2, peers: [{ peer: 1, since: 410, published: ['audio', 'video'] }] },
+    ]);
+  });
+
+  it('shows the fault, the reconnecting client with its cause, and what the observer still believes', () => {
+    const s = stateAt(records, 12_000);
+    expect(s.faults.map((f) => [f.id, f.kind, f.startT, f.target.uid])).toEqual([
+      ['f1', 'blackhole', 5000, 1],
+    ]);
+    expect(s.uids[0]).toEqual({
+      uid: 1,
+      state: 'RECONNECTING',
+      from: 'CONNECTED',
+      since: 9500,
+      cause: 'heartbeat timeout',
+    });
+    expect(s.observers[1]!.peers[0]!.published).toEqual(['audio', 'video']);
+    expect(stateAt(records, 15_000).observers[1]!.peers[0]!.published).toEqual(['audio']);
+    expect(stateAt(records, 15_001).observers[1]!.peers[0]!.published).toEqual([]);
+    expect(stateAt(records, 25_000).observers[1]!.peers).toEqual([]);
+  });
+
+  it('shows recovery after the fault ends', () => {
+    const s = stateAt(records, 40_000);
+    expect(s.faults).toEqual([]);
+    expect(s.uids[0]).toMatchObject({ state: 'CONNECTED', cause: 'REJOIN_SUCCESS', since: 30_500 });
+    expect(s.observers[1]!.peers).toEqual([{ peer: 1, since: 30_450, published: ['video'] }]);
+  });
+
+  it('precomputes change points (stats are not one) and answers any t by binary search', () => {
+    const tl = buildTimeline(records);
+    expect(tl.start).toBe(0);
+    expect(tl.end).toBe(31_000);
+    expect(tl.changes).not.toContain(2500);
+    expect([...tl.changes]).toEqual([...tl.changes].sort((a, b) => a - b));
+    for (const t of [0, 299, 300, 9499, 9500, 29_999, 30_000]) {
+      expect(tl.at(t)).toEqual(stateAt(records, t));
+    }
+    expect(tl.at(9499).uids[0]!.state).toBe('CONNECTED');
+    expect(tl.at(9500).uids[0]!.state).toBe('RECONNECTING');
+  });
+
+  it('accepts records out of order, odd peer events and a big trace', () => {
+    const odd = new Records()
+      .peer(50, 2, 'user-published', 1)
+      .state(10, 1, 'DISCONNECTED', 'CONNECTING')
+      .peer(60, 2, 'user-unpublished', 1)
+      .peer(70, 2, 'user-left', 9).list;
+    const s = stateAt(odd, 100);
+    expect(s.uids[0]!.state).toBe('CONNECTING');
+    expect(s.observers).toEqual([{ observer: 2, peers: [{ peer: 1, since: 50, published: [] }] }]);
+    expect(stateAt(odd, 55).observers[0]!.peers[0]!.published).toEqual(['media']);
+
+    const big = new Records();
+    for (let i = 0; i < 5000; i++) big.state(i * 10, 1 + (i % 3), 'CONNECTED', 'RECONNECTING');
+    const tl = buildTimeline(big.list);
+    expect(tl.changes.length).toBe(5000);
+    expect(tl.at(49_995).uids.map((u) => u.since)).toEqual([49_980, 49_990, 49_970]);
+  });
+});
