@@ -106,17 +106,15 @@ export class Playback {
 
   private readonly frame = (now: number): void => {
     this.handle = null;
+    const moved = this.lastFrame !== null;
     if (this.lastFrame !== null) {
       const dt = Math.max(0, now - this.lastFrame);
       this.tNow = Math.min(this.end, this.tNow + dt * this.speedNow);
-      this.emit();
     }
     this.lastFrame = now;
-    if (this.tNow >= this.end) {
-      this.lastFrame = null;
-      return;
-    }
-    this.handle = this.frames.request(this.frame);
+    if (this.tNow >= this.end) this.lastFrame = null;
+    else this.handle = this.frames.request(this.frame);
+    if (moved) this.emit();
   };
 
   private emit(): void {
