@@ -79,6 +79,8 @@ function cannedHandlers(
     'trace:add-mark': refuse,
     'trace:export': refuse,
     'trace:open': refuse,
+    'trace:export-bundle': refuse,
+    'trace:open-bytes': refuse,
     'recovery:list': () => [],
     'recovery:open': refuse,
     'recovery:discard': refuse,

@@ -66,7 +66,10 @@ void app.whenReady().then(() => {
   installMenu(
     {
       openTrace: () => void reportFailure('Could not open the trace', () => dialogs.openTrace()),
-      exportTrace: () => void reportFailure('Could not export the trace', () => dialogs.exportTrace(true)),
+      exportTrace: () =>
+        void reportFailure('Could not export the trace', () =>
+          dialogs.exportTrace({ format: 'bundle', redact: true, pseudonymizeIds: false }),
+        ),
       about,
     },
     { isDev: !app.isPackaged, isMac: process.platform === 'darwin' },

@@ -14,6 +14,7 @@ import {
 } from '../../shared/ipc/contract';
 import { serviceError } from '../services/errors';
 import type { LabService } from '../services/lab-service';
+import { exportBundleBase64, openSupportBase64, type ExportOptions } from '../services/trace-files';
 
 /** What a transport sends back for one invoke. */
 export type Envelope = { ok: true; value: unknown } | { ok: false; error: IpcErrorShape };
@@ -25,9 +26,9 @@ export type Handlers = {
 
 /** Native file dialogs for traces; only the desktop shell has them. */
 export interface TraceDialogs {
-  /** Asks where to save and writes the trace; `path` null when cancelled. */
-  exportTrace(gzip: boolean): Promise<{ path: string | null; bytes: number }>;
-  /** Asks for a file and sends it as `trace:opened`; false when cancelled. */
+  /** Asks where to save and writes a bundle or the trace; `path` null when cancelled. */
+  exportTrace(options: ExportOptions): Promise<{ path: string | null; bytes: number }>;
+  /** Asks for any support file and sends it as `trace:opened`; false when cancelled. */
   openTrace(): Promise<boolean>;
 }
 
@@ -37,6 +38,12 @@ const noDialogs = (): never => {
     'Native file dialogs exist only in the desktop app: download or upload the trace in the page instead.',
   );
 };
+
+/** The export options of a `trace:export` request (the deprecated `gzip` picks a bare trace). */
+export function exportOptions(r: InvokeParsed<'trace:export'>): ExportOptions {
+  const format = r.gzip === undefined ? r.format : r.gzip ? 'ndjson.gz' : 'ndjson';
+  return { format, redact: r.redact, pseudonymizeIds: r.pseudonymizeIds };
+}
 
 /** Maps every invoke channel to the service (and to the dialogs, when the shell has them). */
 export function createHandlers(service: LabService, dialogs?: TraceDialogs): Handlers {
@@ -58,8 +65,10 @@ export function createHandlers(service: LabService, dialogs?: TraceDialogs): Han
     'scenario:cancel': () => service.cancel(),
     'trace:get-snapshot': () => service.snapshot(),
     'trace:add-mark': (r) => service.addMark(r),
-    'trace:export': (r) => (dialogs ? dialogs.exportTrace(r.gzip) : noDialogs()),
+    'trace:export': (r) => (dialogs ? dialogs.exportTrace(exportOptions(r)) : noDialogs()),
     'trace:open': async () => ({ opened: dialogs ? await dialogs.openTrace() : noDialogs() }),
+    'trace:export-bundle': (r) => exportBundleBase64(service, r),
+    'trace:open-bytes': (r) => openSupportBase64(r.name, r.base64),
     'recovery:list': () => service.listRecoverable(),
     'recovery:open': (r) => service.openRecovered(r),
     'recovery:discard': (r) => service.discardRecovered(r),

@@ -5,33 +5,50 @@
  */
 import { dialog, type BrowserWindow } from 'electron';
 import type { LabService } from '../services/lab-service';
-import { defaultTraceName, exportTrace, openTrace } from '../services/trace-files';
+import { defaultExportName, exportSupport, openSupport } from '../services/trace-files';
 import type { TraceDialogs } from './handlers';
 
-const FILTERS = [
+const OPEN_FILTERS = [
+  { name: 'Bundles, traces and browser dumps', extensions: ['zip', 'ndjson', 'gz', 'json', 'txt'] },
+  { name: 'All files', extensions: ['*'] },
+];
+const TRACE_FILTERS = [
   { name: 'Faultline traces', extensions: ['ndjson', 'gz'] },
+  { name: 'All files', extensions: ['*'] },
+];
+const BUNDLE_FILTERS = [
+  { name: 'Support bundles', extensions: ['zip'] },
   { name: 'All files', extensions: ['*'] },
 ];
 
 /** The desktop shell's {@link TraceDialogs}, parented to the main window. */
 export function electronTraceDialogs(service: LabService, window: () => BrowserWindow | null): TraceDialogs {
   return {
-    async exportTrace(gzip) {
+    async exportTrace(exportOptions) {
       const trace = service.currentTrace();
-      const defaultPath = defaultTraceName(trace?.header.startedAt, gzip);
+      const defaultPath = defaultExportName(trace?.header.startedAt, exportOptions.format);
       const win = window();
-      const options = { title: 'Export trace', defaultPath, filters: FILTERS };
+      const bundle = exportOptions.format === 'bundle';
+      const options = {
+        title: bundle ? 'Export support bundle' : 'Export trace',
+        defaultPath,
+        filters: bundle ? BUNDLE_FILTERS : TRACE_FILTERS,
+      };
       const choice = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
       if (choice.canceled || !choice.filePath) return { path: null, bytes: 0 };
-      return exportTrace(service, choice.filePath, /\.gz$/i.test(choice.filePath));
+      return exportSupport(service, choice.filePath, exportOptions);
     },
     async openTrace() {
       const win = window();
-      const options = { title: 'Open trace', filters: FILTERS, properties: ['openFile' as const] };
+      const options = {
+        title: 'Open trace or bundle',
+        filters: OPEN_FILTERS,
+        properties: ['openFile' as const],
+      };
       const choice = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       const path = choice.filePaths[0];
       if (choice.canceled || !path) return false;
-      service.events.emit('trace:opened', await openTrace(path));
+      service.events.emit('trace:opened', await openSupport(path, path));
       return true;
     },
   };

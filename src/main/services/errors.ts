@@ -28,7 +28,9 @@ export type ServiceErrorCode =
   /** The embedded server is stopped (start it first). */
   | 'SERVER_DOWN'
   /** A lab operation failed for another reason (the message says which). */
-  | 'LAB_ERROR';
+  | 'LAB_ERROR'
+  /** An export is too large to send over the wire (the message says where to export instead). */
+  | 'TOO_LARGE';
 
 /** An {@link IpcError} with one of the service codes. */
 export function serviceError(code: ServiceErrorCode, message: string): IpcError {

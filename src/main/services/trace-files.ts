@@ -3,16 +3,133 @@
  * Electron-free: the shell picks the path with a native dialog and calls these.
  */
 import { basename } from 'node:path';
-import type { EventPayload } from '../../shared/ipc/contract';
+import {
+  MAX_TRANSFER_BYTES,
+  type EventPayload,
+  type InvokeParsed,
+  type InvokeResponse,
+} from '../../shared/ipc/contract';
+import type { TraceHeader, TraceRecord } from '../../shared/trace/records';
 import { writeTrace } from '../lab/trace/codec';
 import { readTrace, TraceReadError } from '../lab/trace/reader';
+import { exportBundle, writeBundle } from '../support/bundle';
+import { openSupportFile, SupportOpenError } from '../support/open';
+import { renderReport } from '../support/report/render';
 import { serviceError } from './errors';
 import type { LabService } from './lab-service';
+
+/** How `trace:export` writes: a bundle (default) or the bare trace. */
+export type ExportOptions = Pick<InvokeParsed<'trace:export'>, 'format' | 'redact' | 'pseudonymizeIds'>;
 
 /** The default file name of an export, from the trace's start time (`faultline-2026-…`). */
 export function defaultTraceName(startedAt: string | undefined, gzip: boolean): string {
   const stamp = (startedAt ?? new Date().toISOString()).replace(/[:.]/g, '-').replace(/Z$/, '');
   return `faultline-${stamp}.ndjson${gzip ? '.gz' : ''}`;
+}
+
+/** The default file name of a support bundle (`faultline-…-support.zip`). */
+export function defaultBundleName(startedAt: string | undefined): string {
+  return defaultTraceName(startedAt, false).replace(/\.ndjson$/, '-support.zip');
+}
+
+/** The default file name for an export in `format`. */
+export function defaultExportName(startedAt: string | undefined, format: ExportOptions['format']): string {
+  return format === 'bundle'
+    ? defaultBundleName(startedAt)
+    : defaultTraceName(startedAt, format === 'ndjson.gz');
+}
+
+function currentOrThrow(service: LabService): { header: TraceHeader; records: readonly TraceRecord[] } {
+  const trace = service.currentTrace();
+  if (!trace) throw serviceError('NO_LAB', 'There is no trace yet: start the lab or run a scenario first.');
+  return trace;
+}
+
+/**
+ * Writes the current (or last) trace to `path` as `options.format`: a support bundle with
+ * report.html (redacted unless `redact` is false), or the bare trace, gzipped for `ndjson.gz`.
+ */
+export async function exportSupport(
+  service: LabService,
+  path: string,
+  options: ExportOptions,
+): Promise<{ path: string; bytes: number }> {
+  const trace = currentOrThrow(service);
+  if (options.format !== 'bundle')
+    return writeTrace(path, trace.header, trace.records, { gzip: options.format === 'ndjson.gz' });
+  const written = await writeBundle(path, {
+    header: trace.header,
+    records: trace.records,
+    options: { redact: options.redact, pseudonymizeIds: options.pseudonymizeIds },
+    renderReport: (h, r) => renderReport(h, r),
+  });
+  return { path: written.path, bytes: written.zip.length };
+}
+
+/** The support bundle of the current (or last) trace as base64, for a browser download. */
+export async function exportBundleBase64(
+  service: LabService,
+  options: Pick<ExportOptions, 'redact' | 'pseudonymizeIds'>,
+  maxBytes = MAX_TRANSFER_BYTES,
+): Promise<InvokeResponse<'trace:export-bundle'>> {
+  const trace = currentOrThrow(service);
+  const zip = await exportBundle({
+    header: trace.header,
+    records: trace.records,
+    options,
+    renderReport: (h, r) => renderReport(h, r),
+  });
+  if (zip.length > maxBytes)
+    throw serviceError(
+      'TOO_LARGE',
+      `The bundle is ${zip.length} bytes, over the ${maxBytes}-byte download limit: export it from the desktop app or the CLI (faultline export).`,
+    );
+  return {
+    name: defaultBundleName(trace.header.startedAt),
+    base64: Buffer.from(zip.buffer, zip.byteOffset, zip.length).toString('base64'),
+    bytes: zip.length,
+  };
+}
+
+/**
+ * Opens any support file (bundle, trace, webrtc-internals or rtcstats dump; from a path or
+ * bytes) into the `trace:opened` payload. Rejects with the typed {@link SupportOpenError}
+ * (its `code` crosses the boundary as the IpcError code).
+ */
+export async function openSupport(
+  input: string | Uint8Array,
+  name: string,
+  maxBytes?: number,
+): Promise<EventPayload<'trace:opened'>> {
+  const opened = await openSupportFile(input, maxBytes === undefined ? {} : { maxBytes });
+  return {
+    name: basename(name),
+    kind: opened.kind,
+    header: opened.header,
+    records: opened.records,
+    truncated: opened.truncated,
+    warnings: opened.warnings,
+  };
+}
+
+/** `trace:open-bytes`: decodes the base64 upload (bounded) and opens it with {@link openSupport}. */
+export async function openSupportBase64(
+  name: string,
+  base64: string,
+  maxBytes = MAX_TRANSFER_BYTES,
+): Promise<EventPayload<'trace:opened'>> {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64))
+    throw new SupportOpenError(
+      'UNREADABLE',
+      `${name} did not arrive intact (not base64): pick the file again.`,
+    );
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length > maxBytes)
+    throw new SupportOpenError(
+      'TOO_LARGE',
+      `${name} is larger than the ${maxBytes}-byte upload limit: open it in the desktop app or with the CLI.`,
+    );
+  return openSupport(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), name, maxBytes);
 }
 
 /** Writes the service's current (or last) trace to `path`; NO_LAB when there is none yet. */

@@ -112,6 +112,27 @@ export const IpcErrorSchema = z.object({ name: z.string(), message: z.string(), 
 /** See {@link IpcErrorSchema}. */
 export type IpcErrorShape = z.infer<typeof IpcErrorSchema>;
 
+/** Formats of `trace:export`. */
+export const ExportFormatSchema = z.enum(['bundle', 'ndjson', 'ndjson.gz']);
+/** What kind of support file was opened. */
+export const SupportFileKindSchema = z.enum(['bundle', 'trace', 'webrtc-internals', 'rtcstats']);
+/** Cap on the bytes of a file sent over the wire either way (bundle download, opened upload). */
+export const MAX_TRANSFER_BYTES = 32 * 1024 * 1024;
+
+/** An opened trace (the `trace:opened` event, and the answer of `trace:open-bytes`). */
+export const OpenedTraceSchema = z.object({
+  /** The file's base name. */
+  name: z.string(),
+  header: TraceHeaderSchema,
+  records: z.array(TraceRecordSchema),
+  /** The file ended mid-line or mid-stream; what was intact is here. */
+  truncated: z.boolean(),
+  /** Lines skipped and other things a person should know, in words. */
+  warnings: z.array(z.string()),
+  /** What the file was (absent from older senders: a trace). */
+  kind: SupportFileKindSchema.optional(),
+});
+
 /** Renderer → main: request and response schema per channel. */
 export const invokeContract = {
   /** Versions of the app, Electron, Chromium and Node, and the transport in use. */
@@ -170,8 +191,40 @@ export const invokeContract = {
    * `path` is null when the person cancelled.
    */
   'trace:export': {
-    request: z.object({ gzip: z.boolean().default(true) }),
+    request: z.object({
+      /** What to write: a support bundle (zip with report.html), or the bare trace. */
+      format: ExportFormatSchema.default('bundle'),
+      /** Redact addresses, secrets and SDP in a bundle (default on). */
+      redact: z.boolean().default(true),
+      /** Also pseudonymize channel names and uids in a bundle (default off). */
+      pseudonymizeIds: z.boolean().default(false),
+      /** @deprecated use `format`; kept so older callers still parse. */
+      gzip: z.boolean().optional(),
+    }),
     response: z.object({ path: z.string().nullable(), bytes: z.number() }),
+  },
+  /**
+   * Browser mode's bundle export: the support bundle of the current (or last) trace as base64
+   * zip bytes for a download; TOO_LARGE above {@link MAX_TRANSFER_BYTES}.
+   */
+  'trace:export-bundle': {
+    request: z.object({ redact: z.boolean().default(true), pseudonymizeIds: z.boolean().default(false) }),
+    response: z.object({ name: z.string(), base64: z.string(), bytes: z.number().int() }),
+  },
+  /**
+   * Browser mode's open: a dropped or picked file's bytes (base64, at most
+   * {@link MAX_TRANSFER_BYTES} decoded), opened like `trace:open` opens a path. Answers with the
+   * opened trace itself (no event); typed errors carry the SupportOpenError code.
+   */
+  'trace:open-bytes': {
+    request: z.object({
+      name: z.string().min(1).max(255),
+      base64: z
+        .string()
+        .min(1)
+        .max(Math.ceil(MAX_TRANSFER_BYTES / 3) * 4 + 4),
+    }),
+    response: OpenedTraceSchema,
   },
   /**
    * Opens a trace file through a native open dialog (Electron only; browser mode answers
@@ -226,16 +279,7 @@ export const eventContract = {
     errors: z.array(z.string()),
   }),
   /** A trace file was opened (File → Open trace…, or `trace:open`): show it instead of the live one. */
-  'trace:opened': z.object({
-    /** The file's base name. */
-    name: z.string(),
-    header: TraceHeaderSchema,
-    records: z.array(TraceRecordSchema),
-    /** The file ended mid-line or mid-stream; what was intact is here. */
-    truncated: z.boolean(),
-    /** Lines skipped and other things a person should know, in words. */
-    warnings: z.array(z.string()),
-  }),
+  'trace:opened': OpenedTraceSchema,
 } as const;
 
 /** Names of the invoke channels. */
