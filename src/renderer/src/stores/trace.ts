@@ -6,18 +6,23 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import { IpcError, type EventPayload } from '../../../shared/ipc';
+import { IpcError, type EventPayload, type InvokeParsed, type InvokeResponse } from '../../../shared/ipc';
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import type { ApiConnection } from '../api';
 import { TraceIndex } from '../trace/trace-index';
+import { bytesToBase64 } from '../trace/base64';
 import { describeError } from './errors';
+
+/** What kind of support file was opened (bundle, trace, or a browser's dump). */
+export type OpenedKind = NonNullable<EventPayload<'trace:opened'>['kind']>;
 
 /** Longest pause between an ingest and the views seeing it. */
 export const PUBLISH_EVERY_MS = 100;
 
 /** The live lab's trace, or an opened file (with what the reader had to say about it). */
 export type TraceSource =
-  { kind: 'live' } | { kind: 'file'; name: string; truncated: boolean; warnings: string[] };
+  | { kind: 'live' }
+  | { kind: 'file'; name: string; truncated: boolean; warnings: string[]; opened: OpenedKind };
 
 function sameTrace(a: TraceHeader | null, b: TraceHeader): boolean {
   return a !== null && a.startedAt === b.startedAt;
@@ -33,6 +38,8 @@ export const useTraceStore = defineStore('trace', () => {
   /** Where the shown trace comes from: the live lab, or a file someone opened. */
   const source = shallowRef<TraceSource>({ kind: 'live' });
   const error = ref<string | null>(null);
+  /** Journals of sessions that ended unexpectedly (asked once at start), newest first. */
+  const recoverable = ref<InvokeResponse<'recovery:list'>>([]);
   const header = computed(() => (version.value, index.value.header));
   const count = computed(() => (version.value, index.value.records.length));
   const uids = computed(() => (version.value, [...index.value.uids]));
@@ -90,7 +97,13 @@ export const useTraceStore = defineStore('trace', () => {
 
   /** Shows an opened trace file instead of the live trace (until {@link showLive}). */
   function openFile(file: EventPayload<'trace:opened'>): void {
-    source.value = { kind: 'file', name: file.name, truncated: file.truncated, warnings: file.warnings };
+    source.value = {
+      kind: 'file',
+      name: file.name,
+      truncated: file.truncated,
+      warnings: file.warnings,
+      opened: file.kind ?? 'trace',
+    };
     load(file.header, file.records);
   }
 
@@ -109,11 +122,32 @@ export const useTraceStore = defineStore('trace', () => {
     }
   }
 
-  /** Saves the live trace through the native save dialog; `unsupported` in browser mode. */
-  async function exportNative(gzip = true): Promise<{ path: string | null; bytes: number } | 'unsupported'> {
+  /**
+   * Opens a picked or dropped file's bytes in the main process (bundles, traces, browser dumps)
+   * and shows it. Rejects with the IpcError (code + message) when it cannot be opened.
+   */
+  async function openBytes(name: string, bytes: Uint8Array): Promise<EventPayload<'trace:opened'>> {
+    if (!connection) throw new IpcError('The dashboard is not connected to Faultline yet.', 'DISCONNECTED');
+    const opened = await connection.api.invoke('trace:open-bytes', { name, base64: bytesToBase64(bytes) });
+    openFile(opened);
+    return opened;
+  }
+
+  /** The lab's support bundle as base64 zip bytes (browser mode's download). */
+  async function exportBundle(
+    options: Omit<InvokeParsed<'trace:export-bundle'>, never>,
+  ): Promise<InvokeResponse<'trace:export-bundle'>> {
+    if (!connection) throw new IpcError('The dashboard is not connected to Faultline yet.', 'DISCONNECTED');
+    return connection.api.invoke('trace:export-bundle', options);
+  }
+
+  /** Saves the live trace (a bundle by default) through the native save dialog; `unsupported` in browser mode. */
+  async function exportNative(
+    options: Partial<Pick<InvokeParsed<'trace:export'>, 'format' | 'redact' | 'pseudonymizeIds'>> = {},
+  ): Promise<{ path: string | null; bytes: number } | 'unsupported'> {
     if (!connection) return 'unsupported';
     try {
-      return await connection.api.invoke('trace:export', { gzip });
+      return await connection.api.invoke('trace:export', options);
     } catch (e) {
       if (e instanceof IpcError && e.code === 'NOT_SUPPORTED') return 'unsupported';
       throw e;
@@ -145,6 +179,30 @@ export const useTraceStore = defineStore('trace', () => {
     }
   }
 
+  /** Asks the main process for journals of sessions that ended unexpectedly (never throws). */
+  async function listRecoverable(): Promise<void> {
+    if (!connection) return;
+    try {
+      recoverable.value = await connection.api.invoke('recovery:list', {});
+    } catch {
+      recoverable.value = [];
+    }
+  }
+
+  /** Opens a recovered journal (it arrives as `trace:opened`) and forgets it from the list. */
+  async function openRecovered(id: string): Promise<void> {
+    if (!connection) throw new IpcError('The dashboard is not connected to Faultline yet.', 'DISCONNECTED');
+    await connection.api.invoke('recovery:open', { id });
+    recoverable.value = recoverable.value.filter((j) => j.id !== id);
+  }
+
+  /** Deletes a recovered journal and forgets it from the list. */
+  async function discardRecovered(id: string): Promise<void> {
+    if (!connection) throw new IpcError('The dashboard is not connected to Faultline yet.', 'DISCONNECTED');
+    await connection.api.invoke('recovery:discard', { id });
+    recoverable.value = recoverable.value.filter((j) => j.id !== id);
+  }
+
   /** Subscribes to the lab's trace and loads what it holds; resyncs after a reconnect. */
   function init(conn: ApiConnection): Promise<void> {
     dispose();
@@ -158,7 +216,7 @@ export const useTraceStore = defineStore('trace', () => {
       }),
     );
     wasOpen = conn.status().state === 'open';
-    return refresh();
+    return Promise.all([refresh(), listRecoverable()]).then(() => undefined);
   }
 
   /** Unsubscribes and stops the publish timer. */
@@ -190,6 +248,12 @@ export const useTraceStore = defineStore('trace', () => {
     openFile,
     showLive,
     openNative,
+    openBytes,
+    recoverable,
+    listRecoverable,
+    openRecovered,
+    discardRecovered,
+    exportBundle,
     exportNative,
   };
 });
