@@ -6,7 +6,10 @@ import { IpcError } from '../../src/shared/ipc';
 import type { TraceRecord } from '../../src/shared/trace/records';
 import ExportDialog from '../../src/renderer/src/components/ExportDialog.vue';
 import RecoveryBanner from '../../src/renderer/src/components/RecoveryBanner.vue';
+import ComparePanel from '../../src/renderer/src/components/ComparePanel.vue';
+import ReproduceButton from '../../src/renderer/src/components/ReproduceButton.vue';
 import TraceFile from '../../src/renderer/src/components/TraceFile.vue';
+import seedNg from '../../src/main/lab/scenario/library/seed-ng.json';
 import { initStores, useTraceStore } from '../../src/renderer/src/stores';
 import { FakeApi, fakeConnection, header, labStatus } from './helpers';
 
@@ -170,5 +173,31 @@ describe('RecoveryBanner', () => {
     await connected(); // no recovery:list handler: the list fails quietly
     const none = mount(RecoveryBanner, { global: { plugins: [pinia] } });
     expect(none.find('[data-testid=recovery-banner]').exists()).toBe(false);
+  });
+});
+
+describe('ReproduceButton', () => {
+  it('shows only for a trace with a scenario, runs it inline and hands the old trace to Compare', async () => {
+    const api = await connected((a) => a.handle('scenario:run', () => ({ runId: 'r2' })));
+    const trace = useTraceStore();
+    trace.load(header(), marks);
+    const w = mount(ReproduceButton, { global: { plugins: [pinia] } });
+    expect(w.find('[data-testid=trace-reproduce]').exists()).toBe(false);
+
+    trace.load(header({ scenario: seedNg, timeScale: 0.5 }), marks);
+    await flushPromises();
+    const compare = mount(ComparePanel, { global: { plugins: [pinia] } });
+    await w.get('[data-testid=trace-reproduce]').trigger('click');
+    await flushPromises();
+    const run = api.calls.find((c) => c.channel === 'scenario:run')?.request as {
+      scenario: { inline: { name: string } };
+      timeScale: number;
+    };
+    expect(run.scenario.inline.name).toBe('seed-ng');
+    expect(run.timeScale).toBe(0.5);
+    expect(trace.compareTarget?.records).toHaveLength(2);
+    expect(compare.get('[data-testid=compare-names]').text()).toContain(
+      'B: previous run (2026-01-01T00:00:00.000Z)',
+    );
   });
 });

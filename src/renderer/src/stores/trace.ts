@@ -9,6 +9,7 @@ import { computed, markRaw, ref, shallowRef } from 'vue';
 import { IpcError, type EventPayload, type InvokeParsed, type InvokeResponse } from '../../../shared/ipc';
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import type { ApiConnection } from '../api';
+import type { OpenedTrace } from '../trace/file';
 import { TraceIndex } from '../trace/trace-index';
 import { bytesToBase64 } from '../trace/base64';
 import { describeError } from './errors';
@@ -38,6 +39,8 @@ export const useTraceStore = defineStore('trace', () => {
   /** Where the shown trace comes from: the live lab, or a file someone opened. */
   const source = shallowRef<TraceSource>({ kind: 'live' });
   const error = ref<string | null>(null);
+  /** A trace the Compare panel should take as its second trace (B), e.g. the run before a Reproduce. */
+  const compareTarget = shallowRef<OpenedTrace | null>(null);
   /** Journals of sessions that ended unexpectedly (asked once at start), newest first. */
   const recoverable = ref<InvokeResponse<'recovery:list'>>([]);
   const header = computed(() => (version.value, index.value.header));
@@ -249,6 +252,7 @@ export const useTraceStore = defineStore('trace', () => {
     showLive,
     openNative,
     openBytes,
+    compareTarget,
     recoverable,
     listRecoverable,
     openRecovered,
