@@ -78,6 +78,22 @@ describe('dashboard in Chromium (browser mode)', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-seed-ng.png'), fullPage: true });
   }, 90_000);
 
+  it('exports a redacted support bundle and opens it back through the file input', async () => {
+    await page.getByTestId('trace-export').click();
+    await expect.poll(() => page.getByTestId('export-preview-counts').textContent()).toMatch(/replace/);
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.getByTestId('export-run').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/-support\.zip$/);
+    const path = join(ARTIFACTS, 'dashboard-bundle.zip');
+    await download.saveAs(path);
+    await page.getByTestId('trace-file-input').setInputFiles(path);
+    await expect.poll(() => page.getByTestId('trace-source-kind').textContent()).toBe('(support bundle)');
+    await expect.poll(() => page.getByTestId('findings-verdict').textContent()).toBe('PASS');
+    await page.getByTestId('trace-live').click();
+  }, 60_000);
+
   it('applies a fault from the fault panel and clears it', async () => {
     await page.getByTestId('lab-time-scale').fill('0.1');
     await page.getByTestId('lab-start').click();
