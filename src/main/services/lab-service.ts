@@ -14,9 +14,11 @@ import { builtinScenarios } from '../lab/scenario/library';
 import { runScenario } from '../lab/scenario/runner';
 import { labError, serviceError } from './errors';
 import { JournalStore, tempJournalDir } from './recovery';
+import { SessionJournals } from './session-journals';
 import { ServiceEvents } from './events';
 import { idleStatus, labStatus, type LabStatus } from './status';
 import { StatusNotifier } from './status-notifier';
+import { appInfoResponse, touchesStatus } from './app-info';
 import { TraceFeed } from './trace-feed';
 
 /** Options of a {@link LabService}. */
@@ -45,13 +47,6 @@ interface RunState {
   finished: Promise<void>;
 }
 
-/** Record types whose arrival can change the status (states, faults, server log lines). */
-function touchesStatus(records: readonly TraceRecord[]): boolean {
-  return records.some(
-    (r) => r.type === 'state' || r.type === 'fault' || (r.type === 'log' && /^(server|lab)\b/.test(r.msg)),
-  );
-}
-
 /** One lab at a time, driven by the dashboard. Always {@link LabService.dispose}. */
 export class LabService {
   /** Where the event channels are published. */
@@ -65,8 +60,7 @@ export class LabService {
   private disposed = false;
   private readonly feed: TraceFeed;
   private readonly notifier: StatusNotifier;
-  private readonly journals: JournalStore | null;
-  private liveJournal: string | null = null;
+  private readonly journals: SessionJournals;
 
   constructor(private readonly options: LabServiceOptions) {
     this.feed = new TraceFeed(this.events, {
@@ -75,25 +69,15 @@ export class LabService {
         if (touchesStatus(records)) this.notifier.schedule();
       },
     });
-    this.journals =
-      options.journalDir === null ? null : new JournalStore(options.journalDir ?? tempJournalDir());
+    this.journals = new SessionJournals(
+      options.journalDir === null ? null : new JournalStore(options.journalDir ?? tempJournalDir()),
+    );
     this.notifier = new StatusNotifier(this.events, () => this.status(), options.statusIntervalMs ?? 100);
   }
 
   /** `app:get-info`. */
   info(): InvokeResponse<'app:get-info'> {
-    const app = this.options.app ?? appInfo();
-    return {
-      name: app.name,
-      version: app.version,
-      versions: {
-        node: process.versions.node,
-        electron: process.versions['electron'] ?? null,
-        chrome: process.versions['chrome'] ?? null,
-        v8: process.versions.v8,
-      },
-      mode: this.options.mode,
-    };
+    return appInfoResponse(this.options.app ?? appInfo(), this.options.mode);
   }
 
   /** `lab:get-status`. */
@@ -110,7 +94,7 @@ export class LabService {
     this.assertIdleFor('start a lab');
     if (this.lab) throw serviceError('LAB_BUSY', 'A lab is already running: stop it first.');
     await this.lifecycle('starting', async () => {
-      const journalPath = await this.openJournal();
+      const journalPath = await this.journals.next();
       const lab = await Lab.create({
         timing: req.timing,
         engine: req.engine,
@@ -118,7 +102,7 @@ export class LabService {
         server: req.server,
         ...(journalPath ? { journalPath } : {}),
       }).catch(async (error: unknown) => {
-        await this.closeJournal();
+        await this.journals.closeLive();
         throw labError(error);
       });
       this.adopt(lab, req.server);
@@ -266,33 +250,25 @@ export class LabService {
     return { seq: this.lab.recorder.record({ type: 'mark', uid: null, label: req.label }).seq };
   }
 
-  /** Cancels a run, disposes the lab and stops every timer. Idempotent. */
   /** Journals of sessions that did not close cleanly (never the live one). */
   async listRecoverable(): Promise<InvokeResponse<'recovery:list'>> {
-    if (!this.journals) return [];
-    return this.journals.list(new Set(this.liveJournal ? [this.liveJournal] : []));
+    return this.journals.list();
   }
 
   /** Loads a recovered journal as the current trace (a `trace:opened` event). */
   async openRecovered(req: InvokeParsed<'recovery:open'>): Promise<InvokeResponse<'recovery:open'>> {
-    const journals = this.recoveryStore();
-    const payload = await journals.open(req.id);
+    const payload = await this.journals.open(req.id);
     this.events.emit('trace:opened', payload);
     return { id: req.id, records: payload.records.length };
   }
 
   /** Deletes a recovered journal. */
   async discardRecovered(req: InvokeParsed<'recovery:discard'>): Promise<InvokeResponse<'recovery:discard'>> {
-    await this.recoveryStore().discard(req.id);
+    await this.journals.discard(req.id);
     return { id: req.id };
   }
 
-  private recoveryStore(): JournalStore {
-    if (!this.journals)
-      throw serviceError('NOT_SUPPORTED', 'Crash recovery is off: this app keeps no journals.');
-    return this.journals;
-  }
-
+  /** Cancels a run, disposes the lab and stops every timer. Idempotent. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
@@ -313,7 +289,7 @@ export class LabService {
   ): Promise<void> {
     let done: { ok: boolean; aborted: boolean; errors: string[] };
     try {
-      const journalPath = await this.openJournal();
+      const journalPath = await this.journals.next();
       const result = await runScenario(scenario, {
         ...(journalPath ? { journalPath } : {}),
         timeScale: req.timeScale,
@@ -344,7 +320,7 @@ export class LabService {
     }
     this.lab = null;
     this.run = null;
-    await this.closeJournal();
+    await this.journals.closeLive();
     this.feed.flush();
     this.events.emit('scenario:done', { runId: state.runId, ...done });
     this.notifier.emitIfChanged();
@@ -365,23 +341,8 @@ export class LabService {
     this.lab = null;
     if (!lab) return;
     await lab.dispose();
-    await this.closeJournal();
+    await this.journals.closeLive();
     this.feed.flush();
-  }
-
-  /** A fresh journal path for the next lab (null without journaling or if the dir is unusable). */
-  private async openJournal(): Promise<string | null> {
-    await this.closeJournal();
-    if (!this.journals) return null;
-    this.liveJournal = await this.journals.create().catch(() => null);
-    return this.liveJournal;
-  }
-
-  /** Marks the live journal closed cleanly. */
-  private async closeJournal(): Promise<void> {
-    const path = this.liveJournal;
-    this.liveJournal = null;
-    if (path && this.journals) await this.journals.markClean(path);
   }
 
   private async lifecycle(what: string, body: () => Promise<void>): Promise<void> {
