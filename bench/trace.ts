@@ -122,10 +122,7 @@ export async function measureTrace(n: number): Promise<TraceFigure[]> {
   return out;
 }
 
-/** Prints the trace figures; `quick` uses 100 000 records instead of 1 000 000. */
-export async function benchTrace({ quick = false }: { quick?: boolean } = {}): Promise<void> {
-  const n = quick ? 100_000 : 1_000_000;
-  const figures = await measureTrace(n);
+function printTraceFigures(n: number, figures: TraceFigure[]): void {
   printTable(
     `Trace: ${n.toLocaleString('en')} records`,
     ['operation', 'ms', 'records/s', 'file MiB', 'heap +MiB'],
@@ -139,18 +136,13 @@ export async function benchTrace({ quick = false }: { quick?: boolean } = {}): P
   );
 }
 
+/** Prints the trace figures; `quick` uses 100 000 records instead of 1 000 000. */
+export async function benchTrace({ quick = false }: { quick?: boolean } = {}): Promise<void> {
+  const n = quick ? 100_000 : 1_000_000;
+  printTraceFigures(n, await measureTrace(n));
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const n = Number(process.argv[2] ?? 1_000_000);
-  const figures = await measureTrace(n);
-  printTable(
-    `Trace: ${n.toLocaleString('en')} records`,
-    ['operation', 'ms', 'records/s', 'file MiB', 'heap +MiB'],
-    figures.map((f) => [
-      f.op,
-      fmt(f.ms, 0),
-      fmt(f.recordsPerSec, 0),
-      f.bytes === null ? '' : fmt(f.bytes / 1024 ** 2, 1),
-      f.heapMiB === null ? '' : fmt(f.heapMiB, 0),
-    ]),
-  );
+  printTraceFigures(n, await measureTrace(n));
 }

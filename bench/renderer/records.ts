@@ -7,6 +7,7 @@
  */
 import type { RecordInput, TraceHeader, TraceRecord } from '../../src/shared/trace/records';
 import { makeHeader } from '../../src/shared/trace/serialize';
+import { mulberry32 } from '../../src/shared/random';
 
 /** Options of a {@link RecordGenerator}. */
 export interface RecordGeneratorOptions {
@@ -26,18 +27,6 @@ export const CYCLE_MS = 30_000;
 const STEP_MS = 10;
 const FAULT_AT_MS = 5_000;
 const DROPS_MS = [6_000, 14_000, 23_000] as const;
-
-/** mulberry32: tiny, fast, good enough for benchmark data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const round = (t: number): number => Math.round(t * 10) / 10;
 
@@ -60,7 +49,7 @@ export class RecordGenerator {
   constructor(options: RecordGeneratorOptions) {
     const n = Math.min(4, Math.max(2, options.uids ?? 3));
     this.uids = Array.from({ length: n }, (_, i) => i + 1);
-    this.rng = prng(options.seed ?? 1);
+    this.rng = mulberry32(options.seed ?? 1);
     this.fillerPerStep = Math.max(0, options.recordsPerSec - n) * (STEP_MS / 1000);
     this.header = makeHeader({
       startedAt: '2026-01-01T00:00:00.000Z',

@@ -8,35 +8,13 @@
  * SENDING to the old one (it does not follow the latest consent check), so server → client
  * stays dead until an ICE restart — while the client's consent checks keep succeeding.
  */
-import wrtc from '@roamhq/wrtc';
 import { RTCPeerConnection as WeriftPeerConnection, type RTCDataChannel as WeriftChannel } from 'werift';
 import { afterEach, describe, expect, it } from 'vitest';
 import { splitSdpCandidates } from '../../../src/main/lab/faults/candidate';
 import { FaultInjector } from '../../../src/main/lab/faults/fault-injector';
 import type { CandidateInit } from '../../../src/main/lab/network-path';
 import { sleep, waitFor } from './helpers';
-
-interface Channel {
-  readyState: string;
-  send(data: string): void;
-  onmessage: ((e: { data: unknown }) => void) | null;
-}
-interface Desc {
-  type: 'offer' | 'answer';
-  sdp: string;
-}
-interface Pc {
-  connectionState: string;
-  localDescription: Desc | null;
-  createDataChannel(label: string): Channel;
-  createOffer(): Promise<Desc>;
-  setLocalDescription(d: Desc): Promise<void>;
-  setRemoteDescription(d: Desc): Promise<void>;
-  addIceCandidate(c: CandidateInit): Promise<void>;
-  close(): void;
-}
-const RTCPeerConnection = (wrtc as unknown as { RTCPeerConnection: new (c: { iceServers: [] }) => Pc })
-  .RTCPeerConnection;
+import { RTCPeerConnection } from './w3c';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

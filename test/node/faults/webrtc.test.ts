@@ -4,39 +4,12 @@
  * mapRemoteCandidate; the "client" side's candidates are never sent (the server learns the
  * relay as a peer-reflexive candidate), exactly as the lab's connection manager does.
  */
-import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { splitSdpCandidates } from '../../../src/main/lab/faults/candidate';
 import { FaultInjector } from '../../../src/main/lab/faults/fault-injector';
 import type { CandidateInit } from '../../../src/main/lab/network-path';
 import { sleep, waitFor } from './helpers';
-
-/** The subset of the W3C API this test uses (wrtc's .d.ts relies on DOM globals we do not load). */
-interface Channel {
-  readyState: string;
-  send(data: string): void;
-  onmessage: ((e: { data: unknown }) => void) | null;
-}
-interface Desc {
-  type: 'offer' | 'answer';
-  sdp: string;
-}
-interface Pc {
-  connectionState: string;
-  localDescription: Desc | null;
-  onicecandidate: ((e: { candidate: { toJSON(): unknown } | null }) => void) | null;
-  ondatachannel: ((e: { channel: Channel }) => void) | null;
-  createDataChannel(label: string): Channel;
-  createOffer(): Promise<Desc>;
-  createAnswer(): Promise<Desc>;
-  setLocalDescription(d: Desc): Promise<void>;
-  setRemoteDescription(d: Desc): Promise<void>;
-  addIceCandidate(c: CandidateInit): Promise<void>;
-  getStats(): Promise<Map<string, Record<string, unknown>>>;
-  close(): void;
-}
-const RTCPeerConnection = (wrtc as unknown as { RTCPeerConnection: new (c: { iceServers: [] }) => Pc })
-  .RTCPeerConnection;
+import { RTCPeerConnection, type Channel, type Pc } from './w3c';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
