@@ -6,7 +6,8 @@ import vue from '@vitejs/plugin-vue';
  * Three bundles (main, preload, renderer) per electron-vite's layout. The channel server runs
  * in its own process, so it is a second main-side entry (`out/main/server.js`). The preload
  * runs sandboxed, where only CommonJS loads and only `electron` can be required: it is built
- * as `out/preload/index.cjs` with its dependencies (zod, the contract) bundled in.
+ * as `out/preload/index.cjs` with its dependencies (zod, the contract) bundled in; the hidden
+ * browser-participant windows get their own one-function preload (`participant.cjs`).
  */
 export default defineConfig({
   main: {
@@ -24,7 +25,10 @@ export default defineConfig({
     build: {
       externalizeDeps: false,
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        input: {
+          index: resolve(__dirname, 'src/preload/index.ts'),
+          participant: resolve(__dirname, 'src/preload/participant.ts'),
+        },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

@@ -4,6 +4,7 @@
  */
 import { app, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
+import { ElectronBrowserHost, PARTICIPANT_SWITCHES } from './browser-participant/electron-host';
 import { registerElectronIpc } from './ipc/electron-ipc';
 import { createDispatcher, createHandlers } from './ipc/handlers';
 import { electronTraceDialogs } from './ipc/trace-dialogs';
@@ -18,11 +19,16 @@ const page: AppPage = {
 };
 const preload = join(__dirname, '../preload/index.cjs');
 
+// Browser participants: fake camera/mic and loopback ICE (switches must precede `ready`).
+for (const name of PARTICIPANT_SWITCHES) app.commandLine.appendSwitch(name);
+const browserHost = new ElectronBrowserHost(join(__dirname, '../preload/participant.cjs'));
+
 let mainWindow: BrowserWindow | null = null;
 const service = new LabService({
   mode: 'electron',
   app: { name: app.getName(), version: app.getVersion() },
   journalDir: electronJournalDir(app.getPath('userData')),
+  browserHost,
 });
 const dialogs = electronTraceDialogs(service, () => mainWindow);
 
@@ -30,6 +36,8 @@ function showWindow(): void {
   mainWindow = createMainWindow({ page, preload });
   mainWindow.on('closed', () => {
     mainWindow = null;
+    // Hidden participant windows must not keep the app alive once the dashboard is closed.
+    if (process.platform !== 'darwin') app.quit();
   });
 }
 
@@ -89,8 +97,11 @@ let disposed = false;
 app.on('will-quit', (event) => {
   if (disposed) return;
   event.preventDefault();
-  void service.dispose().finally(() => {
-    disposed = true;
-    app.quit();
-  });
+  void service
+    .dispose()
+    .then(() => browserHost.dispose())
+    .finally(() => {
+      disposed = true;
+      app.quit();
+    });
 });

@@ -5,6 +5,7 @@
  */
 import { BrowserWindow, shell, type WebContents, type WebPreferences } from 'electron';
 import { pathToFileURL } from 'node:url';
+import { isParticipantSession } from './browser-participant/electron-host';
 
 /** The renderer's security options. */
 export function secureWebPreferences(preloadPath: string): WebPreferences {
@@ -88,6 +89,8 @@ export function hardenContents(contents: WebContents, page: AppPage): void {
   contents.on('will-navigate', stayHome);
   contents.on('will-redirect', stayHome);
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  // Browser participants' own session grants media (electron-host.ts); every other is locked.
+  if (isParticipantSession(contents.session)) return;
   contents.session.setPermissionRequestHandler((_wc, permission, callback) =>
     callback(ALLOWED_PERMISSIONS.has(permission)),
   );

@@ -2,10 +2,17 @@
 import type { Lab } from '../../src/main/lab/lab';
 import type { StateRecord, TraceRecord } from '../../src/shared';
 
-/** Resolves when `predicate` holds, polling every 20 ms; rejects with `what` after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+/**
+ * Resolves when `predicate` holds (it may be async), polling every 20 ms; rejects with `what`
+ * after `timeoutMs`.
+ */
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }

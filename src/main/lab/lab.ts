@@ -23,9 +23,13 @@ import { FaultController, type ActiveFault } from './fault-controller';
 import { appInfo, environmentInfo } from './environment';
 import { openImpostorLogin } from './impostor';
 import { DirectPath } from './network-path';
+import type { EngineName } from '../../shared/model/engines';
+import type { BrowserHost } from './browser/agent-protocol';
+import { browserRuntime } from './browser/browser-runtime';
+import { ChromiumHost } from './browser/chromium-host';
 
-/** Which WebRTC implementation a client uses. */
-export type EngineName = 'wrtc' | 'werift';
+/** Which WebRTC implementation a client uses (see src/shared/model/engines.ts). */
+export type { EngineName } from '../../shared/model/engines';
 
 /** Where the channel server is. */
 export type ServerChoice = { kind: 'embedded' } | { kind: 'remote'; url: string; secret: string | null };
@@ -42,6 +46,12 @@ export interface LabOptions {
   scenario?: Scenario | null;
   /** Put a fault injector in each client's path (default true). */
   injectFaults?: boolean;
+  /**
+   * Where `browser` participants run (the desktop app passes hidden windows); default a
+   * headless Debian Chromium started on the first browser participant. Not owned by the lab
+   * when given.
+   */
+  browserHost?: BrowserHost;
 }
 
 /** How one local participant is set up. */
@@ -69,6 +79,7 @@ export class Lab {
   readonly faults: FaultController;
   private readonly participants = new Map<number, Participant>();
   private readonly cleanups: Array<() => Promise<void> | void> = [];
+  private ownBrowserHost: BrowserHost | null = null;
   private disposed = false;
 
   private constructor(
@@ -80,6 +91,7 @@ export class Lab {
     private readonly secret: string | null,
     private readonly injectFaults: boolean,
     recorder: TraceRecorder,
+    private readonly givenBrowserHost: BrowserHost | null = null,
   ) {
     this.recorder = recorder;
     this.faults = new FaultController(recorder.sink, timing, (msg) => this.log('error', msg));
@@ -113,7 +125,17 @@ export class Lab {
         scenario: options.scenario ?? null,
       },
     });
-    const lab = new Lab(timing, channel, engine, server, url, secret, options.injectFaults ?? true, recorder);
+    const lab = new Lab(
+      timing,
+      channel,
+      engine,
+      server,
+      url,
+      secret,
+      options.injectFaults ?? true,
+      recorder,
+      options.browserHost ?? null,
+    );
     server?.onEvent((event) =>
       lab.log(event.level === 'error' ? 'error' : 'info', `server: ${event.message}`),
     );
@@ -133,18 +155,42 @@ export class Lab {
       await injector.start();
     }
     const role = options.role ?? 'host';
+    const engine = options.engine ?? this.engine;
+    let runtime;
+    try {
+      runtime = engine === 'browser' ? await this.openBrowserRuntime(options.uid) : undefined;
+    } catch (err) {
+      await injector?.dispose();
+      throw err;
+    }
     const client = new Client({
       uid: options.uid,
       channel: this.channel,
       token: options.token ?? (() => this.issueToken(options.uid, role)),
       path: injector ?? new DirectPath(this.serverUrl.href),
       timing: this.timing,
-      engine: options.engine ?? this.engine,
+      engine,
+      runtime,
       autoSubscribe: options.autoSubscribe ?? true,
       sink: this.recorder.sink,
     });
     this.participants.set(options.uid, { client, injector, role });
+    if (engine !== this.engine) this.log('info', `uid ${options.uid} runs on ${engine}`);
     return client;
+  }
+
+  /** A page for a browser participant, with its failures recorded against its uid. */
+  private async openBrowserRuntime(uid: number) {
+    const host = this.givenBrowserHost ?? (this.ownBrowserHost ??= new ChromiumHost());
+    const page = await host.openPage();
+    const warn = (msg: string): void => {
+      this.recorder.record({ type: 'log', uid, level: 'warn', msg });
+    };
+    page.onClosed((reason) => {
+      if (!this.disposed) this.recorder.record({ type: 'log', uid, level: 'error', msg: reason });
+    });
+    this.log('info', `uid ${uid}: browser participant in Chromium ${page.browserVersion}`);
+    return browserRuntime(page, {}, warn);
   }
 
   /** The client of a uid; throws a clear error for an unknown one. */
@@ -307,6 +353,7 @@ export class Lab {
       await injector?.dispose();
     }
     this.participants.clear();
+    await this.ownBrowserHost?.dispose();
     await this.server?.dispose();
     this.log('info', 'lab disposed');
     await this.recorder.close();

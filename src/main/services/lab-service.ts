@@ -8,6 +8,7 @@ import type { Scenario } from '../../shared';
 import type { InvokeParsed, InvokeResponse } from '../../shared/ipc/contract';
 import type { TraceHeader, TraceRecord } from '../../shared/trace/records';
 import { resolveScenario, runServerAction } from './requests';
+import type { BrowserHost } from '../lab/browser/agent-protocol';
 import { appInfo } from '../lab/environment';
 import { Lab, type EngineName, type ServerChoice } from '../lab/lab';
 import { builtinScenarios } from '../lab/scenario/library';
@@ -36,6 +37,8 @@ export interface LabServiceOptions {
    * directory under the OS temp dir; null: no journal.
    */
   journalDir?: string | null;
+  /** Where `browser` participants run (the desktop app: hidden windows); default headless Chromium. */
+  browserHost?: BrowserHost;
 }
 
 interface RunState {
@@ -100,6 +103,7 @@ export class LabService {
         engine: req.engine,
         channel: req.channel,
         server: req.server,
+        browserHost: this.options.browserHost,
         ...(journalPath ? { journalPath } : {}),
       }).catch(async (error: unknown) => {
         await this.journals.closeLive();
@@ -294,6 +298,7 @@ export class LabService {
         ...(journalPath ? { journalPath } : {}),
         timeScale: req.timeScale,
         engine: req.engine,
+        browserHost: this.options.browserHost,
         signal: state.controller.signal,
         onLab: (lab) => {
           this.adopt(lab, { kind: 'embedded' });

@@ -5,6 +5,7 @@
  * each request before a handler sees it, and the renderer may parse what comes back.
  */
 import { z } from 'zod';
+import { EngineNameSchema } from '../model/engines';
 import { ClientFaultSchema } from '../model/faults';
 import { CONNECTION_STATES } from '../model/states';
 import { MediaKindSchema } from '../protocol/messages';
@@ -16,7 +17,7 @@ const Uid = z
   .int()
   .nonnegative()
   .max(2 ** 32 - 1);
-const Engine = z.enum(['wrtc', 'werift']);
+const Engine = EngineNameSchema;
 const Empty = z.object({}).strict();
 
 /** Timing a person may set when starting a lab (model ms; see LabTiming). */

@@ -2,3 +2,4 @@
 export * from './states';
 export * from './vocabulary';
 export * from './config';
+export * from './engines';

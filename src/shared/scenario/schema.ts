@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LabTimingSchema } from '../model/config';
+import { EngineNameSchema } from '../model/engines';
 import { ClientFaultSchema } from '../model/faults';
 import { CONNECTION_STATES, DISCONNECT_REASONS } from '../model/states';
 import { PEER_EVENTS } from '../model/vocabulary';
@@ -24,7 +25,7 @@ export const ParticipantSchema = z.object({
   /** `auto` subscribes to every remote publication; `none` to nothing. */
   subscribe: z.enum(['auto', 'none']).default('auto'),
   /** WebRTC engine of this client (default: the lab's). */
-  engine: z.enum(['wrtc', 'werift']).optional(),
+  engine: EngineNameSchema.optional(),
   role: z.enum(['host', 'audience']).default('host'),
 });
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordInput } from '../../../src/shared';
 import {
   createPeerConnection,
-  type EngineName,
+  type NodeEngineName,
   type PeerConnectionLike,
 } from '../../../src/main/lab/clients/engines';
 import { createSyntheticMedia, type SyntheticMedia } from '../../../src/main/lab/clients/synthetic-media';
@@ -18,7 +18,7 @@ afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });
 
-async function connect(pubEngine: EngineName, media: SyntheticMedia) {
+async function connect(pubEngine: NodeEngineName, media: SyntheticMedia) {
   const pub = createPeerConnection(pubEngine);
   const sub = createPeerConnection('wrtc');
   cleanup.push(

@@ -56,6 +56,8 @@ const fake = vi.hoisted(() => {
     FakeContents,
     FakeWindow,
     handlers: new Map<string, Listener>(),
+    /** Stands for the browser participants' session (electron-host.ts). */
+    participantSession: { participant: true },
     openExternal: vi.fn(async () => undefined),
     exposed: new Map<string, unknown>(),
     ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
@@ -73,6 +75,7 @@ vi.mock('electron', () => ({
   ipcRenderer: fake.ipcRenderer,
   Menu: { buildFromTemplate: vi.fn(), setApplicationMenu: vi.fn() },
   dialog: {},
+  session: { fromPartition: () => fake.participantSession },
 }));
 
 import { pathToFileURL } from 'node:url';
@@ -87,7 +90,7 @@ import { FORBIDDEN, registerElectronIpc } from '../../../src/main/ipc/electron-i
 import { createDispatcher, type Handlers } from '../../../src/main/ipc/handlers';
 import { menuTemplate } from '../../../src/main/menu';
 import { ServiceEvents } from '../../../src/main/services/events';
-import { createMainWindow, isAppUrl, type AppPage } from '../../../src/main/window-options';
+import { createMainWindow, hardenContents, isAppUrl, type AppPage } from '../../../src/main/window-options';
 
 const page: AppPage = { file: '/opt/faultline/out/renderer/index.html' };
 const appUrl = pathToFileURL(page.file).href;
@@ -162,6 +165,15 @@ describe('main window', () => {
       expect(callback).toHaveBeenCalledWith(granted);
       expect(contents.permissionCheck!(contents, permission)).toBe(granted);
     }
+  });
+
+  it("leaves the browser participants' own session alone (it grants media there, nowhere else)", () => {
+    const contents = new fake.FakeContents();
+    (contents as unknown as { session: unknown }).session = fake.participantSession;
+    hardenContents(contents as never, page);
+    // Navigation and window guards still apply.
+    expect(contents.windowOpen).not.toBeNull();
+    expect(contents.listeners.has('will-navigate')).toBe(true);
   });
 
   it('knows its own page (and the dev server in development)', () => {

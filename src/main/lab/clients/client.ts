@@ -16,7 +16,7 @@ import {
 } from '../../../shared';
 import type { NetworkPath } from '../network-path';
 import { Connector, type Joined } from './connector';
-import { isEngineName, type EngineName } from './engines';
+import { isEngineName, type EngineName, type IceConfig } from './engines';
 import { ClientError, joinFailureReason, SignalingError } from './errors';
 import { checkKinds, checkUid } from './intents';
 import { MediaController } from './media-controller';
@@ -26,6 +26,7 @@ import { RejoinLoop } from './rejoin-loop';
 import type { SignalingClient, SignalingCloseInfo } from './signaling';
 import { ConnectionStateMachine } from './state-machine';
 import { TimerGroup } from './timers';
+import { nodeRuntime, type WebRtcRuntime } from './webrtc-runtime';
 
 /** Options of a {@link Client}. */
 export interface ClientOptions {
@@ -35,8 +36,12 @@ export interface ClientOptions {
   token: string | (() => string | Promise<string>);
   path: NetworkPath;
   timing: LabTiming;
-  /** WebRTC engine (default `wrtc`). */
+  /** WebRTC engine (default `wrtc`); ignored when `runtime` is given. */
   engine?: EngineName;
+  /** ICE servers and policy of a Node engine (e.g. the lab's TURN server). */
+  ice?: IceConfig;
+  /** A ready engine runtime (the browser engine's, made around an open page); owned from now on. */
+  runtime?: WebRtcRuntime;
   /** Subscribe to every `user-published` kind by itself (default true). */
   autoSubscribe?: boolean;
   sink: RecordSink;
@@ -53,7 +58,7 @@ export class Client {
   private readonly connector: Connector;
   private readonly rejoin: RejoinLoop;
   private readonly timers = new TimerGroup();
-  private readonly engine: EngineName;
+  private readonly runtime: WebRtcRuntime;
   private token: ClientOptions['token'];
   private signaling: SignalingClient | null = null;
   private resume: string | undefined;
@@ -67,13 +72,7 @@ export class Client {
     if (typeof opts.channel !== 'string' || opts.channel.length < 1 || opts.channel.length > 64) {
       throw new ClientError('BAD_ARGUMENT', 'channel must be a string of 1–64 characters');
     }
-    this.engine = opts.engine ?? 'wrtc';
-    if (!isEngineName(this.engine)) {
-      throw new ClientError(
-        'BAD_ARGUMENT',
-        `engine must be 'wrtc' or 'werift', got ${JSON.stringify(opts.engine)}`,
-      );
-    }
+    this.runtime = opts.runtime ?? nodeRuntimeFor(opts.engine ?? 'wrtc', opts.ice);
     this.token = opts.token;
     const { sink, timing } = opts;
     const uid = this.uid;
@@ -82,7 +81,7 @@ export class Client {
     this.peers = new PeerDirectory(uid, sink);
     this.media = new MediaController({
       uid,
-      engine: this.engine,
+      runtime: this.runtime,
       path: opts.path,
       sink,
       timing,
@@ -245,6 +244,7 @@ export class Client {
     this.teardown();
     this.media.close();
     this.peers.dispose();
+    await this.runtime.dispose();
   }
 
   // ── sessions ───────────────────────────────────────────────────────────────────────────
@@ -372,4 +372,21 @@ function joinCause(err: unknown): string {
     return 'join-refused';
   }
   return 'join-failed';
+}
+
+/** The runtime of a Node engine by name, with a clear error for anything else. */
+function nodeRuntimeFor(engine: unknown, ice: IceConfig | undefined): WebRtcRuntime {
+  if (!isEngineName(engine)) {
+    throw new ClientError(
+      'BAD_ARGUMENT',
+      `engine must be 'wrtc', 'werift' or 'browser', got ${JSON.stringify(engine)}`,
+    );
+  }
+  if (engine === 'browser') {
+    throw new ClientError(
+      'BAD_ARGUMENT',
+      'the browser engine needs a page: add the participant through a Lab',
+    );
+  }
+  return nodeRuntime(engine, ice);
 }

@@ -6,8 +6,26 @@
 import { createRequire } from 'node:module';
 import type { CandidateInit } from '../network-path';
 
-/** Engine names. */
-export type EngineName = 'wrtc' | 'werift';
+import type { EngineName } from '../../../shared/model/engines';
+
+export { isEngineName, type EngineName } from '../../../shared/model/engines';
+
+/** The engines that run inside the lab process. */
+export type NodeEngineName = Exclude<EngineName, 'browser'>;
+
+/** One ICE server (W3C RTCIceServer). */
+export interface IceServerInit {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+/** ICE configuration of a client's peer connections (e.g. the lab's TURN server). */
+export interface IceConfig {
+  iceServers?: IceServerInit[];
+  /** `relay`: only TURN-relayed candidates. */
+  iceTransportPolicy?: 'all' | 'relay';
+}
 
 /** An SDP offer or answer. */
 export interface SdpInit {
@@ -91,25 +109,25 @@ export function loadWerift(): WeriftModule {
   return weriftModule;
 }
 
-/** True for a known engine name. */
-export function isEngineName(value: unknown): value is EngineName {
-  return value === 'wrtc' || value === 'werift';
-}
-
 /**
- * A new peer connection on `engine`, with no ICE servers (loopback lab: werift's default STUN
- * server is unreachable here, and server-reflexive candidates are useless anyway).
+ * A new peer connection on a Node engine, with the given ICE servers only (none by default:
+ * werift's default STUN server is unreachable in a loopback lab, and server-reflexive
+ * candidates are useless there anyway). The `browser` engine makes its PCs in its page
+ * (src/main/lab/browser).
  */
-export function createPeerConnection(engine: EngineName): PeerConnectionLike {
+export function createPeerConnection(engine: NodeEngineName, ice: IceConfig = {}): PeerConnectionLike {
+  const iceServers = ice.iceServers ?? [];
+  const iceTransportPolicy = ice.iceTransportPolicy ?? 'all';
   if (engine === 'wrtc') {
     const wrtc = loadWrtc();
-    return new wrtc.RTCPeerConnection({ iceServers: [] }) as PeerConnectionLike;
+    return new wrtc.RTCPeerConnection({ iceServers, iceTransportPolicy }) as PeerConnectionLike;
   }
   if (engine === 'werift') {
     const werift = loadWerift();
     return new WeriftPeerConnection(
       new werift.RTCPeerConnection({
-        iceServers: [],
+        iceServers,
+        iceTransportPolicy,
         // werift skips loopback when it enumerates interfaces, and this lab is loopback only:
         // gather exactly one UDP host candidate on 127.0.0.1.
         iceUseIpv4: false,

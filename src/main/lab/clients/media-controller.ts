@@ -13,7 +13,6 @@ import {
   type ServerMessageOf,
 } from '../../../shared';
 import type { NetworkPath } from '../network-path';
-import type { EngineName } from './engines';
 import { ClientError, SignalingError } from './errors';
 import { MediaIntents } from './intents';
 import { MediaRecovery } from './media-recovery';
@@ -22,13 +21,14 @@ import type { PeerDirectory, PeerEvent } from './peers';
 import { scaledPolicy } from './reconnect-policy';
 import type { SignalingClient } from './signaling';
 import { StatsSampler } from './stats-sampler';
-import { createSyntheticMedia, type SyntheticMedia } from './synthetic-media';
+import type { SyntheticMedia } from './synthetic-media';
 import type { TimerGroup } from './timers';
+import type { WebRtcRuntime } from './webrtc-runtime';
 
 /** Collaborators of a {@link MediaController}. */
 export interface MediaControllerOptions {
   uid: number;
-  engine: EngineName;
+  runtime: WebRtcRuntime;
   path: NetworkPath;
   sink: RecordSink;
   timing: LabTiming;
@@ -54,12 +54,12 @@ export class MediaController {
   private generation = 0;
 
   constructor(private readonly o: MediaControllerOptions) {
-    const { uid, sink, timing, engine } = o;
+    const { uid, sink, timing, runtime } = o;
     const policy = scaledPolicy(timing);
-    this.synthetic = createSyntheticMedia(engine);
+    this.synthetic = runtime.createMedia();
     this.session = new MediaSession({
       uid,
-      engine,
+      runtime,
       path: o.path,
       sink,
       media: this.synthetic,
@@ -89,11 +89,14 @@ export class MediaController {
     this.session.onConnected((pc) => this.recovery.connected(pc));
     this.sampler = new StatsSampler({
       uid,
-      engine,
+      engine: runtime.engine,
       sink,
       intervalMs: Math.max(50, scaled(timing, timing.statsIntervalMs)),
       sources: () => this.session.sources(),
-      extras: () => ({ synthetic: this.synthetic.counters() }),
+      extras: () => {
+        const synthetic = this.synthetic.counters();
+        return { ...runtime.describe(), ...(synthetic ? { synthetic } : {}) };
+      },
     });
     o.peers.onEvent((e) => this.onPeer(e));
   }

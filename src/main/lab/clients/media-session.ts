@@ -6,12 +6,13 @@
  */
 import type { ClientMessage, MediaKind, PcName, RecordSink } from '../../../shared';
 import type { CandidateInit, NetworkPath } from '../network-path';
-import type { EngineName, RtpTransceiverLike, SdpInit } from './engines';
+import type { RtpTransceiverLike, SdpInit } from './engines';
 import { ClientError } from './errors';
 import { PcSlot } from './pc-slot';
 import { stripCandidates } from './sdp';
 import type { StatsSource } from './stats-sampler';
 import type { SyntheticMedia } from './synthetic-media';
+import type { WebRtcRuntime } from './webrtc-runtime';
 
 /** How the media session talks to the server (through the client's current signaling). */
 export interface MediaSignaling {
@@ -24,7 +25,7 @@ export interface MediaSignaling {
 /** Options of a {@link MediaSession}. */
 export interface MediaSessionOptions {
   uid: number;
-  engine: EngineName;
+  runtime: WebRtcRuntime;
   path: NetworkPath;
   sink: RecordSink;
   media: SyntheticMedia;
@@ -291,10 +292,10 @@ export class MediaSession {
 
   private newSlot(name: PcName): PcSlot {
     this.assertOpen();
-    const { uid, engine, path, sink } = this.opts;
+    const { uid, runtime, path, sink } = this.opts;
     const slot: PcSlot = new PcSlot(name, {
       uid,
-      engine,
+      runtime,
       path,
       sink,
       send: (m) => this.opts.signaling.send(m),

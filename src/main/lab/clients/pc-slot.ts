@@ -8,13 +8,14 @@
  */
 import type { ClientMessage, PcName, RecordSink } from '../../../shared';
 import type { CandidateInit, NetworkPath } from '../network-path';
-import { createPeerConnection, type EngineName, type PeerConnectionLike, type SdpInit } from './engines';
+import type { PeerConnectionLike, SdpInit } from './engines';
+import type { WebRtcRuntime } from './webrtc-runtime';
 import { splitCandidates } from './sdp';
 
 /** What a slot needs around it. */
 export interface PcSlotOptions {
   uid: number;
-  engine: EngineName;
+  runtime: WebRtcRuntime;
   path: NetworkPath;
   sink: RecordSink;
   send: (message: ClientMessage) => boolean;
@@ -38,7 +39,7 @@ export class PcSlot {
     readonly name: PcName,
     private readonly o: PcSlotOptions,
   ) {
-    const pc = (this.pc = createPeerConnection(o.engine));
+    const pc = (this.pc = o.runtime.createPeerConnection());
     pc.onicecandidate = (event) => {
       const c = event.candidate;
       const init: CandidateInit | null = c

@@ -5,7 +5,7 @@
  * Generation runs only while a track of that kind is live.
  */
 import type { MediaKind } from '../../../shared';
-import type { EngineName } from './engines';
+import type { EngineName, NodeEngineName } from './engines';
 import { WeriftSyntheticMedia } from './werift-media';
 import { WrtcSyntheticMedia } from './wrtc-media';
 
@@ -31,16 +31,21 @@ export interface SyntheticMedia {
   createTrack(kind: MediaKind): unknown;
   /** Stops a track made by {@link createTrack}; generation pauses when no track of a kind is left. */
   releaseTrack(track: unknown): void;
-  /** What has been generated so far. */
-  counters(): SyntheticMediaCounters;
+  /** What has been generated so far; null when generation happens elsewhere (a browser's devices). */
+  counters(): SyntheticMediaCounters | null;
   /** Stops every track and timer. Idempotent. */
   dispose(): void;
 }
 
-/** Creates the synthetic source for `engine`. */
+/** A source generated in the lab process: its counters are always there. */
+export interface NodeSyntheticMedia extends SyntheticMedia {
+  counters(): SyntheticMediaCounters;
+}
+
+/** Creates the synthetic source for a Node engine. */
 export function createSyntheticMedia(
-  engine: EngineName,
+  engine: NodeEngineName,
   options: SyntheticMediaOptions = {},
-): SyntheticMedia {
+): NodeSyntheticMedia {
   return engine === 'wrtc' ? new WrtcSyntheticMedia(options) : new WeriftSyntheticMedia();
 }

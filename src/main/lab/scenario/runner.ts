@@ -6,6 +6,7 @@
 import type { Scenario, Step, TraceHeader, TraceRecord } from '../../../shared';
 import { scaled } from '../../../shared';
 import { checkTrace, type CheckReport } from '../../../shared/check';
+import type { BrowserHost } from '../browser/agent-protocol';
 import { Lab, type EngineName, type ServerChoice } from '../lab';
 
 /** How to run a scenario. */
@@ -15,6 +16,8 @@ export interface RunOptions {
   engine?: EngineName;
   server?: ServerChoice;
   journalPath?: string;
+  /** Where `browser` participants run (default: a headless Chromium of the run's own). */
+  browserHost?: BrowserHost;
   /** Stops the run early (the lab is still disposed and the trace checked). */
   signal?: AbortSignal;
   /** Called as each step starts, with the trace clock (ms since the trace started). */
@@ -59,6 +62,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     server: options.server,
     journalPath: options.journalPath,
     scenario,
+    browserHost: options.browserHost,
   });
   options.onLab?.(lab);
   const records: TraceRecord[] = [];

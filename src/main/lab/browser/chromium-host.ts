@@ -1,0 +1,183 @@
+/**
+ * A {@link BrowserHost} on Debian Chromium driven by `playwright-core` (never `playwright
+ * install`): one headless browser with a fresh temporary profile per host, one page per browser
+ * participant. Pages load the agent from a URL that never reaches the network (playwright serves
+ * it; every other request is aborted), on `localhost` so the page is a secure context and may
+ * call `getUserMedia` for Chromium's fake camera and microphone.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { parseAgentEvent, type AgentEvent, type AgentPage, type BrowserHost } from './agent-protocol';
+import { AGENT_URL, pageAgentHtml } from './page-agent';
+
+/** Where Debian puts Chromium; `FAULTLINE_CHROMIUM` overrides it. */
+export function chromiumPath(): string {
+  return process.env['FAULTLINE_CHROMIUM'] ?? '/usr/bin/chromium';
+}
+
+/**
+ * Flags for a quiet Chromium on an offline machine (WEBRTC-NOTES.md "Browser peers"), plus what
+ * a lab peer needs: fake media devices granted without a prompt, loopback ICE candidates (the lab
+ * is loopback only), and no throttling of pages nobody looks at.
+ */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+/** Options of a {@link ChromiumHost}. */
+export interface ChromiumHostOptions {
+  /** Chromium binary (default {@link chromiumPath}). */
+  executablePath?: string;
+  /** How long a launch may take, ms (default 30 000). */
+  launchTimeoutMs?: number;
+}
+
+/** Thrown when Chromium cannot be started; the message says what to install or set. */
+export class BrowserUnavailableError extends Error {
+  readonly code = 'BROWSER_UNAVAILABLE';
+}
+
+/** Headless Chromium hosting browser participants. Launches on the first page. */
+export class ChromiumHost implements BrowserHost {
+  private context: Promise<BrowserContext> | null = null;
+  private profile: string | null = null;
+  private readonly pages = new Set<ChromiumAgentPage>();
+  private disposed = false;
+
+  constructor(private readonly options: ChromiumHostOptions = {}) {}
+
+  async openPage(): Promise<AgentPage> {
+    if (this.disposed) throw new Error('the browser host is disposed');
+    const context = await (this.context ??= this.launch());
+    const page = await context.newPage();
+    const agent = new ChromiumAgentPage(page, context.browser()?.version() ?? 'unknown');
+    this.pages.add(agent);
+    agent.onClosed(() => this.pages.delete(agent));
+    try {
+      await agent.load();
+    } catch (err) {
+      await agent.close();
+      throw err;
+    }
+    if (this.disposed) {
+      await agent.close();
+      throw new Error('the browser host is disposed');
+    }
+    return agent;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const page of [...this.pages]) await page.close();
+    const context = await this.context?.catch(() => null);
+    await context?.close().catch(() => undefined);
+    if (this.profile) await rm(this.profile, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  private async launch(): Promise<BrowserContext> {
+    const executablePath = this.options.executablePath ?? chromiumPath();
+    const { chromium } = await import('playwright-core');
+    this.profile = await mkdtemp(join(tmpdir(), 'faultline-participant-'));
+    try {
+      return await chromium.launchPersistentContext(this.profile, {
+        executablePath,
+        headless: true,
+        args: [...CHROMIUM_FLAGS],
+        timeout: this.options.launchTimeoutMs ?? 30_000,
+      });
+    } catch (err) {
+      throw new BrowserUnavailableError(
+        `cannot start Chromium at ${executablePath} for a browser participant ` +
+          `(install Debian's chromium or set FAULTLINE_CHROMIUM): ${(err as Error).message.split('\n')[0]}`,
+      );
+    }
+  }
+}
+
+/** One playwright page running the agent. */
+class ChromiumAgentPage implements AgentPage {
+  private readonly eventListeners = new Set<(event: AgentEvent) => void>();
+  private readonly closeListeners = new Set<(reason: string) => void>();
+  private closedReason: string | null = null;
+
+  constructor(
+    private readonly page: Page,
+    readonly browserVersion: string,
+  ) {
+    page.on('crash', () => this.markClosed('the browser page crashed'));
+    page.on('close', () => this.markClosed('the browser page closed'));
+  }
+
+  /** Serves the agent page, installs the event binding and navigates. */
+  async load(): Promise<void> {
+    await this.page.route('**/*', (route) =>
+      route.request().url() === AGENT_URL
+        ? route.fulfill({ status: 200, contentType: 'text/html', body: pageAgentHtml() })
+        : route.abort(),
+    );
+    await this.page.exposeBinding('__faultlineEmit', (_source, json: unknown) => {
+      const event = parseAgentEvent(json);
+      if (event) for (const listener of this.eventListeners) listener(event);
+    });
+    await this.page.goto(AGENT_URL);
+    const info = await this.call<{ secure: boolean }>('info', []);
+    if (!info.secure) throw new Error('the participant page is not a secure context');
+  }
+
+  async call<T = unknown>(method: string, args: unknown[]): Promise<T> {
+    if (this.closedReason) throw new Error(this.closedReason);
+    const expression = `window.__faultline.call(${JSON.stringify(method)}, ${JSON.stringify(args)})`;
+    try {
+      return (await this.page.evaluate(expression)) as T;
+    } catch (err) {
+      throw new Error(this.closedReason ?? cleanPlaywrightMessage(err));
+    }
+  }
+
+  onEvent(listener: (event: AgentEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onClosed(listener: (reason: string) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.markClosed('the browser page closed');
+    await this.page.close().catch(() => undefined);
+  }
+
+  private markClosed(reason: string): void {
+    if (this.closedReason) return;
+    this.closedReason = reason;
+    for (const listener of this.closeListeners) listener(reason);
+    this.closeListeners.clear();
+    this.eventListeners.clear();
+  }
+}
+
+/** playwright prefixes page errors with `page.evaluate: Error: …` and a call log. */
+function cleanPlaywrightMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message
+    .split('\n')[0]!
+    .replace(/^page\.evaluate:\s*/, '')
+    .replace(/^Error:\s*/, '');
+}
