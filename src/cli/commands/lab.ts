@@ -3,6 +3,7 @@ import { Lab } from '../../main/lab/lab';
 import { describeRecord } from '../live-output';
 import type { Io } from '../main';
 import { parseEngine, parseTimeScale } from './options';
+import type { EngineName } from '../../shared/model/engines';
 
 /**
  * `faultline lab`: the embedded default, headless — a channel server on loopback and two local
@@ -14,9 +15,13 @@ export function registerLab(program: Command, io: Io, setExit: (code: number) =>
     .description('start the embedded lab headless (server on loopback, UID 1 publishing, UID 2 watching)')
     .option('-o, --out <trace>', 'write the trace journal here (.ndjson)')
     .option('--time-scale <s>', 'multiply every duration', parseTimeScale)
-    .addOption(new Option('--engine <engine>', 'WebRTC engine').argParser(parseEngine).default('wrtc'))
+    .addOption(
+      new Option('--engine <engine>', 'WebRTC engine: wrtc, werift or browser (Debian Chromium)')
+        .argParser(parseEngine)
+        .default('wrtc'),
+    )
     .option('--for <seconds>', 'stop by itself after this many seconds', (v) => Number(v))
-    .action(async (opts: { out?: string; timeScale?: number; engine: 'wrtc' | 'werift'; for?: number }) => {
+    .action(async (opts: { out?: string; timeScale?: number; engine: EngineName; for?: number }) => {
       const lab = await Lab.create({
         timing: { timeScale: opts.timeScale ?? 1 },
         engine: opts.engine,

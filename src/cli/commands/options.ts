@@ -1,5 +1,6 @@
 /** Option parsers shared by CLI commands: each rejects bad input with a specific message. */
 import { InvalidArgumentError } from 'commander';
+import { ENGINE_NAMES, isEngineName, type EngineName } from '../../shared/model/engines';
 
 /** A positive number such as a time scale (0.1 runs ten times faster). */
 export function parseTimeScale(value: string): number {
@@ -18,7 +19,7 @@ export function parsePort(value: string): number {
 }
 
 /** The WebRTC engine of the lab's clients. */
-export function parseEngine(value: string): 'wrtc' | 'werift' {
-  if (value !== 'wrtc' && value !== 'werift') throw new InvalidArgumentError('expected wrtc or werift');
+export function parseEngine(value: string): EngineName {
+  if (!isEngineName(value)) throw new InvalidArgumentError(`expected ${ENGINE_NAMES.join(', ')}`);
   return value;
 }

@@ -5,6 +5,7 @@ import { runScenario } from '../../main/lab/scenario/runner';
 import { describeRecord } from '../live-output';
 import type { Io } from '../main';
 import { parseEngine, parseTimeScale } from './options';
+import { SAFE_TIME_SCALE, type EngineName } from '../../shared/model/engines';
 
 /** `faultline run SCENARIO`: runs a scenario headless with live progress, then checks it. */
 export function registerRun(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -15,7 +16,10 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .option('-o, --out <trace>', 'write the trace journal here (.ndjson)')
     .option('--time-scale <s>', 'multiply every duration (0.1 runs ten times faster)', parseTimeScale)
     .addOption(
-      new Option('--engine <engine>', 'WebRTC engine of the local clients')
+      new Option(
+        '--engine <engine>',
+        'WebRTC engine of the local clients: wrtc, werift or browser (Debian Chromium)',
+      )
         .argParser(parseEngine)
         .default('wrtc'),
     )
@@ -31,7 +35,7 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
         opts: {
           out?: string;
           timeScale?: number;
-          engine: 'wrtc' | 'werift';
+          engine: EngineName;
           server?: string;
           secret?: string;
           quiet?: boolean;
@@ -40,9 +44,11 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
         const scenario = await loadScenario(name);
         const vocabulary = scenario.profile === 'legacy' ? 'legacy' : 'current';
         const scale = opts.timeScale ?? scenario.config.timeScale ?? 1;
-        if (opts.engine === 'werift' && scale < 0.5) {
+        const engines = new Set([opts.engine, ...scenario.participants.flatMap((p) => p.engine ?? [])]);
+        for (const engine of engines) {
+          if (scale >= SAFE_TIME_SCALE[engine]) continue;
           io.err(
-            `warning: werift's DTLS handshake takes 0.3–1 s of real time, which no time scale shortens; at ${scale} the timeline may outrun it (0.5 or more is safe)`,
+            `warning: ${engine}'s handshakes and media start take real time that no time scale shortens; at ${scale} the timeline may outrun them (${SAFE_TIME_SCALE[engine]} or more is safe)`,
           );
         }
         const abort = new AbortController();
