@@ -125,6 +125,19 @@ describe.skipIf(!haveChromium && !process.env['CI'])('the agent page in Chromium
     expect(browser.connectionState).toBe('closed');
   }, 60_000);
 
+  it('names its Chromium processes (for resource reports), none left after dispose', async () => {
+    const pids = host.pids();
+    expect(pids.length).toBeGreaterThan(1);
+    const other = new ChromiumHost();
+    await (await other.openPage()).close();
+    const theirs = other.pids();
+    expect(theirs.length).toBeGreaterThan(0);
+    expect(theirs.filter((p) => pids.includes(p))).toEqual([]);
+    await other.dispose();
+    // Exited processes (zombies until reaped) have no command line any more.
+    await waitFor(() => other.pids().length === 0, 'the second Chromium gone', 10_000);
+  }, 60_000);
+
   it('answers an unknown method or a missing PC with a clear error', async () => {
     await expect(page.call('nope', [])).rejects.toThrow(/unknown agent method nope/);
     await expect(page.call('createOffer', ['pc-missing', {}])).rejects.toThrow(

@@ -84,6 +84,8 @@ export interface AgentPage {
 export interface BrowserHost {
   /** Opens a new page with the agent loaded and ready. */
   openPage(): Promise<AgentPage>;
+  /** Process ids of the browser's own processes, when the host can tell (resource reports). */
+  pids?(): number[];
   /** Closes every page and the browser (idempotent). */
   dispose(): Promise<void>;
 }

@@ -5,6 +5,7 @@
  * it; every other request is aborted), on `localhost` so the page is a secure context and may
  * call `getUserMedia` for Chromium's fake camera and microphone.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +79,25 @@ export class ChromiumHost implements BrowserHost {
       throw new Error('the browser host is disposed');
     }
     return agent;
+  }
+
+  /**
+   * Chromium's processes (browser, renderers, GPU/utility), found on Linux as the processes whose
+   * command line names this host's private profile; empty elsewhere or before the launch.
+   */
+  pids(): number[] {
+    const profile = this.profile;
+    if (!profile || process.platform !== 'linux') return [];
+    const found: number[] = [];
+    for (const entry of safeReaddir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes(profile)) found.push(Number(entry));
+      } catch {
+        // the process ended while we looked
+      }
+    }
+    return found;
   }
 
   async dispose(): Promise<void> {
@@ -170,6 +190,14 @@ class ChromiumAgentPage implements AgentPage {
     for (const listener of this.closeListeners) listener(reason);
     this.closeListeners.clear();
     this.eventListeners.clear();
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }
 
