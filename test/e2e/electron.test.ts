@@ -154,4 +154,34 @@ describe.skipIf(runtime.binary === null)('desktop app in Electron', () => {
     expect(await page.getByTestId('findings-verdict').textContent(), expectations).toBe('PASS');
     await page.screenshot({ path: join(ARTIFACTS, 'electron-seed-ng.png'), fullPage: true });
   }, 90_000);
+
+  it('runs a browser participant in a hidden sandboxed window that joins and publishes', async () => {
+    type Envelope = { ok: boolean; value?: { participants: Array<{ uid: number; state: string }> } };
+    const invoke = (channel: string, request: unknown): Promise<Envelope> =>
+      page.evaluate(
+        `window.faultline.invoke(${JSON.stringify(channel)}, ${JSON.stringify(request)})`,
+      ) as Promise<Envelope>;
+    await invoke('lab:stop', {});
+    const started = await invoke('lab:start', {
+      server: { kind: 'embedded' },
+      participants: [{ uid: 1 }, { uid: 2, engine: 'browser' }],
+    });
+    expect(started.ok).toBe(true);
+    const windows = await app.evaluate(({ BrowserWindow }) =>
+      BrowserWindow.getAllWindows().map((w) => ({ visible: w.isVisible(), url: w.webContents.getURL() })),
+    );
+    expect(windows).toContainEqual({ visible: false, url: 'http://localhost/faultline-participant' });
+    for (const uid of [1, 2]) expect((await invoke('client:join', { uid })).ok).toBe(true);
+    expect((await invoke('client:publish', { uid: 2, kinds: ['audio', 'video'] })).ok).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const status = await invoke('lab:get-status', {});
+          return status.value?.participants.map((p) => p.state).join(',');
+        },
+        { timeout: 20_000 },
+      )
+      .toBe('CONNECTED,CONNECTED');
+    await invoke('lab:stop', {});
+  }, 60_000);
 });
