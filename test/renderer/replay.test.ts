@@ -4,10 +4,11 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import ComparePanel from '../../src/renderer/src/components/ComparePanel.vue';
 import ReplayPanel from '../../src/renderer/src/components/ReplayPanel.vue';
-import { useTraceStore, useUiStore } from '../../src/renderer/src/stores';
+import { initStores, useTraceStore, useUiStore } from '../../src/renderer/src/stores';
+import { openSupportBase64 } from '../../src/main/services/trace-files';
 import type { FrameScheduler } from '../../src/shared/replay';
 import { serializeTrace } from '../../src/shared/trace/serialize';
-import { header, Records, seedTrace } from './helpers';
+import { FakeApi, fakeConnection, header, labStatus, Records, seedTrace } from './helpers';
 
 let pinia: Pinia;
 beforeEach(() => {
@@ -97,6 +98,14 @@ describe('ComparePanel', () => {
   }
 
   it('reads a second .ndjson.gz, shows both names, the offset and "recovery 500 ms vs 9.8 s"', async () => {
+    // B opens through main's opener (the real one), like the main Open: no parser in the page.
+    const api = new FakeApi()
+      .handle('lab:get-status', () => labStatus())
+      .handle('app:get-info', () => ({ name: 'f', version: '0', versions: {}, mode: 'browser' }))
+      .handle('trace:get-snapshot', () => ({ header: null, records: [] }))
+      .handle('scenario:list', () => [])
+      .handle('trace:open-bytes', (r) => openSupportBase64(r.name, r.base64));
+    await initStores(fakeConnection(api));
     const trace = useTraceStore();
     trace.openFile({
       name: 'a.ndjson',
@@ -115,6 +124,8 @@ describe('ComparePanel', () => {
     expect(w.get('[data-testid=compare-rows]').text()).toContain('reconnect-attempts');
 
     await pick(w, 'junk.ndjson', strToU8('not a trace\n'));
-    expect(w.get('[data-testid=compare-error]').text()).toContain('junk.ndjson');
+    expect(w.get('[data-testid=compare-error]').text()).toMatch(/junk\.ndjson \((WRONG_FORMAT|CORRUPT)\)/);
+    expect(trace.source).toMatchObject({ kind: 'file', name: 'a.ndjson' });
+    expect(api.calls.filter((c) => c.channel === 'trace:open-bytes')).toHaveLength(2);
   });
 });

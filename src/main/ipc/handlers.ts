@@ -14,7 +14,8 @@ import {
 } from '../../shared/ipc/contract';
 import { serviceError } from '../services/errors';
 import type { LabService } from '../services/lab-service';
-import { exportBundleBase64, openSupportBase64, type ExportOptions } from '../services/trace-files';
+import { OpenUploads } from '../services/open-uploads';
+import { exportBundleBase64, type ExportOptions } from '../services/trace-files';
 
 /** What a transport sends back for one invoke. */
 export type Envelope = { ok: true; value: unknown } | { ok: false; error: IpcErrorShape };
@@ -42,11 +43,24 @@ const noDialogs = (): never => {
 /** The export options of a `trace:export` request (the deprecated `gzip` picks a bare trace). */
 export function exportOptions(r: InvokeParsed<'trace:export'>): ExportOptions {
   const format = r.gzip === undefined ? r.format : r.gzip ? 'ndjson.gz' : 'ndjson';
-  return { format, redact: r.redact, pseudonymizeIds: r.pseudonymizeIds };
+  return {
+    format,
+    redact: r.redact,
+    pseudonymizeIds: r.pseudonymizeIds,
+    ...(r.charts === undefined ? {} : { charts: r.charts }),
+  };
 }
 
-/** Maps every invoke channel to the service (and to the dialogs, when the shell has them). */
-export function createHandlers(service: LabService, dialogs?: TraceDialogs): Handlers {
+/**
+ * Maps every invoke channel to the service (and to the dialogs, when the shell has them).
+ * `uploads` runs opens with progress and cancel (one is made over the service's events when
+ * not given; its temp files go when each open ends, is cancelled or sits idle).
+ */
+export function createHandlers(
+  service: LabService,
+  dialogs?: TraceDialogs,
+  uploads: OpenUploads = new OpenUploads({ events: service.events }),
+): Handlers {
   return {
     'app:get-info': () => service.info(),
     'lab:start': (r) => service.start(r),
@@ -68,7 +82,10 @@ export function createHandlers(service: LabService, dialogs?: TraceDialogs): Han
     'trace:export': (r) => (dialogs ? dialogs.exportTrace(exportOptions(r)) : noDialogs()),
     'trace:open': async () => ({ opened: dialogs ? await dialogs.openTrace() : noDialogs() }),
     'trace:export-bundle': (r) => exportBundleBase64(service, r),
-    'trace:open-bytes': (r) => openSupportBase64(r.name, r.base64),
+    'trace:open-bytes': (r) => uploads.openBytes(r),
+    'trace:open-chunk': (r) => uploads.chunk(r),
+    'trace:open-upload': (r) => uploads.openUpload(r),
+    'trace:open-cancel': (r) => uploads.cancel(r.requestId),
     'recovery:list': () => service.listRecoverable(),
     'recovery:open': (r) => service.openRecovered(r),
     'recovery:discard': (r) => service.discardRecovered(r),

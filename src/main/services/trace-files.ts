@@ -4,22 +4,32 @@
  */
 import { basename } from 'node:path';
 import {
+  IpcError,
+  MAX_BUNDLE_CHARTS,
+  MAX_CHART_PNG_BYTES,
   MAX_TRANSFER_BYTES,
+  type ChartImage,
   type EventPayload,
   type InvokeParsed,
   type InvokeResponse,
-} from '../../shared/ipc/contract';
+} from '../../shared/ipc';
 import type { TraceHeader, TraceRecord } from '../../shared/trace/records';
 import { writeTrace } from '../lab/trace/codec';
 import { readTrace, TraceReadError } from '../lab/trace/reader';
 import { exportBundle, writeBundle } from '../support/bundle';
-import { openSupportFile, SupportOpenError } from '../support/open';
+import { openSupportFile, SupportOpenError, type OpenSupportOptions } from '../support/open';
 import { renderReport } from '../support/report/render';
 import { serviceError } from './errors';
 import type { LabService } from './lab-service';
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const badChart = (message: string): IpcError => new IpcError(message, 'BAD_CHART', 'ChartImageError');
+
 /** How `trace:export` writes: a bundle (default) or the bare trace. */
-export type ExportOptions = Pick<InvokeParsed<'trace:export'>, 'format' | 'redact' | 'pseudonymizeIds'>;
+export type ExportOptions = Pick<InvokeParsed<'trace:export'>, 'format' | 'redact' | 'pseudonymizeIds'> & {
+  /** Chart images for a bundle's `charts/` (see {@link chartFiles}). */
+  charts?: readonly ChartImage[];
+};
 
 /** The default file name of an export, from the trace's start time (`faultline-2026-…`). */
 export function defaultTraceName(startedAt: string | undefined, gzip: boolean): string {
@@ -62,22 +72,27 @@ export async function exportSupport(
     records: trace.records,
     options: { redact: options.redact, pseudonymizeIds: options.pseudonymizeIds },
     renderReport: (h, r) => renderReport(h, r),
+    extraFiles: chartFiles(options.charts ?? []),
   });
   return { path: written.path, bytes: written.zip.length };
 }
 
-/** The support bundle of the current (or last) trace as base64, for a browser download. */
+/**
+ * The support bundle of the current (or last) trace as base64, for a browser download; `charts`
+ * (already checked by the contract) become `charts/<name>.png`, checked again once decoded.
+ */
 export async function exportBundleBase64(
   service: LabService,
-  options: Pick<ExportOptions, 'redact' | 'pseudonymizeIds'>,
+  options: Pick<ExportOptions, 'redact' | 'pseudonymizeIds'> & { charts?: readonly ChartImage[] },
   maxBytes = MAX_TRANSFER_BYTES,
 ): Promise<InvokeResponse<'trace:export-bundle'>> {
   const trace = currentOrThrow(service);
   const zip = await exportBundle({
     header: trace.header,
     records: trace.records,
-    options,
+    options: { redact: options.redact, pseudonymizeIds: options.pseudonymizeIds },
     renderReport: (h, r) => renderReport(h, r),
+    extraFiles: chartFiles(options.charts ?? []),
   });
   if (zip.length > maxBytes)
     throw serviceError(
@@ -91,6 +106,27 @@ export async function exportBundleBase64(
   };
 }
 
+/** The bundle members of chart images: `charts/<name>.png`; BAD_CHART for one that is not a PNG. */
+export function chartFiles(charts: readonly ChartImage[]): Array<{ name: string; data: Uint8Array }> {
+  if (charts.length > MAX_BUNDLE_CHARTS)
+    throw badChart(`A bundle may carry at most ${MAX_BUNDLE_CHARTS} chart images.`);
+  const seen = new Set<string>();
+  return charts.map((chart) => {
+    if (!/^[a-z0-9-]{1,40}$/.test(chart.name) || seen.has(chart.name))
+      throw badChart(`"${chart.name.slice(0, 40)}" is not a valid (unique) chart name.`);
+    seen.add(chart.name);
+    const data = Buffer.from(chart.pngBase64, 'base64');
+    if (data.length > MAX_CHART_PNG_BYTES)
+      throw badChart(`The ${chart.name} chart image is over ${MAX_CHART_PNG_BYTES} bytes.`);
+    if (data.length < PNG_SIGNATURE.length || !PNG_SIGNATURE.every((b, i) => data[i] === b))
+      throw badChart(`The ${chart.name} chart image is not a PNG.`);
+    return {
+      name: `charts/${chart.name}.png`,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    };
+  });
+}
+
 /**
  * Opens any support file (bundle, trace, webrtc-internals or rtcstats dump; from a path or
  * bytes) into the `trace:opened` payload. Rejects with the typed {@link SupportOpenError}
@@ -100,8 +136,12 @@ export async function openSupport(
   input: string | Uint8Array,
   name: string,
   maxBytes?: number,
+  control: Pick<OpenSupportOptions, 'signal' | 'onProgress'> = {},
 ): Promise<EventPayload<'trace:opened'>> {
-  const opened = await openSupportFile(input, maxBytes === undefined ? {} : { maxBytes });
+  const opened = await openSupportFile(input, {
+    ...control,
+    ...(maxBytes === undefined ? {} : { maxBytes }),
+  });
   return {
     name: basename(name),
     kind: opened.kind,
@@ -117,6 +157,7 @@ export async function openSupportBase64(
   name: string,
   base64: string,
   maxBytes = MAX_TRANSFER_BYTES,
+  control: Pick<OpenSupportOptions, 'signal' | 'onProgress'> = {},
 ): Promise<EventPayload<'trace:opened'>> {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64))
     throw new SupportOpenError(
@@ -129,7 +170,7 @@ export async function openSupportBase64(
       'TOO_LARGE',
       `${name} is larger than the ${maxBytes}-byte upload limit: open it in the desktop app or with the CLI.`,
     );
-  return openSupport(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), name, maxBytes);
+  return openSupport(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), name, maxBytes, control);
 }
 
 /** Writes the service's current (or last) trace to `path`; NO_LAB when there is none yet. */

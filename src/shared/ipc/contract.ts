@@ -11,6 +11,13 @@ import { CONNECTION_STATES } from '../model/states';
 import { MediaKindSchema } from '../protocol/messages';
 import { ScenarioSchema } from '../scenario/schema';
 import { TraceHeaderSchema, TraceRecordSchema } from '../trace/records';
+import {
+  ChartImagesSchema,
+  OpenChunkSchema,
+  OpenProgressEventSchema,
+  OpenRequestIdSchema,
+  base64Length,
+} from './transfer';
 
 const Uid = z
   .number()
@@ -199,6 +206,8 @@ export const invokeContract = {
       redact: z.boolean().default(true),
       /** Also pseudonymize channel names and uids in a bundle (default off). */
       pseudonymizeIds: z.boolean().default(false),
+      /** The charts the page shows, as PNG, for a bundle (`charts/<name>.png`). */
+      charts: ChartImagesSchema.optional(),
       /** @deprecated use `format`; kept so older callers still parse. */
       gzip: z.boolean().optional(),
     }),
@@ -209,23 +218,42 @@ export const invokeContract = {
    * zip bytes for a download; TOO_LARGE above {@link MAX_TRANSFER_BYTES}.
    */
   'trace:export-bundle': {
-    request: z.object({ redact: z.boolean().default(true), pseudonymizeIds: z.boolean().default(false) }),
+    request: z.object({
+      redact: z.boolean().default(true),
+      pseudonymizeIds: z.boolean().default(false),
+      /** The charts the page shows, as PNG: written as `charts/<name>.png` and listed in the manifest. */
+      charts: ChartImagesSchema.optional(),
+    }),
     response: z.object({ name: z.string(), base64: z.string(), bytes: z.number().int() }),
   },
   /**
    * Browser mode's open: a dropped or picked file's bytes (base64, at most
    * {@link MAX_TRANSFER_BYTES} decoded), opened like `trace:open` opens a path. Answers with the
-   * opened trace itself (no event); typed errors carry the SupportOpenError code.
+   * opened trace itself (no event); typed errors carry the SupportOpenError code. With a
+   * `requestId`, main emits `trace:open-progress` and `trace:open-cancel` aborts it (ABORTED).
    */
   'trace:open-bytes': {
     request: z.object({
       name: z.string().min(1).max(255),
-      base64: z
-        .string()
-        .min(1)
-        .max(Math.ceil(MAX_TRANSFER_BYTES / 3) * 4 + 4),
+      base64: z.string().min(1).max(base64Length(MAX_TRANSFER_BYTES)),
+      requestId: OpenRequestIdSchema.optional(),
     }),
     response: OpenedTraceSchema,
+  },
+  /**
+   * One piece of a large file opened in pieces (browser mode; up to MAX_UPLOAD_BYTES), in order.
+   * The first piece (offset 0) starts the upload: BUSY beyond MAX_CONCURRENT_UPLOADS at once.
+   */
+  'trace:open-chunk': { request: OpenChunkSchema, response: z.object({ received: z.number().int() }) },
+  /** Opens a file uploaded with `trace:open-chunk` (all of it): answers like `trace:open-bytes`. */
+  'trace:open-upload': {
+    request: z.object({ requestId: OpenRequestIdSchema, name: z.string().min(1).max(255) }),
+    response: OpenedTraceSchema,
+  },
+  /** Cancels an upload or an open under way: it rejects with ABORTED and nothing is shown. */
+  'trace:open-cancel': {
+    request: z.object({ requestId: OpenRequestIdSchema }),
+    response: z.object({ cancelled: z.boolean() }),
   },
   /**
    * Opens a trace file through a native open dialog (Electron only; browser mode answers
@@ -281,6 +309,8 @@ export const eventContract = {
   }),
   /** A trace file was opened (File → Open trace…, or `trace:open`): show it instead of the live one. */
   'trace:opened': OpenedTraceSchema,
+  /** How far an open with a `requestId` has come (upload, read, verify, parse). */
+  'trace:open-progress': OpenProgressEventSchema,
 } as const;
 
 /** Names of the invoke channels. */

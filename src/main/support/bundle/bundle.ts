@@ -51,6 +51,8 @@ export interface BundleInput {
   environment?: Record<string, unknown>;
   /** Clock for `createdAt` and the zip entries' times. */
   now?: () => Date;
+  /** More members (e.g. `charts/<name>.png`), listed in the manifest with sha256 like the rest. */
+  extraFiles?: ReadonlyArray<{ name: string; data: Uint8Array }>;
 }
 
 /** One file listed in the manifest. */
@@ -138,6 +140,12 @@ export async function buildBundle(input: BundleInput): Promise<BuiltBundle> {
     }
   }
 
+  for (const extra of input.extraFiles ?? []) {
+    if (!/^[a-z0-9-]+\/[a-z0-9-]+\.[a-z0-9]+$/.test(extra.name) || files.has(extra.name))
+      throw new BundleError('INVALID_INPUT', `"${extra.name.slice(0, 60)}" cannot be added to a bundle.`);
+    files.set(extra.name, extra.data);
+  }
+
   const { examples: _examples, ...summary } = redactor.summary();
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
@@ -150,7 +158,8 @@ export async function buildBundle(input: BundleInput): Promise<BuiltBundle> {
     warnings,
   };
   const zippable: Zippable = { [BUNDLE_FILES.manifest]: [json(manifest), { level: 6 }] };
-  for (const [name, data] of files) zippable[name] = [data, { level: name === BUNDLE_FILES.trace ? 0 : 6 }];
+  for (const [name, data] of files)
+    zippable[name] = [data, { level: name === BUNDLE_FILES.trace || name.endsWith('.png') ? 0 : 6 }];
   return { zip: zipSync(zippable, { mtime: now }), manifest };
 }
 

@@ -71,6 +71,10 @@ export const SLOW_CHANNEL_TIMEOUTS: Partial<Record<InvokeChannel, number>> = {
   'lab:stop': 60_000,
   'scenario:run': 60_000,
   'trace:get-snapshot': 60_000,
+  'trace:export-bundle': 120_000,
+  'trace:open-bytes': 300_000,
+  'trace:open-chunk': 60_000,
+  'trace:open-upload': 300_000,
 };
 
 /** The WebSocket URL of browser mode for a page location: `ws(s)://host/ipc?token=…`. */

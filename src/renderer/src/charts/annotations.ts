@@ -10,6 +10,8 @@ export type Annotation = Record<string, unknown>;
 
 /** Colours that differ between themes. */
 export interface ChartTheme {
+  /** The panel colour a saved PNG is drawn on (the canvas itself is transparent). */
+  background: string;
   text: string;
   grid: string;
   fault: string;
@@ -21,6 +23,7 @@ export interface ChartTheme {
 /** Dark and light chart colours. */
 export const CHART_THEMES: Record<'dark' | 'light', ChartTheme> = {
   dark: {
+    background: '#1a1f27',
     text: '#d7dbe2',
     grid: 'rgba(255,255,255,0.08)',
     fault: 'rgba(229,72,77,0.16)',
@@ -29,6 +32,7 @@ export const CHART_THEMES: Record<'dark' | 'light', ChartTheme> = {
     threshold: '#f59e0b',
   },
   light: {
+    background: '#ffffff',
     text: '#1f2430',
     grid: 'rgba(0,0,0,0.08)',
     fault: 'rgba(229,72,77,0.12)',

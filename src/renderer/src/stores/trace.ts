@@ -12,6 +12,7 @@ import type { ApiConnection } from '../api';
 import type { OpenedTrace } from '../trace/file';
 import { TraceIndex } from '../trace/trace-index';
 import { bytesToBase64 } from '../trace/base64';
+import { openInMain, type OpenInMainOptions } from '../trace/upload';
 import { describeError } from './errors';
 
 /** What kind of support file was opened (bundle, trace, or a browser's dump). */
@@ -136,6 +137,21 @@ export const useTraceStore = defineStore('trace', () => {
     return opened;
   }
 
+  /**
+   * Opens a picked or dropped File in the main process with progress and cancel (see
+   * {@link openInMain}); shows it unless `show` is false (the Compare panel keeps it aside).
+   * Rejects with the IpcError (ABORTED when cancelled: nothing is replaced).
+   */
+  async function openUpload(
+    file: File,
+    options: OpenInMainOptions & { show?: boolean } = {},
+  ): Promise<EventPayload<'trace:opened'>> {
+    if (!connection) throw new IpcError('The dashboard is not connected to Faultline yet.', 'DISCONNECTED');
+    const opened = await openInMain(connection.api, file, options);
+    if (options.show !== false) openFile(opened);
+    return opened;
+  }
+
   /** The lab's support bundle as base64 zip bytes (browser mode's download). */
   async function exportBundle(
     options: Omit<InvokeParsed<'trace:export-bundle'>, never>,
@@ -146,7 +162,9 @@ export const useTraceStore = defineStore('trace', () => {
 
   /** Saves the live trace (a bundle by default) through the native save dialog; `unsupported` in browser mode. */
   async function exportNative(
-    options: Partial<Pick<InvokeParsed<'trace:export'>, 'format' | 'redact' | 'pseudonymizeIds'>> = {},
+    options: Partial<
+      Pick<InvokeParsed<'trace:export'>, 'format' | 'redact' | 'pseudonymizeIds' | 'charts'>
+    > = {},
   ): Promise<{ path: string | null; bytes: number } | 'unsupported'> {
     if (!connection) return 'unsupported';
     try {
@@ -252,6 +270,7 @@ export const useTraceStore = defineStore('trace', () => {
     showLive,
     openNative,
     openBytes,
+    openUpload,
     compareTarget,
     recoverable,
     listRecoverable,
