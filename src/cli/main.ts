@@ -10,6 +10,7 @@ import { registerLab } from './commands/lab';
 import { registerScenarios } from './commands/scenarios';
 import { registerExport } from './commands/export';
 import { registerReport } from './commands/report';
+import { registerSoak } from './commands/soak';
 
 /** Output seams, so tests can read what a command printed. */
 export interface Io {
@@ -39,6 +40,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   registerScenarios(program, io, setExit);
   registerExport(program, io, setExit);
   registerReport(program, io, setExit);
+  registerSoak(program, io, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

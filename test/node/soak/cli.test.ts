@@ -1,0 +1,77 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main';
+import { readTrace } from '../../../src/main/lab/trace';
+import type { SoakReport } from '../../../src/main/lab/soak';
+
+function capture(): {
+  io: { out: (l: string) => void; err: (l: string) => void };
+  out: string[];
+  err: string[];
+} {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l) => out.push(l), err: (l) => err.push(l) }, out, err };
+}
+
+describe('faultline soak', () => {
+  let dir = '';
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    [['soak', 'seed-ng', '--for', '30x'], /--for.*"30x" is not a duration: unexpected "30x"/],
+    [['soak', 'seed-ng', '--for', '30'], /has no unit/],
+    [['soak', 'seed-ng'], /required option '--for <duration>'/],
+    [['soak', 'seed-ng', '--for', '1m', '--seed', '-1'], /--seed.*expected an integer/],
+    [
+      ['soak', 'seed-ng', '--for', '1m', '--engine', 'quic'],
+      /--engine <engine>'? argument 'quic' is invalid|expected wrtc/,
+    ],
+  ])('rejects %j with a clear error', async (argv, message) => {
+    const c = capture();
+    expect(await main(argv, c.io)).not.toBe(0);
+    expect(c.err.join('\n')).toMatch(message);
+  });
+
+  it('names the built-ins for an unknown scenario', async () => {
+    const c = capture();
+    expect(await main(['soak', 'no-such', '--for', '1m'], c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/built-ins: seed-ng/);
+  });
+
+  it('runs one iteration and writes the JSON report and a gzipped trace', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'faultline-soak-cli-'));
+    const json = join(dir, 'report.json');
+    const trace = join(dir, 'soak.ndjson.gz');
+    const c = capture();
+    const code = await main(
+      [
+        'soak',
+        'short-drop',
+        '--for',
+        '1s',
+        '--time-scale',
+        '0.1',
+        '--seed',
+        '5',
+        '--json',
+        json,
+        '-o',
+        trace,
+      ],
+      c.io,
+    );
+    const report = JSON.parse(await readFile(json, 'utf8')) as SoakReport;
+    expect(report).toMatchObject({ scenario: 'short-drop', seed: 5, iterations: 1, timeScale: 0.1 });
+    expect(code).toBe(report.failedIterations === 0 ? 0 : 1);
+    expect(report.processes.map((p) => p.name)).toContain('lab');
+    expect(c.out.join('\n')).toMatch(/process\s+metric\s+start\s+p50\s+max\s+end\s+slope\/h/);
+    const read = await readTrace(trace);
+    expect(read.records.some((r) => r.type === 'mark')).toBe(true);
+    await expect(stat(join(dir, 'soak.ndjson'))).rejects.toThrow(); // the plain journal was replaced
+  }, 120_000);
+});
