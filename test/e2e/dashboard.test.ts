@@ -2,8 +2,9 @@
  * The dashboard end to end in Debian Chromium against browser mode: the real renderer, the
  * real main-process services, a real lab with real WebRTC. Screenshots go to test-artifacts/.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -92,6 +93,35 @@ describe('dashboard in Chromium (browser mode)', () => {
     await expect.poll(() => page.getByTestId('trace-source-kind').textContent()).toBe('(support bundle)');
     await expect.poll(() => page.getByTestId('findings-verdict').textContent()).toBe('PASS');
     await page.getByTestId('trace-live').click();
+  }, 60_000);
+
+  it('saves a chart as PNG, and an exported bundle carries every chart under charts/', async () => {
+    const [png] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.getByTestId('chart-swimlanes-save-png').click(),
+    ]);
+    expect(png.suggestedFilename()).toMatch(/^faultline-[\dT-]+-swimlanes\.png$/);
+    const pngPath = join(ARTIFACTS, 'dashboard-swimlanes.png');
+    await png.saveAs(pngPath);
+    const bytes = await readFile(pngPath);
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(bytes.length).toBeGreaterThan(1000);
+
+    await page.getByTestId('trace-export').click();
+    await expect
+      .poll(() => page.getByTestId('export-charts').textContent())
+      .toContain('charts/swimlanes.png');
+    const [bundle] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.getByTestId('export-run').click(),
+    ]);
+    const bundlePath = join(ARTIFACTS, 'dashboard-bundle-charts.zip');
+    await bundle.saveAs(bundlePath);
+    const members = unzipSync(await readFile(bundlePath));
+    const manifest = JSON.parse(strFromU8(members['manifest.json']!)) as { files: Array<{ name: string }> };
+    const charts = manifest.files.map((f) => f.name).filter((n) => n.startsWith('charts/'));
+    expect(charts).toEqual(expect.arrayContaining(['charts/swimlanes.png', 'charts/reconnects.png']));
+    expect([...members['charts/swimlanes.png']!.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
   }, 60_000);
 
   it('applies a fault from the fault panel and clears it', async () => {
