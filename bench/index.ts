@@ -18,6 +18,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['trace', () => benchTrace({ quick })],
   ['renderer', async () => (await import('./renderer-bench')).benchRenderer({ quick })],
   ['support', async () => (await import('./support-bench')).benchSupport({ quick })],
+  ['scale', async () => (await import('./scale-bench')).benchScale({ quick })],
 ];
 
 console.log(`Faultline bench — node ${process.versions.node}, ${quick ? 'quick' : 'full'} run`);

@@ -1,0 +1,208 @@
+/**
+ * Many clients: join latency, heartbeat loss and server CPU/RSS for 10/50/200 signaling-only
+ * members (heartbeats at the protocol interval, timeScale 1); SFU cost for 1/5/10 wrtc
+ * publishers each subscribed by every other; and a ramp of members until join p95, heartbeat
+ * loss or server CPU crosses its threshold (bounded in time). The measuring lives in
+ * src/main/lab/load (reusable by tests).
+ */
+import { Lab } from '../src/main/lab/lab';
+import { startUsage } from '../src/main/lab/load/process-usage';
+import {
+  DEFAULT_LIMITS,
+  SignalingLoad,
+  crossedLimit,
+  type SignalingStep,
+} from '../src/main/lab/load/signaling-load';
+import type { StatsRecord } from '../src/shared';
+import { fmt, printTable } from './stats';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function withLab<T>(engine: 'wrtc', run: (lab: Lab) => Promise<T>): Promise<T> {
+  const lab = await Lab.create({ engine, injectFaults: false, timing: { timeScale: 1 } });
+  try {
+    return await run(lab);
+  } finally {
+    await lab.dispose();
+  }
+}
+
+function loadOn(lab: Lab): SignalingLoad {
+  return new SignalingLoad({
+    url: lab.serverInfo().url,
+    channel: lab.channel,
+    token: (uid) => lab.issueToken(uid),
+    serverPid: lab.childPids()[0]!,
+  });
+}
+
+/** One signaling-only step in a fresh lab. */
+async function signalingOnly(count: number, steadyMs: number): Promise<SignalingStep> {
+  return withLab('wrtc', async (lab) => {
+    const load = loadOn(lab);
+    try {
+      return await load.step(count, steadyMs);
+    } finally {
+      await load.dispose();
+    }
+  });
+}
+
+function stepRow(s: SignalingStep): Array<string | number> {
+  return [
+    s.members,
+    fmt(s.joinP50),
+    fmt(s.joinP95),
+    fmt(s.joinP99),
+    fmt(s.joinCpuPct),
+    fmt(s.cpuPct),
+    fmt(s.rssMiB, 0),
+    fmt(s.heartbeatLossPct, 2),
+    fmt(s.rttP95),
+    s.timeouts,
+    fmt(s.lateJoinMs),
+  ];
+}
+const STEP_HEADER = [
+  'members',
+  'join p50',
+  'p95',
+  'p99',
+  'CPU % joining',
+  'CPU % steady',
+  'RSS MiB',
+  'hb loss %',
+  'hb rtt p95',
+  'timeouts',
+  'late join',
+];
+
+/** Publishers' figures: SFU CPU/RSS over a window, streams forwarded, media check. */
+interface PublisherRun {
+  publishers: number;
+  streams: number;
+  cpuPct: number;
+  rssMiB: number;
+  /** Publishers whose sub PC received packets during the window (of n, for n > 1). */
+  receiving: number;
+  /** Server PCs werift gave up during the run (consent timeouts under load). */
+  pcFailures: number;
+}
+
+/** Packets on a client's sub PC so far, across sub PC replacements. */
+function subPackets(records: StatsRecord[]): number {
+  let total = 0;
+  let previous = 0;
+  for (const r of records) {
+    const v = (r.raw?.sub as { packetsReceived?: number } | undefined)?.packetsReceived ?? 0;
+    total += v >= previous ? v - previous : v;
+    previous = v;
+  }
+  return total;
+}
+
+async function publishers(n: number, settleMs: number, windowMs: number): Promise<PublisherRun> {
+  return withLab('wrtc', async (lab) => {
+    for (let uid = 1; uid <= n; uid++) await lab.addParticipant({ uid, autoSubscribe: true });
+    await Promise.all(lab.uids().map((uid) => lab.join(uid)));
+    await Promise.all(lab.uids().map((uid) => lab.publish(uid, ['audio', 'video'])));
+    await sleep(settleMs);
+    const stats = (uid: number) =>
+      lab.recorder.snapshot().filter((r): r is StatsRecord => r.type === 'stats' && r.uid === uid);
+    const before = lab.uids().map((uid) => subPackets(stats(uid)));
+    const usage = await startUsage(lab.childPids()[0]!);
+    await sleep(windowMs);
+    const { cpuPct, rssMiB } = await usage.end();
+    await sleep(1100); // one more stats sample
+    const after = lab.uids().map((uid) => subPackets(stats(uid)));
+    const pcFailures = lab.recorder
+      .snapshot()
+      .filter((r) => r.type === 'log' && /server (pub|sub) PC failed/.test(r.msg)).length;
+    return {
+      publishers: n,
+      streams: n * (n - 1) * 2,
+      cpuPct,
+      rssMiB,
+      receiving: after.filter((v, i) => v > before[i]!).length,
+      pcFailures,
+    };
+  });
+}
+
+/** Least-squares slope of y over x. */
+function slope(xs: number[], ys: number[]): number {
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const num = xs.reduce((acc, x, i) => acc + (x - mx) * (ys[i]! - my), 0);
+  const den = xs.reduce((acc, x) => acc + (x - mx) ** 2, 0);
+  return den === 0 ? Number.NaN : num / den;
+}
+
+/** Adds members in doubling steps until a limit is crossed or the time budget is spent. */
+async function ramp(steadyMs: number, budgetMs: number): Promise<{ rows: SignalingStep[]; stop: string }> {
+  return withLab('wrtc', async (lab) => {
+    const load = loadOn(lab);
+    const rows: SignalingStep[] = [];
+    const deadline = Date.now() + budgetMs;
+    let stop = 'time budget spent';
+    try {
+      let total = 0;
+      let add = 200;
+      while (Date.now() < deadline) {
+        const step = await load.step(add, steadyMs);
+        rows.push(step);
+        total += add;
+        const crossed = crossedLimit(step);
+        if (crossed) {
+          stop = `${crossed} at ${total} members`;
+          break;
+        }
+        add = total; // double
+      }
+    } finally {
+      await load.dispose();
+    }
+    return { rows, stop };
+  });
+}
+
+/** Runs the scale figures and prints them. */
+export async function benchScale({ quick = false }: { quick?: boolean } = {}): Promise<void> {
+  const steadyMs = quick ? 2000 : 8000;
+  const sigRows = [];
+  for (const count of [10, 50, 200]) sigRows.push(stepRow(await signalingOnly(count, steadyMs)));
+  printTable(
+    `Signaling-only members (heartbeat 2 s, ${steadyMs / 1000} s steady; join ms at concurrency 16; server CPU % of one core)`,
+    STEP_HEADER,
+    sigRows,
+  );
+
+  const ns = quick ? [1, 5] : [1, 5, 10];
+  const runs: PublisherRun[] = [];
+  for (const n of ns) runs.push(await publishers(n, quick ? 1500 : 3000, quick ? 2500 : 6000));
+  const perStream = slope(
+    runs.map((r) => r.streams),
+    runs.map((r) => r.cpuPct),
+  );
+  printTable(
+    'wrtc publishers (audio+video), each subscribed by every other: SFU process',
+    ['publishers', 'forwarded tracks', 'CPU %', 'RSS MiB', 'receiving', 'server PC failures'],
+    runs.map((r) => [
+      r.publishers,
+      r.streams,
+      fmt(r.cpuPct),
+      fmt(r.rssMiB, 0),
+      r.publishers > 1 ? `${r.receiving}/${r.publishers}` : '–',
+      r.pcFailures,
+    ]),
+  );
+  console.log(`  per forwarded track (least-squares slope): ${fmt(perStream, 2)} % of a core`);
+
+  const { rows, stop } = await ramp(quick ? 2000 : 4000, quick ? 5000 : 75_000);
+  printTable(
+    `Saturation ramp (one lab, members doubling; limits: join p95 > ${DEFAULT_LIMITS.joinP95Ms} ms, heartbeat loss > ${DEFAULT_LIMITS.heartbeatLossPct} %, CPU > ${DEFAULT_LIMITS.cpuPct} %, any timeout or failed join)`,
+    STEP_HEADER,
+    rows.map(stepRow),
+  );
+  console.log(`  stopped: ${stop}`);
+}

@@ -1,0 +1,144 @@
+/**
+ * 50 members in one channel for 15 s of heartbeats: 40 light signaling-only members and 10 real
+ * wrtc clients that publish audio+video and subscribe to each other (measured: 10 wrtc clients
+ * take ≈ 1.1 cores here and the SFU ≈ 40 % of one, so wrtc ×10 fits on 2 cores).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lab } from '../../../src/main/lab/lab';
+import { MemberSwarm, SignalingMember } from '../../../src/main/lab/load';
+import type { PeerRecord, StatsRecord, TraceRecord } from '../../../src/shared';
+import { waitFor } from '../../helpers/wait';
+
+const PUBLISHERS = 10;
+const LIGHT_MEMBERS = 40;
+/** Model time the channel must hold with heartbeats (real = × timeScale). */
+const HOLD_MS = 15_000;
+const TIME_SCALE = 1;
+
+let lab: Lab;
+let swarm: MemberSwarm;
+
+const all = (): TraceRecord[] => lab.recorder.snapshot();
+const peers = (): PeerRecord[] => all().filter((r): r is PeerRecord => r.type === 'peer');
+const stats = (uid: number): StatsRecord[] =>
+  all().filter((r): r is StatsRecord => r.type === 'stats' && r.uid === uid);
+/**
+ * Packets a client's sub PC received so far, summed over its stats samples: a replaced sub PC
+ * (the server may give one up under load and offer a new one) restarts its counter, so a drop
+ * counts the new value as fresh packets rather than going backwards.
+ */
+function subPackets(uid: number): number {
+  let total = 0;
+  let previous = 0;
+  for (const record of stats(uid)) {
+    const sub = record.raw?.sub as { packetsReceived?: unknown } | undefined;
+    const value = typeof sub?.packetsReceived === 'number' ? sub.packetsReceived : 0;
+    total += value >= previous ? value - previous : value;
+    previous = value;
+  }
+  return total;
+}
+const publishers = Array.from({ length: PUBLISHERS }, (_, i) => i + 1);
+
+beforeAll(async () => {
+  lab = await Lab.create({ engine: 'wrtc', injectFaults: false, timing: { timeScale: TIME_SCALE } });
+  swarm = new MemberSwarm({
+    url: lab.serverInfo().url,
+    channel: lab.channel,
+    token: (uid) => lab.issueToken(uid),
+    concurrency: 8,
+    joinTimeoutMs: 30_000,
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await swarm?.dispose();
+  await lab?.dispose();
+}, 60_000);
+
+describe('50 members, 10 of them publishing', () => {
+  it('keeps everyone, forwards every publisher to every other, and still admits a late join', async () => {
+    // The light members first: once ten encoders run in this process, its event loop is busy.
+    const started = await swarm.start(LIGHT_MEMBERS);
+    expect(started.failures).toEqual([]);
+    for (const uid of publishers) await lab.addParticipant({ uid, autoSubscribe: true });
+    await Promise.all(publishers.map((uid) => lab.join(uid)));
+    await Promise.all(publishers.map((uid) => lab.publish(uid, ['audio', 'video'])));
+
+    // Every publisher hears both kinds of every other publisher.
+    const heard = (observer: number, peer: number): boolean =>
+      ['audio', 'video'].every((kind) =>
+        peers().some(
+          (r) =>
+            r.uid === observer && r.peer === peer && r.event === 'user-published' && r.mediaType === kind,
+        ),
+      );
+    await waitFor(
+      () => publishers.every((o) => publishers.every((p) => p === o || heard(o, p))),
+      'every publisher to hear every other publish audio+video',
+      30_000,
+    );
+    // Media arrives on every sub PC, then must keep growing through the hold.
+    await waitFor(() => publishers.every((uid) => subPackets(uid) > 0), 'media on every sub PC', 30_000);
+    const baseline = new Map(publishers.map((uid) => [uid, subPackets(uid)]));
+    const pingsBefore = swarm.totals().pingsSent;
+
+    await new Promise((r) => setTimeout(r, HOLD_MS * TIME_SCALE));
+
+    // Heartbeats ran (at least 5 per light member at the 2 s model interval) and were answered.
+    const totals = swarm.totals();
+    expect(totals.joined).toBe(LIGHT_MEMBERS);
+    expect(totals.pingsSent - pingsBefore).toBeGreaterThanOrEqual(LIGHT_MEMBERS * 5);
+    expect(totals.pongs).toBeGreaterThanOrEqual(totals.pingsSent - LIGHT_MEMBERS);
+    // Nobody was dropped for silence: not as seen by the light members, the clients, or the server.
+    expect(totals.timedOutUids).toEqual([]);
+    expect(totals.unexpectedCloses).toBe(0);
+    expect(peers().filter((r) => r.event === 'user-left' && r.reason === 'ServerTimeOut')).toEqual([]);
+    expect(
+      all().filter((r) => r.type === 'log' && r.msg.includes('ServerTimeOut')),
+      'server log of timeouts',
+    ).toEqual([]);
+    for (const uid of publishers) expect(lab.client(uid).state, `uid ${uid}`).toBe('CONNECTED');
+    // No publisher's media stopped at the server (its watchdog would announce no-media).
+    expect(peers().filter((r) => r.event === 'user-unpublished')).toEqual([]);
+    // Inbound media kept growing on every publisher's sub PC.
+    await waitFor(
+      () => publishers.every((uid) => subPackets(uid) > baseline.get(uid)! + 100),
+      `inbound packets to grow on every sub PC (baseline → now: ${publishers
+        .map((uid) => `${uid}: ${baseline.get(uid)} → ${subPackets(uid)} in ${stats(uid).length} samples`)
+        .join(', ')})`,
+      15_000,
+    );
+    for (const uid of publishers) {
+      const recent = stats(uid).slice(-5);
+      expect(
+        recent.some((r) => (r.recvKbps ?? 0) > 0),
+        `uid ${uid} recvKbps`,
+      ).toBe(true);
+    }
+
+    // The server still answers: a late member joins, and everyone hears it.
+    const late = new SignalingMember({
+      url: lab.serverInfo().url,
+      channel: lab.channel,
+      uid: 99_999,
+      token: lab.issueToken(99_999),
+      joinTimeoutMs: 30_000,
+    });
+    try {
+      // Generous: the machine is shared; a saturated server would not answer at all.
+      expect(await late.join()).toBeLessThan(30_000);
+      expect(late.counts.garbage).toBe(0);
+      await waitFor(
+        () =>
+          publishers.every((o) =>
+            peers().some((r) => r.uid === o && r.peer === 99_999 && r.event === 'user-joined'),
+          ),
+        'every publisher to see the late member',
+        10_000,
+      );
+    } finally {
+      await late.leave();
+    }
+  }, 120_000);
+});
