@@ -19,6 +19,7 @@ import { FaultInjector } from './faults/fault-injector';
 import { ServerProcess } from './server/server-process';
 import { signToken } from './server/tokens';
 import { TraceRecorder } from './trace/recorder';
+import type { JournalRotation } from './trace/journal';
 import { FaultController, type ActiveFault } from './fault-controller';
 import { appInfo, environmentInfo } from './environment';
 import { openImpostorLogin } from './impostor';
@@ -42,6 +43,8 @@ export interface LabOptions {
   server?: ServerChoice;
   /** Journal file for the trace; none keeps it in memory only. */
   journalPath?: string;
+  /** How the journal rotates into segments, and its size cap (see trace/journal.ts). */
+  journal?: JournalRotation;
   /** The scenario being run, stored in the trace header. */
   scenario?: Scenario | null;
   /** Put a fault injector in each client's path (default true). */
@@ -116,6 +119,7 @@ export class Lab {
     }
     const recorder = new TraceRecorder({
       journalPath: options.journalPath,
+      ...(options.journal ? { journal: options.journal } : {}),
       header: {
         startedAt: new Date().toISOString(),
         timeScale: timing.timeScale,

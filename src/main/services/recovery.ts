@@ -2,14 +2,17 @@
  * Crash recovery: every lab the service starts journals its trace to
  * `<journalDir>/<id>.open.ndjson`; a clean stop renames it to `<id>.ndjson`. A journal still
  * named `.open` belongs to a session that crashed or was killed, and is offered at the next
- * start (list / open as the current trace / discard). Electron-free.
+ * start (list / open as the current trace / discard). A journal may be rotated into segments
+ * (`<id>.open.ndjson.000001.gz`, …; see `lab/trace/segments.ts`): it is still one session here,
+ * moved, read and deleted as a whole. Electron-free.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventPayload, InvokeResponse } from '../../shared/ipc/contract';
-import { readTrace, TraceReadError } from '../lab/trace/reader';
+import { TraceReadError } from '../lab/trace/reader';
+import { journalBytes, readJournal, removeJournal, renameJournal } from '../lab/trace/segments';
 import { serviceError } from './errors';
 
 const OPEN_SUFFIX = '.open.ndjson';
@@ -48,10 +51,10 @@ export class JournalStore {
     return join(this.dir, `faultline-${stamp}-${randomBytes(3).toString('hex')}${OPEN_SUFFIX}`);
   }
 
-  /** Marks a journal closed cleanly (renames it) and prunes old clean ones. Never throws. */
+  /** Marks a journal closed cleanly (renames it, every segment) and prunes old clean ones. Never throws. */
   async markClean(path: string): Promise<void> {
     if (!path.endsWith(OPEN_SUFFIX)) return;
-    await rename(path, path.slice(0, -OPEN_SUFFIX.length) + CLEAN_SUFFIX).catch(() => undefined);
+    await renameJournal(path, path.slice(0, -OPEN_SUFFIX.length) + CLEAN_SUFFIX).catch(() => undefined);
     await this.prune().catch(() => undefined);
   }
 
@@ -64,9 +67,9 @@ export class JournalStore {
       const id = name.slice(0, -OPEN_SUFFIX.length);
       const path = join(this.dir, name);
       if (!ID_PATTERN.test(id) || exclude.has(path)) continue;
-      const bytes = (await stat(path).catch(() => null))?.size ?? 0;
+      const bytes = await journalBytes(path);
       try {
-        const trace = await readTrace(path);
+        const trace = await readJournal(path);
         const scenario = trace.header.scenario as { name?: unknown } | null;
         out.push({
           id,
@@ -87,7 +90,7 @@ export class JournalStore {
   async open(id: string): Promise<EventPayload<'trace:opened'>> {
     const path = await this.existing(id);
     try {
-      const trace = await readTrace(path);
+      const trace = await readJournal(path);
       return {
         name: `${id}${CLEAN_SUFFIX}`,
         header: trace.header,
@@ -101,9 +104,9 @@ export class JournalStore {
     }
   }
 
-  /** Deletes journal `id`. */
+  /** Deletes journal `id` (every segment). */
   async discard(id: string): Promise<void> {
-    await rm(await this.existing(id), { force: true });
+    await removeJournal(await this.existing(id));
   }
 
   private async existing(id: string): Promise<string> {
@@ -130,6 +133,6 @@ export class JournalStore {
       .filter((n) => n.endsWith(CLEAN_SUFFIX) && !n.endsWith(OPEN_SUFFIX))
       .sort();
     for (const name of names.slice(0, Math.max(0, names.length - KEPT_CLEAN_JOURNALS)))
-      await rm(join(this.dir, name), { force: true });
+      await removeJournal(join(this.dir, name));
   }
 }

@@ -4,3 +4,4 @@ export * from './journal';
 export * from './ring';
 export * from './codec';
 export * from './reader';
+export * from './segments';

@@ -9,7 +9,7 @@ import type { RecordSink } from '../../../shared/trace/sink';
 import { makeHeader, redact, serializeHeader } from '../../../shared/trace/serialize';
 import type { TraceHeaderInit } from '../../../shared/trace/serialize';
 import { TraceJournal } from './journal';
-import type { JournalError } from './journal';
+import type { DroppedSegment, JournalError, JournalRotation } from './journal';
 import { RingBuffer } from './ring';
 
 /** Options of a {@link TraceRecorder}. */
@@ -18,6 +18,8 @@ export interface TraceRecorderOptions {
   header: TraceHeaderInit & Partial<Pick<TraceHeader, 'format' | 'version'>>;
   /** Where to journal records (NDJSON, header first); no journal when omitted. */
   journalPath?: string;
+  /** How the journal rotates into segments (size, count, total cap); see `journal.ts`. */
+  journal?: JournalRotation;
   /** How many records the in-memory ring keeps (default 100 000). */
   ringCapacity?: number;
   /** Batch period for listeners and the journal, ms (default 100). */
@@ -32,6 +34,8 @@ export const DEFAULT_RING_CAPACITY = 100_000;
 export const DEFAULT_FLUSH_INTERVAL_MS = 100;
 
 type BatchListener = (records: TraceRecord[]) => void;
+
+const byHeader = new WeakMap<TraceHeader, TraceRecorder>();
 
 /**
  * Stamps, keeps, batches and journals trace records.
@@ -76,10 +80,21 @@ export class TraceRecorder {
     this.now = opts.now ?? (() => performance.now());
     this.origin = this.now();
     this.header = makeHeader(opts.header);
-    this.journal = opts.journalPath ? new TraceJournal(opts.journalPath, serializeHeader(this.header)) : null;
+    this.journal = opts.journalPath
+      ? new TraceJournal(opts.journalPath, serializeHeader(this.header), {
+          ...opts.journal,
+          onDrop: (dropped) => this.recordDrop(dropped),
+        })
+      : null;
+    byHeader.set(this.header, this);
     this.sink = (input) => {
       this.record(input);
     };
+  }
+
+  /** The recorder whose {@link header} this is (exports find the journal behind a trace this way). */
+  static forHeader(header: TraceHeader): TraceRecorder | undefined {
+    return byHeader.get(header);
   }
 
   /** The journal's path, if any. */
@@ -90,6 +105,16 @@ export class TraceRecorder {
   /** The journal's first error, if it failed (recording goes on in memory). */
   get journalError(): JournalError | null {
     return this.journal?.error ?? null;
+  }
+
+  /** How many of the records stamped so far the ring no longer holds (the oldest ones). */
+  get droppedFromRing(): number {
+    return this.nextSeq - 1 - this.ring.size;
+  }
+
+  /** The seq of the oldest record in the ring (the next seq when the ring is empty). */
+  get firstSeqInRing(): number {
+    return this.ring.at(0)?.seq ?? this.nextSeq;
   }
 
   /** The seq the next record will get. */
@@ -160,6 +185,16 @@ export class TraceRecorder {
     await this.journal?.sync();
   }
 
+  /**
+   * Makes the journal complete up to now, for reading it back: {@link flush} while recording,
+   * or the close (and its background compression) once closed.
+   */
+  async flushJournal(): Promise<void> {
+    if (this.closed) return this.closed;
+    await this.flush();
+    await this.journal?.settled();
+  }
+
   /** Final batch, fsync and close of the journal; stops the timer. Idempotent. */
   close(): Promise<void> {
     if (!this.closed) {
@@ -182,7 +217,7 @@ export class TraceRecorder {
     if (this.journal) {
       const lines = new Array<string>(records.length);
       for (let i = 0; i < records.length; i++) lines[i] = this.lineOf(records[i]!);
-      this.journal.append(lines);
+      this.journal.append(lines, records[0]!.seq, records[records.length - 1]!.seq);
     }
     for (const listener of [...this.listeners]) {
       try {
@@ -199,6 +234,21 @@ export class TraceRecorder {
         }
       }
     }
+  }
+
+  private recordDrop(dropped: DroppedSegment): void {
+    const range =
+      dropped.firstSeq === null
+        ? 'an unknown seq range'
+        : `records seq ${dropped.firstSeq}–${dropped.lastSeq}`;
+    const record = this.record({
+      type: 'log',
+      uid: null,
+      level: 'warn',
+      msg: `The journal passed its size limit: its oldest segment (${dropped.bytes} bytes, ${range}) was deleted from disk.`,
+    });
+    // While closing, the journal still takes this notice (it waits for compression first).
+    if (this.closed) this.journal?.append([this.lineOf(record)], record.seq, record.seq);
   }
 
   private lineOf(record: TraceRecord): string {
