@@ -157,6 +157,32 @@ describe('dashboard in Chromium (browser mode)', () => {
     await page.getByTestId('lab-stop').click();
   }, 90_000);
 
+  it('adds a browser participant (Chromium in the lab) that joins, publishes and is charted', async () => {
+    await page.getByTestId('lab-time-scale').fill('0.5');
+    await page.getByTestId('lab-start').click();
+    await page.getByTestId('lab-stop').waitFor({ timeout: 30_000 });
+    for (const [uid, engine] of [
+      ['1', ''],
+      ['2', 'browser'],
+    ] as const) {
+      await page.getByTestId('participant-uid').fill(uid);
+      await page.getByTestId('participant-engine').selectOption(engine);
+      await page.getByTestId('participant-add').click();
+      await page.getByTestId(`join-${uid}`).waitFor({ timeout: 30_000 });
+      await page.getByTestId(`join-${uid}`).click();
+    }
+    expect(await page.getByTestId('participant-2').innerText()).toMatch(/browser/);
+    await expect
+      .poll(() => page.getByTestId('participant-2').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('CONNECTED');
+    await page.getByTestId('publish-2').click();
+    // UID 1 (libwebrtc) sees the browser's publication.
+    const seen = page.getByTestId('peer-events-uid-1').locator('li[data-event="user-published"]');
+    await expect.poll(() => seen.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-browser-participant.png'), fullPage: true });
+    await page.getByTestId('lab-stop').click();
+  }, 90_000);
+
   it('refuses a wrong token, over HTTP and over the WebSocket', async () => {
     const good = new URL(web.url);
     const bad = new URL(web.url);

@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { InvokeRequest, InvokeResponse } from '../../../shared/ipc';
 import type { ClientFaultInput } from '../../../shared/model/faults';
+import type { EngineName } from '../../../shared/model/engines';
 import type { ApiConnection, TransportStatus } from '../api';
 import { describeError } from './errors';
 import { useTraceStore } from './trace';
@@ -105,7 +106,7 @@ export const useLabStore = defineStore('lab', () => {
   }
 
   /** Adds a local participant. */
-  function addParticipant(uid: number, engine?: 'wrtc' | 'werift'): Promise<LabStatus | undefined> {
+  function addParticipant(uid: number, engine?: EngineName): Promise<LabStatus | undefined> {
     return statusAction(`add uid ${uid}`, () =>
       api().invoke('participant:add', { uid, ...(engine ? { engine } : {}) }),
     );
