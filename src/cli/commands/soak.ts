@@ -1,7 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { EngineName } from '../../main/lab/lab';
 import { loadScenario } from '../../main/lab/scenario/library';
@@ -13,6 +10,8 @@ import {
   runSoak,
   type SoakProgress,
 } from '../../main/lab/soak';
+import { writeTrace } from '../../main/lab/trace/codec';
+import { readJournal, removeJournal } from '../../main/lab/trace/segments';
 import type { Io } from '../main';
 import { parseEngine, parseTimeScale } from './options';
 
@@ -112,8 +111,10 @@ export function registerSoak(program: Command, io: Io, setExit: (code: number) =
           }
           io.out(formatSoakReport(report));
           if (gzip && journalPath) {
-            await pipeline(createReadStream(journalPath), createGzip(), createWriteStream(opts.out!));
-            await rm(journalPath, { force: true });
+            // Every segment, as one gzipped trace.
+            const trace = await readJournal(journalPath);
+            await writeTrace(opts.out!, trace.header, trace.records, { gzip: true });
+            await removeJournal(journalPath);
           }
           if (opts.out) io.out(`trace written to ${opts.out}`);
           setExit(report.failedIterations === 0 && report.errors.length === 0 ? 0 : 1);

@@ -4,17 +4,18 @@
  * (medians of the first and last thirds, so GC noise does not matter), the ring stays within
  * capacity, and the journal holds every record exactly once.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../../src/main/lab/lab';
 import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
 import { median, runSoak, type Point, type SoakReport } from '../../../src/main/lab/soak';
-import { readTrace } from '../../../src/main/lab/trace';
+import { listJournalFiles, readJournal } from '../../../src/main/lab/trace/segments';
 
 const SOAK_MS = 75_000;
 const MiB_BOUND = 64;
+const SEGMENT_BYTES = 64 * 1024;
 
 /** Median of the last third minus median of the first third. */
 function growth(points: readonly Point[]): number {
@@ -48,6 +49,7 @@ describe('soak (CI-sized)', () => {
       journalPath,
       sampleIntervalMs: 1000,
       maxPoints: 32,
+      journal: { segmentBytes: SEGMENT_BYTES },
       onLab: (l) => (lab = l),
     });
     expect(report.errors).toEqual([]);
@@ -80,7 +82,11 @@ describe('soak (CI-sized)', () => {
 
     // No lost records: every seq 1..N exactly once in the journal, N = what the recorder stamped.
     const stamped = lab!.recorder.nextSequence - 1;
-    const trace = await readTrace(journalPath);
+    const files = await listJournalFiles(journalPath);
+    expect(files.length).toBeGreaterThanOrEqual(3); // rotated during the run
+    for (const f of files) expect((await stat(f.path)).size).toBeLessThan(SEGMENT_BYTES * 2);
+    expect(report.journal!.maxBytes).toBeGreaterThan(SEGMENT_BYTES);
+    const trace = await readJournal(journalPath);
     expect(trace.truncated).toBe(false);
     expect(trace.records.length).toBe(stamped);
     expect(trace.records.findIndex((r, i) => r.seq !== i + 1)).toBe(-1);

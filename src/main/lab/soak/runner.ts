@@ -5,12 +5,13 @@
  * (`soak iteration N seed S`), and is checked on its own slice of the trace (model and fault
  * checks; the scenario's own expectations are not, since its faults were replaced).
  */
-import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Scenario, TraceRecord } from '../../../shared';
 import { checkTrace } from '../../../shared/check';
 import { Lab, type EngineName } from '../lab';
+import type { JournalRotation } from '../trace/journal';
 import { DEFAULT_RING_CAPACITY } from '../trace/recorder';
+import { journalBytes } from '../trace/segments';
 import { DEFAULT_FAULT_BOUNDS, planIteration, type FaultPlanBounds } from './fault-plan';
 import { MAX_KEPT_FAILURES, type SoakFailure, type SoakReport } from './report';
 import { ResourceSampler } from './sampler';
@@ -28,8 +29,10 @@ export interface SoakOptions {
   /** Overrides the scenario's timeScale. */
   timeScale?: number;
   engine?: EngineName;
-  /** Journal file of the continuous trace. */
+  /** Journal (base path) of the continuous trace. */
   journalPath?: string;
+  /** How the journal rotates into segments and its size cap (see trace/journal.ts). */
+  journal?: JournalRotation;
   /** Resource sampling period, ms (default 5 000). */
   sampleIntervalMs?: number;
   /** Points kept per resource series (default 512). */
@@ -68,6 +71,7 @@ export async function runSoak(scenario: Scenario, options: SoakOptions): Promise
     timing,
     engine: options.engine,
     journalPath: options.journalPath,
+    ...(options.journal ? { journal: options.journal } : {}),
     scenario,
   });
   options.onLab?.(lab);
@@ -96,10 +100,7 @@ export async function runSoak(scenario: Scenario, options: SoakOptions): Promise
     ring.endSize = lab.recorder.snapshot().length;
     ring.maxSize = Math.max(ring.maxSize, ring.endSize);
     if (journal) {
-      journal.bytes = await stat(journal.path).then(
-        (s) => s.size,
-        () => journal.bytes,
-      );
+      journal.bytes = await journalBytes(journal.path).catch(() => journal.bytes);
       journal.maxBytes = Math.max(journal.maxBytes, journal.bytes);
     }
   };
