@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readTrace } from '../../main/lab/trace/reader';
+import { readJournal } from '../../main/lab/trace/segments';
 import { writeBundle } from '../../main/support/bundle';
 import { renderReport } from '../../main/support/report/render';
 import type { Io } from '../main';
@@ -34,7 +34,8 @@ export function registerExport(program: Command, io: Io, setExit: (code: number)
         setExit(2);
         return;
       }
-      const trace = await readTrace(path);
+      // A rotated journal (`<path>.000001.gz`, … beside it) reads as one trace.
+      const trace = await readJournal(path);
       for (const warning of trace.warnings) io.err(`warning: ${warning}`);
       let appLog: string[] = [];
       if (opts.appLog) {

@@ -16,6 +16,7 @@ import {
 import type { TraceHeader, TraceRecord } from '../../shared/trace/records';
 import { writeTrace } from '../lab/trace/codec';
 import { readTrace, TraceReadError } from '../lab/trace/reader';
+import { TraceRecorder } from '../lab/trace/recorder';
 import { exportBundle, writeBundle } from '../support/bundle';
 import { openSupportFile, SupportOpenError, type OpenSupportOptions } from '../support/open';
 import { renderReport } from '../support/report/render';
@@ -55,6 +56,32 @@ function currentOrThrow(service: LabService): { header: TraceHeader; records: re
   return trace;
 }
 
+type Records = Iterable<TraceRecord> | AsyncIterable<TraceRecord>;
+
+/**
+ * All records of `trace` for an export: when its recorder's ring dropped the oldest, they are
+ * streamed from the journal (see `TraceRecorder.allRecords`), else the records held.
+ */
+async function exportRecords(trace: {
+  header: TraceHeader;
+  records: readonly TraceRecord[];
+}): Promise<Records> {
+  const recorder = TraceRecorder.forHeader(trace.header);
+  return recorder ? (await recorder.allRecords()).records : trace.records;
+}
+
+/** {@link exportRecords} as one array (the bundle is built in memory). */
+async function exportRecordArray(trace: {
+  header: TraceHeader;
+  records: readonly TraceRecord[];
+}): Promise<readonly TraceRecord[]> {
+  const records = await exportRecords(trace);
+  if (Array.isArray(records)) return records as readonly TraceRecord[];
+  const out: TraceRecord[] = [];
+  for await (const record of records) out.push(record);
+  return out;
+}
+
 /**
  * Writes the current (or last) trace to `path` as `options.format`: a support bundle with
  * report.html (redacted unless `redact` is false), or the bare trace, gzipped for `ndjson.gz`.
@@ -66,10 +93,12 @@ export async function exportSupport(
 ): Promise<{ path: string; bytes: number }> {
   const trace = currentOrThrow(service);
   if (options.format !== 'bundle')
-    return writeTrace(path, trace.header, trace.records, { gzip: options.format === 'ndjson.gz' });
+    return writeTrace(path, trace.header, await exportRecords(trace), {
+      gzip: options.format === 'ndjson.gz',
+    });
   const written = await writeBundle(path, {
     header: trace.header,
-    records: trace.records,
+    records: await exportRecordArray(trace),
     options: { redact: options.redact, pseudonymizeIds: options.pseudonymizeIds },
     renderReport: (h, r) => renderReport(h, r),
     extraFiles: chartFiles(options.charts ?? []),
@@ -89,7 +118,7 @@ export async function exportBundleBase64(
   const trace = currentOrThrow(service);
   const zip = await exportBundle({
     header: trace.header,
-    records: trace.records,
+    records: await exportRecordArray(trace),
     options: { redact: options.redact, pseudonymizeIds: options.pseudonymizeIds },
     renderReport: (h, r) => renderReport(h, r),
     extraFiles: chartFiles(options.charts ?? []),
@@ -181,7 +210,7 @@ export async function exportTrace(
 ): Promise<{ path: string; bytes: number }> {
   const trace = service.currentTrace();
   if (!trace) throw serviceError('NO_LAB', 'There is no trace yet: start the lab or run a scenario first.');
-  return writeTrace(path, trace.header, trace.records, gzip === undefined ? {} : { gzip });
+  return writeTrace(path, trace.header, await exportRecords(trace), gzip === undefined ? {} : { gzip });
 }
 
 /** Reads a trace file into the `trace:opened` payload; unreadable files become BAD_TRACE. */

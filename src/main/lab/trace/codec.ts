@@ -30,6 +30,22 @@ export interface WriteTraceOptions {
 
 const LINES_PER_CHUNK = 2000;
 
+async function* asyncTraceChunks(
+  header: TraceHeader,
+  records: AsyncIterable<TraceRecord>,
+): AsyncGenerator<string> {
+  yield serializeHeader(header) + '\n';
+  let lines: string[] = [];
+  for await (const record of records) {
+    lines.push(serializeRecord(record));
+    if (lines.length >= LINES_PER_CHUNK) {
+      yield lines.join('\n') + '\n';
+      lines = [];
+    }
+  }
+  if (lines.length > 0) yield lines.join('\n') + '\n';
+}
+
 function* traceChunks(header: TraceHeader, records: Iterable<TraceRecord>): Generator<string> {
   yield serializeHeader(header) + '\n';
   let lines: string[] = [];
@@ -45,18 +61,23 @@ function* traceChunks(header: TraceHeader, records: Iterable<TraceRecord>): Gene
 
 /**
  * Writes a trace file (header, then one line per record) and resolves with its size in bytes.
+ * `records` may be an async iterable (streamed from a journal: never all in memory).
  * Records pass the redaction guard. Rejects with the file system's error (the temporary file is
  * removed) or with a TypeError for a record JSON cannot hold.
  */
 export async function writeTrace(
   path: string,
   header: TraceHeader,
-  records: Iterable<TraceRecord>,
+  records: Iterable<TraceRecord> | AsyncIterable<TraceRecord>,
   opts: WriteTraceOptions = {},
 ): Promise<{ path: string; bytes: number }> {
   const gzip = opts.gzip ?? /\.gz$/i.test(path);
   const tmp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  const source = Readable.from(traceChunks(header, records), { objectMode: false });
+  const chunks =
+    Symbol.asyncIterator in records
+      ? asyncTraceChunks(header, records)
+      : traceChunks(header, records as Iterable<TraceRecord>);
+  const source = Readable.from(chunks, { objectMode: false });
   const file = createWriteStream(tmp, { highWaterMark: 1 << 20 });
   try {
     if (gzip) await pipeline(source, createGzip({ level: opts.level ?? 6 }), file);

@@ -11,6 +11,7 @@ import type { TraceHeaderInit } from '../../../shared/trace/serialize';
 import { TraceJournal } from './journal';
 import type { DroppedSegment, JournalError, JournalRotation } from './journal';
 import { RingBuffer } from './ring';
+import { journalRecords } from './segments';
 
 /** Options of a {@link TraceRecorder}. */
 export interface TraceRecorderOptions {
@@ -158,6 +159,26 @@ export class TraceRecorder {
   /** Calls `listener` when the journal fails (once). Returns an unsubscribe function. */
   onJournalError(listener: (error: JournalError) => void): () => void {
     return this.journal ? this.journal.onError(listener) : () => undefined;
+  }
+
+  /**
+   * Every record so far, oldest first, for an export: the ring when it still holds them all,
+   * else streamed from the journal (made complete first; one segment in memory at a time).
+   * Without a usable journal, the ring's records (the newest ones).
+   */
+  async allRecords(): Promise<{
+    records: Iterable<TraceRecord> | AsyncIterable<TraceRecord>;
+    complete: boolean;
+  }> {
+    const path = this.journalPath;
+    if (this.droppedFromRing === 0) return { records: this.snapshot(), complete: true };
+    if (!path || this.journalError) return { records: this.snapshot(), complete: false };
+    try {
+      await this.flushJournal();
+    } catch {
+      return { records: this.snapshot(), complete: false };
+    }
+    return { records: journalRecords(path), complete: true };
   }
 
   /** The ring's records, oldest first (the newest `ringCapacity` records). */

@@ -211,3 +211,14 @@ export async function readJournal(base: string, opts: ReadTraceOptions = {}): Pr
   if (!header) throw new TraceReadError('NOT_A_TRACE', `${base} holds no trace.`);
   return { header, records, skipped, truncated, warnings };
 }
+
+/**
+ * The records of journal `base`, oldest first, streamed (one segment in memory at a time); for
+ * exports of traces longer than the recorder's ring. Rejects like {@link streamJournal}.
+ */
+export async function* journalRecords(
+  base: string,
+  opts: ReadTraceOptions = {},
+): AsyncGenerator<TraceRecord> {
+  for await (const segment of streamJournal(base, opts)) yield* segment.records;
+}
