@@ -1,33 +1,22 @@
 /**
- * Support figures: exporting a big trace as a bundle (redaction on and off) and opening that
- * bundle again, next to the floor — just gunzipping the bundle's trace member and JSON.parse-ing
- * its lines in the same run. Time, peak RSS and heap (sampled), bundle size and compression.
- * Run alone: `node --import tsx bench/support-bench.ts [N]`.
+ * Support figures: exporting a big trace as a bundle (redaction on and off), opening that bundle
+ * again, next to the floor — just gunzipping the bundle's trace member and JSON.parse-ing its
+ * lines — and exporting a trace longer than the recorder's ring, streamed from its rotated
+ * journal. Each operation runs in a child process of its own (`support-child.ts`) that reports
+ * its kernel peak RSS, so synchronous compression cannot hide the peak. Time, peak RSS, bundle
+ * size and compression. Run alone: `node --import tsx bench/support-bench.ts [N]`.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
-import { unzipSync } from 'fflate';
-import { writeBundle } from '../src/main/support/bundle';
-import { openSupportFile } from '../src/main/support/open';
-import { serializeTrace } from '../src/shared/trace/serialize';
-import { generateTrace } from './renderer/records';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChildFigure } from './support-child';
 import { fmt, printTable } from './stats';
 
 /** One measured operation. */
-export interface SupportFigure {
+export interface SupportFigure extends ChildFigure {
   op: string;
-  ms: number;
-  /** Peak RSS and heap seen while it ran (MiB), sampled every 10 ms and at its ends. */
-  peakRssMiB: number;
-  peakHeapMiB: number;
-  /** Heap growth at the peak over the start (MiB). */
-  heapGrowthMiB: number;
-  /** The bundle's size, for exports. */
-  bytes: number | null;
 }
 
 /** All figures of one run. */
@@ -40,87 +29,53 @@ export interface SupportFigures {
 }
 
 const MiB = 1024 * 1024;
+const child = fileURLToPath(new URL('./support-child.ts', import.meta.url));
 
-/**
- * Runs `fn` while sampling memory. Synchronous stretches inside `fn` are not sampled (the timer
- * cannot fire), so the peak is a lower bound taken at await points and at both ends.
- */
-async function measured<T>(
-  op: string,
-  fn: () => Promise<T> | T,
-): Promise<{ value: T; figure: SupportFigure }> {
-  globalThis.gc?.();
-  const start = process.memoryUsage();
-  let peakRss = start.rss;
-  let peakHeap = start.heapUsed;
-  const sample = (): void => {
-    const m = process.memoryUsage();
-    if (m.rss > peakRss) peakRss = m.rss;
-    if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
-  };
-  const timer = setInterval(sample, 10);
-  const t0 = performance.now();
-  try {
-    const value = await fn();
-    const ms = performance.now() - t0;
-    sample();
-    return {
-      value,
-      figure: {
-        op,
-        ms,
-        peakRssMiB: peakRss / MiB,
-        peakHeapMiB: peakHeap / MiB,
-        heapGrowthMiB: (peakHeap - start.heapUsed) / MiB,
-        bytes: null,
-      },
-    };
-  } finally {
-    clearInterval(timer);
-  }
+/** Runs one operation in a child process (node --import tsx) and returns what it reports. */
+function inChild(op: string, n: number, path: string): Promise<ChildFigure> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', child, op, String(n), path], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    proc.on('error', reject);
+    proc.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`support-child ${op} exited with ${code}: ${err.trim()}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ChildFigure);
+      } catch (e) {
+        reject(new Error(`support-child ${op} reported no figure: ${(e as Error).message} ${err.trim()}`));
+      }
+    });
+  });
 }
 
-/** Measures export, import and the gunzip + JSON.parse floor for an `n`-record trace. */
+/** Measures export, import, the gunzip + JSON.parse floor and the journal export for `n` records. */
 export async function measureSupport(n: number): Promise<SupportFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'faultline-bench-support-'));
   try {
-    const { header, records } = generateTrace(n, { recordsPerSec: 200, uids: 3 });
-    const plainBytes = Buffer.byteLength(serializeTrace(header, records));
     const figures: SupportFigure[] = [];
     const ratios: SupportFigures['ratios'] = [];
+    let plainBytes = 0;
     for (const redact of [true, false]) {
       const label = redact ? 'redacted' : 'not redacted';
       const path = join(dir, `bundle-${redact ? 'r' : 'p'}.zip`);
-      const exp = await measured(`export (${label})`, () =>
-        writeBundle(path, { header, records, options: { redact }, environment: { bench: true } }),
-      );
-      exp.figure.bytes = (await stat(path)).size;
-      figures.push(exp.figure);
-
-      const imp = await measured(`import (${label})`, () => openSupportFile(path));
-      if (imp.value.records.length !== n)
-        throw new Error(`imported ${imp.value.records.length} of ${n} records`);
-      if (imp.value.warnings.length > 0) throw new Error(`import warned: ${imp.value.warnings.join('; ')}`);
-      figures.push(imp.figure);
-      imp.value.records.length = 0;
-
-      const gz = unzipSync(new Uint8Array(readFileSync(path)), {
-        filter: (f) => f.name === 'trace.ndjson.gz',
-      })['trace.ndjson.gz']!;
-      const floor = await measured(`floor: gunzip + JSON.parse (${label})`, () => {
-        const lines = gunzipSync(gz).toString('utf8').split('\n');
-        let parsed = 0;
-        for (const line of lines) {
-          if (line.length === 0) continue;
-          JSON.parse(line);
-          parsed++;
-        }
-        if (parsed !== n + 1) throw new Error(`floor parsed ${parsed} lines, expected ${n + 1}`);
-        return parsed;
-      });
-      figures.push(floor.figure);
-      ratios.push({ op: `import ÷ floor (${label})`, ratio: imp.figure.ms / floor.figure.ms });
+      const exp = await inChild(redact ? 'export-redacted' : 'export-plain', n, path);
+      plainBytes = exp.plainBytes;
+      figures.push({ op: `export (${label})`, ...exp });
+      const imp = await inChild('import', n, path);
+      figures.push({ op: `import (${label})`, ...imp });
+      const floor = await inChild('floor', n, path);
+      figures.push({ op: `floor: gunzip + JSON.parse (${label})`, ...floor });
+      ratios.push({ op: `import ÷ floor (${label})`, ratio: imp.ms / floor.ms });
     }
+    const journalDir = join(dir, 'journal');
+    await mkdir(journalDir);
+    const long = await inChild('journal-export', n, journalDir);
+    figures.push({ op: 'export from the journal (ring ¼, ndjson.gz; t re-stamped)', ...long });
     return { records: n, plainBytes, figures, ratios };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -135,24 +90,29 @@ function print(result: SupportFigures): void {
       'ms',
       'records/s',
       'peak RSS MiB',
-      'peak heap MiB',
+      'sampled MiB',
+      'RSS before',
       'heap +MiB',
-      'bundle MiB',
+      'output MiB',
       'compression',
     ],
     result.figures.map((f) => [
       f.op,
       fmt(f.ms, 0),
       fmt(result.records / (f.ms / 1000), 0),
-      fmt(f.peakRssMiB, 0),
-      fmt(f.peakHeapMiB, 0),
+      fmt(f.maxRssMiB, 0),
+      fmt(f.sampledRssMiB, 0),
+      fmt(f.startRssMiB, 0),
       fmt(f.heapGrowthMiB, 0),
       f.bytes === null ? '' : fmt(f.bytes / MiB, 2),
       f.bytes === null ? '' : `${fmt(result.plainBytes / f.bytes, 1)}×`,
     ]),
   );
   for (const r of result.ratios) console.log(`  ${r.op}: ${fmt(r.ratio, 2)}×`);
-  console.log('  (peaks are sampled at await points and every 10 ms; synchronous stretches are not seen)');
+  console.log(
+    "  (each operation in its own process: peak RSS is the kernel's maxRSS of that process, input included;" +
+      ' "sampled" is a 10 ms sampler, blind to synchronous stretches)',
+  );
 }
 
 /** Prints the support figures; `quick` uses 100 000 records instead of 1 000 000. */
