@@ -15,6 +15,7 @@ import type {
 } from '../../shared';
 import { ClientFaultSchema, resolveTiming, scaled } from '../../shared';
 import { Client } from './clients/client';
+import type { IceConfig } from './clients/engines';
 import { FaultInjector } from './faults/fault-injector';
 import { ServerProcess } from './server/server-process';
 import { signToken } from './server/tokens';
@@ -28,9 +29,12 @@ import type { EngineName } from '../../shared/model/engines';
 import type { BrowserHost } from './browser/agent-protocol';
 import { browserRuntime } from './browser/browser-runtime';
 import { ChromiumHost } from './browser/chromium-host';
+import { LabTurn, type TurnChoice } from './turn/lab-turn';
 
 /** Which WebRTC implementation a client uses (see src/shared/model/engines.ts). */
 export type { EngineName } from '../../shared/model/engines';
+
+export type { TurnChoice } from './turn/lab-turn';
 
 /** Where the channel server is. */
 export type ServerChoice = { kind: 'embedded' } | { kind: 'remote'; url: string; secret: string | null };
@@ -55,6 +59,12 @@ export interface LabOptions {
    * when given.
    */
   browserHost?: BrowserHost;
+  /**
+   * A TURN server for every client: `embedded` starts coturn on loopback behind each client's
+   * fault injector; `external` hands its URLs to the clients as given. Default: embedded when
+   * the scenario says `turn: true`, none otherwise.
+   */
+  turn?: TurnChoice;
 }
 
 /** How one local participant is set up. */
@@ -83,6 +93,7 @@ export class Lab {
   private readonly participants = new Map<number, Participant>();
   private readonly cleanups: Array<() => Promise<void> | void> = [];
   private ownBrowserHost: BrowserHost | null = null;
+  private turn: LabTurn | null = null;
   private disposed = false;
 
   private constructor(
@@ -106,12 +117,19 @@ export class Lab {
     const engine = options.engine ?? 'wrtc';
     const channel = options.channel ?? options.scenario?.channel ?? 'faultline';
     const choice = options.server ?? { kind: 'embedded' };
+    const turnChoice = options.turn ?? (options.scenario?.turn ? { kind: 'embedded' } : undefined);
+    const turn = turnChoice ? await LabTurn.start(turnChoice) : null;
     let server: ServerProcess | null = null;
     let url: URL;
     let secret: string | null;
     if (choice.kind === 'embedded') {
       secret = randomBytes(32).toString('base64url');
-      server = await ServerProcess.start({ host: '127.0.0.1', port: 0, secret, timing });
+      server = await ServerProcess.start({ host: '127.0.0.1', port: 0, secret, timing }).catch(
+        async (err: unknown) => {
+          await turn?.dispose();
+          throw err;
+        },
+      );
       url = new URL(server.url);
     } else {
       url = new URL(choice.url);
@@ -140,10 +158,12 @@ export class Lab {
       recorder,
       options.browserHost ?? null,
     );
+    lab.turn = turn;
     server?.onEvent((event) =>
       lab.log(event.level === 'error' ? 'error' : 'info', `server: ${event.message}`),
     );
     lab.log('info', `lab started: server ${url.href} (${choice.kind}), engine ${engine}`);
+    if (turn) lab.log('info', turn.describe());
     return lab;
   }
 
@@ -155,14 +175,17 @@ export class Lab {
       injector = new FaultInjector({
         serverHost: this.serverUrl.hostname,
         serverPort: Number(this.serverUrl.port),
+        turn: this.turn?.target() ?? undefined,
       });
       await injector.start();
     }
     const role = options.role ?? 'host';
     const engine = options.engine ?? this.engine;
     let runtime;
+    let ice;
     try {
-      runtime = engine === 'browser' ? await this.openBrowserRuntime(options.uid) : undefined;
+      ice = this.turn ? await this.turn.iceFor(injector, engine) : {};
+      runtime = engine === 'browser' ? await this.openBrowserRuntime(options.uid, ice) : undefined;
     } catch (err) {
       await injector?.dispose();
       throw err;
@@ -174,6 +197,7 @@ export class Lab {
       path: injector ?? new DirectPath(this.serverUrl.href),
       timing: this.timing,
       engine,
+      ice,
       runtime,
       autoSubscribe: options.autoSubscribe ?? true,
       sink: this.recorder.sink,
@@ -184,7 +208,7 @@ export class Lab {
   }
 
   /** A page for a browser participant, with its failures recorded against its uid. */
-  private async openBrowserRuntime(uid: number) {
+  private async openBrowserRuntime(uid: number, ice: IceConfig) {
     const host = this.givenBrowserHost ?? (this.ownBrowserHost ??= new ChromiumHost());
     const page = await host.openPage();
     const warn = (msg: string): void => {
@@ -194,7 +218,7 @@ export class Lab {
       if (!this.disposed) this.recorder.record({ type: 'log', uid, level: 'error', msg: reason });
     });
     this.log('info', `uid ${uid}: browser participant in Chromium ${page.browserVersion}`);
-    return browserRuntime(page, {}, warn);
+    return browserRuntime(page, ice, warn);
   }
 
   /** The client of a uid; throws a clear error for an unknown one. */
@@ -343,7 +367,8 @@ export class Lab {
 
   /** Process ids the lab started (for resource checks and the bench). */
   childPids(): number[] {
-    return this.server?.pid === undefined ? [] : [this.server.pid];
+    const pids = this.server?.pid === undefined ? [] : [this.server.pid];
+    return this.turn?.pid === undefined ? pids : [...pids, this.turn.pid];
   }
 
   /** Ends every fault, client, injector and the server, then closes the trace. Idempotent. */
@@ -359,6 +384,7 @@ export class Lab {
     this.participants.clear();
     await this.ownBrowserHost?.dispose();
     await this.server?.dispose();
+    await this.turn?.dispose();
     this.log('info', 'lab disposed');
     await this.recorder.close();
   }

@@ -24,6 +24,15 @@ function matches(e: Expectation, r: TraceRecord): boolean {
       (e.mediaType === undefined || r.mediaType === e.mediaType)
     );
   }
+  if (e.candidatePair !== undefined) {
+    return (
+      r.type === 'media' &&
+      r.event === 'candidate-pair' &&
+      r.uid === e.uid &&
+      r.value === e.candidatePair &&
+      (e.pc === undefined || r.pc === e.pc)
+    );
+  }
   return r.type === 'state' && r.uid === e.uid && r.to === e.state;
 }
 

@@ -80,6 +80,8 @@ export function describeExpectation(e: Expectation, vocabulary: Vocabulary): str
     const kind = e.mediaType ? ` (${e.mediaType})` : '';
     const of = e.peer !== undefined ? ` of uid ${e.peer}` : '';
     what = `uid ${e.observer} sees ${peerEventName(e.event, vocabulary)}${kind}${of}`;
+  } else if (e.candidatePair !== undefined) {
+    what = `uid ${e.uid}${e.pc ? ` (${e.pc})` : ''} carries media on a ${e.candidatePair} candidate pair`;
   } else {
     what = `uid ${e.uid} enters ${e.state ? stateName(e.state, vocabulary) : '?'}`;
   }

@@ -52,6 +52,17 @@ export const RefuseFaultSchema = z.object({ kind: z.literal('refuse') });
 /** The client reappears from a new local address/port: signaling reset, media rebound. */
 export const IpChangeFaultSchema = z.object({ kind: z.literal('ip-change') });
 
+/**
+ * Relayed-path faults (the lab's TURN server sits behind each client's injector too): drop the
+ * client's direct UDP media to the media server, its UDP to the TURN server, or hold its TCP to
+ * the TURN server. Together they walk ICE from host to relay/udp to relay/tcp.
+ */
+export const BlockDirectUdpFaultSchema = z.object({ kind: z.literal('block-direct-udp') });
+/** Drops the client's UDP to and from the TURN server (TURN/UDP). */
+export const BlockTurnUdpFaultSchema = z.object({ kind: z.literal('block-turn-udp') });
+/** Blackholes the client's TCP to the TURN server (TURN/TCP). */
+export const BlockTurnTcpFaultSchema = z.object({ kind: z.literal('block-turn-tcp') });
+
 /** Any fault on a client's path. */
 export const ClientFaultSchema = z.discriminatedUnion('kind', [
   BlackholeFaultSchema,
@@ -61,6 +72,9 @@ export const ClientFaultSchema = z.discriminatedUnion('kind', [
   BandwidthFaultSchema,
   RefuseFaultSchema,
   IpChangeFaultSchema,
+  BlockDirectUdpFaultSchema,
+  BlockTurnUdpFaultSchema,
+  BlockTurnTcpFaultSchema,
 ]);
 
 /** A validated client fault, defaults filled. */

@@ -79,6 +79,10 @@ export const ExpectationSchema = z
     state: z.enum(CONNECTION_STATES).optional(),
     /** With `state`: the reason the record must carry (e.g. TOKEN_EXPIRE). */
     reason: z.enum(DISCONNECT_REASONS).optional(),
+    /** The selected candidate pair of `uid` changes to this (`host/udp`, `relay/udp`, `relay/tcp`…). */
+    candidatePair: z.string().min(1).max(40).optional(),
+    /** With `candidatePair`: only this peer connection's pair (default either). */
+    pc: z.enum(['pub', 'sub']).optional(),
     /** Anchor at t = 0 (the default when no fault anchor is named). */
     afterStart: z.literal(true).optional(),
     afterFault: z.number().int().nonnegative().optional(),
@@ -86,14 +90,18 @@ export const ExpectationSchema = z
     withinMs: z.tuple([z.number().nonnegative(), z.number().nonnegative()]),
     absent: z.boolean().default(false),
   })
-  .refine((e) => (e.event !== undefined) !== (e.state !== undefined), {
-    message: 'an expectation names either a peer `event` (with `observer`) or a `state` (with `uid`)',
+  .refine((e) => [e.event, e.state, e.candidatePair].filter((x) => x !== undefined).length === 1, {
+    message:
+      'an expectation names either a peer `event` (with `observer`), a `state` or a `candidatePair` (with `uid`)',
   })
   .refine((e) => e.event === undefined || e.observer !== undefined, {
     message: 'a peer-event expectation needs `observer`',
   })
   .refine((e) => e.state === undefined || e.uid !== undefined, {
     message: 'a state expectation needs `uid`',
+  })
+  .refine((e) => e.candidatePair === undefined || e.uid !== undefined, {
+    message: 'a candidate-pair expectation needs `uid`',
   })
   .refine((e) => e.withinMs[0] <= e.withinMs[1], { message: '`withinMs` must be [low, high]' });
 /** A validated expectation. */
@@ -107,6 +115,8 @@ export const ScenarioSchema = z
     /** Which seed vocabulary the scenario is about (`ng` = 4.x, `legacy` = 3.x). */
     profile: z.enum(['ng', 'legacy']).default('ng'),
     channel: z.string().min(1).max(64).default('faultline'),
+    /** The scenario needs a TURN server: the lab starts its embedded coturn unless given one. */
+    turn: z.boolean().optional(),
     config: LabTimingSchema.partial()
       .omit({ reconnect: true })
       .extend({

@@ -65,13 +65,26 @@ export const ReconnectRecordSchema = z.looseObject({
   delayMs: z.number().nonnegative().optional(),
   error: z.string().optional(),
 });
-/** Media-path events: ICE restarts, ICE and peer-connection state changes. */
+/** One end of a selected candidate pair (`candidate-pair` media records). */
+const CandidateEndSchema = z.object({
+  type: z.string().nullable(),
+  protocol: z.string().nullable(),
+  relayProtocol: z.string().nullable(),
+  address: z.string().nullable(),
+  port: z.number().nullable(),
+});
+/**
+ * Media-path events: ICE restarts, ICE and peer-connection state changes, and changes of the
+ * selected candidate pair (`value` e.g. `relay/udp`, with both ends in `local` and `remote`).
+ */
 export const MediaRecordSchema = z.looseObject({
   ...base,
   type: z.literal('media'),
   event: z.enum(['media-reconnect-start', 'media-reconnect-end', 'ice-state', 'pc-state', 'candidate-pair']),
   pc: z.enum(['pub', 'sub']).optional(),
   value: z.string().optional(),
+  local: CandidateEndSchema.optional(),
+  remote: CandidateEndSchema.optional(),
 });
 /** A signaling message sent or received (type only: never tokens or SDP bodies). */
 export const SignalRecordSchema = z.looseObject({

@@ -6,7 +6,7 @@ import { TRACE_FORMAT, TRACE_VERSION } from './records';
 import type { TraceHeader, TraceRecord } from './records';
 
 /** Field names that never reach a trace, at any depth (compared case-insensitively). */
-export const REDACTED_FIELDS: readonly string[] = ['token', 'secret', 'sdp'];
+export const REDACTED_FIELDS: readonly string[] = ['token', 'secret', 'sdp', 'credential', 'password'];
 
 const FORBIDDEN = new Set(REDACTED_FIELDS);
 const MAX_DEPTH = 8;
@@ -60,8 +60,8 @@ function redactValue(value: unknown, depth: number): unknown {
 }
 
 /**
- * Defense in depth against secrets in traces: drops every field named `token`, `secret` or
- * `sdp` (any case, nested up to 8 levels: `raw`, `params`, `target`…) and replaces string values
+ * Defense in depth against secrets in traces: drops every field named `token`, `secret`, `sdp`,
+ * `credential` or `password` (any case, nested up to 8 levels: `raw`, `params`, `target`…) and replaces string values
  * shaped like an SDP body (`v=0…`) or a channel token. Producers must not put these in records
  * in the first place (DESIGN.md: `signal` carries the message type only); this guard makes a
  * slip harmless. Returns the input itself when nothing had to go (the cheap, common path), a

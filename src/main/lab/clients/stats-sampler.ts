@@ -2,6 +2,10 @@
  * Periodic media statistics of one client: every interval it reads `getStats()` of the client's
  * peer connections and turns counter deltas into one `stats` record (RTT, loss %, jitter,
  * send/receive kbps). A figure the engine does not give is null; engine extras go under `raw`.
+ * Every sample's `raw` names the selected candidate pair (`candidatePair: 'host/udp'`,
+ * `'relay/udp'`, `'relay/tcp'`…, per PC and overall), and a change of a PC's selected pair is
+ * recorded once as a `media` record `candidate-pair` with both candidates' type, protocol,
+ * relay protocol and address.
  */
 import type { PcName, RecordSink } from '../../../shared';
 import type { EngineName, PeerConnectionLike } from './engines';
@@ -20,6 +24,27 @@ export interface StatsSample {
   sendKbps: number | null;
   recvKbps: number | null;
   raw: Record<string, unknown>;
+}
+
+/** One end of a selected candidate pair, as the engine's stats describe it. */
+export interface PairEnd {
+  type: string | null;
+  protocol: string | null;
+  relayProtocol: string | null;
+  address: string | null;
+  port: number | null;
+}
+
+/** The selected candidate pair of one PC. */
+export interface SelectedPair {
+  /**
+   * `<route>/<transport to the first hop>`: `host/udp` (direct), `relay/udp`, `relay/tcp` (via
+   * TURN), `srflx/udp`. The route comes from the local candidate, a peer-reflexive one counted
+   * as `relay` when it has a relay protocol and as `host` otherwise.
+   */
+  label: string;
+  local: PairEnd;
+  remote: PairEnd;
 }
 
 /** Options of a {@link StatsSampler}. */
@@ -54,6 +79,8 @@ export class StatsSampler {
   private busy = false;
   private readonly baselines = new WeakMap<PeerConnectionLike, PcBaseline>();
   private readonly listeners = new Set<(s: StatsSample) => void>();
+  private readonly lastPair = new Map<PcName, { pc: PeerConnectionLike; key: string }>();
+  private pairs = new Map<PcName, { pc: PeerConnectionLike; pair: SelectedPair }>();
 
   constructor(private readonly opts: StatsSamplerOptions) {
     if (!Number.isFinite(opts.intervalMs) || opts.intervalMs <= 0) {
@@ -95,6 +122,7 @@ export class StatsSampler {
       report.forEach((s) => stats.push(s));
       acc.addPc(name, pc, stats, this.baselines);
     }
+    this.pairs = acc.pairs;
     return acc.result(this.opts.engine, this.opts.extras?.() ?? {});
   }
 
@@ -104,6 +132,7 @@ export class StatsSampler {
     try {
       const sample = await this.sampleOnce();
       if (!sample || !this.timer) return;
+      this.recordPairChanges();
       this.opts.sink({ type: 'stats', uid: this.opts.uid, ...sample });
       for (const l of [...this.listeners]) l(sample);
     } catch (err) {
@@ -115,6 +144,26 @@ export class StatsSampler {
       });
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** One `candidate-pair` record per PC whose selected pair differs from the last one seen. */
+  private recordPairChanges(): void {
+    for (const [name, { pc, pair }] of this.pairs) {
+      const key = JSON.stringify(pair);
+      const last = this.lastPair.get(name);
+      if (last && last.pc === pc && last.key === key) continue;
+      this.lastPair.set(name, { pc, key });
+      const { label, local, remote } = pair;
+      this.opts.sink({
+        type: 'media',
+        uid: this.opts.uid,
+        event: 'candidate-pair',
+        pc: name,
+        value: label,
+        local,
+        remote,
+      });
     }
   }
 }
@@ -138,6 +187,8 @@ class Accumulator {
   private rtt: number | undefined;
   private remoteRtt: number | undefined;
   private readonly raw: Record<string, unknown> = {};
+  /** The selected pair of each PC sampled. */
+  readonly pairs = new Map<PcName, { pc: PeerConnectionLike; pair: SelectedPair }>();
 
   addPc(
     name: PcName,
@@ -212,6 +263,8 @@ class Accumulator {
     const pair = selectedPair
       ? byId.get(selectedPair)
       : stats.find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
+    const selected = pair ? describeSelectedPair(pair, byId) : null;
+    if (selected) this.pairs.set(name, { pc, pair: selected });
     const pairRtt = pair ? num(pair.currentRoundTripTime) : undefined;
     // werift keeps some pair RTTs at 0 until its first refresh: treat 0 as "no figure".
     if (pairRtt !== undefined && pairRtt > 0 && this.rtt === undefined) this.rtt = pairRtt * 1000;
@@ -221,6 +274,7 @@ class Accumulator {
       pc: pc.connectionState,
       packetsSent,
       packetsReceived,
+      ...(selected ? { candidatePair: selected.label } : {}),
       ...(framesDecoded > 0 ? { framesDecoded } : {}),
       ...(fps !== undefined ? { framesPerSecond: fps } : {}),
     };
@@ -237,7 +291,44 @@ class Accumulator {
       jitterMs: jitters.length ? round(Math.max(...jitters)) : null,
       sendKbps: this.sendSeen && this.sendDt > 0 ? round(this.sendBits / this.sendDt) : null,
       recvKbps: this.recvSeen && this.recvDt > 0 ? round(this.recvBits / this.recvDt) : null,
-      raw: { engine, uplinkLossPct, downlinkLossPct, ...this.raw, ...extras },
+      raw: {
+        engine,
+        uplinkLossPct,
+        downlinkLossPct,
+        candidatePair: this.overallPair(),
+        ...this.raw,
+        ...extras,
+      },
     };
   }
+
+  /** The publisher's pair when there is one (it carries the client's own media), else the subscriber's. */
+  private overallPair(): string | null {
+    return (this.pairs.get('pub') ?? this.pairs.get('sub'))?.pair.label ?? null;
+  }
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+function pairEnd(c: Stat | undefined): PairEnd {
+  return {
+    type: str(c?.candidateType),
+    protocol: str(c?.protocol),
+    relayProtocol: str(c?.relayProtocol),
+    address: str(c?.address) ?? str(c?.ip),
+    port: num(c?.port) ?? null,
+  };
+}
+
+/** The selected pair's two ends and its label (see {@link SelectedPair}). */
+function describeSelectedPair(pair: Stat, byId: Map<string, Stat>): SelectedPair | null {
+  const local = pairEnd(byId.get(String(pair.localCandidateId)));
+  const remote = pairEnd(byId.get(String(pair.remoteCandidateId)));
+  if (local.type === null) return null;
+  // A relayed local candidate may show as prflx (the media server's mapped address of the TURN
+  // relay); a prflx one without relayProtocol is a host socket seen through a NAT (the injector).
+  const relayed = local.type === 'relay' || local.relayProtocol !== null;
+  const route = relayed ? 'relay' : local.type === 'prflx' ? 'host' : local.type;
+  const transport = relayed ? (local.relayProtocol ?? local.protocol) : local.protocol;
+  return { label: `${route}/${transport ?? '?'}`, local, remote };
 }

@@ -7,6 +7,10 @@
  * latencies add, the lowest rate wins, any blackhole blocks). One-shot faults (`reset`,
  * `ip-change`) act when applied and stay listed until cleared, so the lab's start/end records
  * pair up; clearing them undoes nothing. The injector writes no trace records itself.
+ *
+ * With a TURN server (`turn` option) the client reaches it through this path too: TURN/UDP via
+ * a relay mapping of class `turn`, TURN/TCP via a second proxy that carries the media rules;
+ * `block-direct-udp`, `block-turn-udp` and `block-turn-tcp` cut one of the three routes.
  */
 import { ClientFaultSchema, type ClientFault, type ClientFaultInput } from '../../../shared/model/faults';
 import { isLoopbackUdpCandidate, type CandidateInit, type NetworkPath } from '../network-path';
@@ -27,8 +31,25 @@ export interface FaultInjectorOptions {
   seed?: number;
   /** Time scale of the emulated SYN retransmissions (see TcpProxyOptions.synScale; default 1). */
   synScale?: number;
+  /** The lab's TURN server, reached through this path (see the module comment). */
+  turn?: TurnTarget;
   /** Optional diagnostics (not trace records). */
   log?: (level: 'info' | 'warn', msg: string) => void;
+}
+
+/** A TURN server behind an injector. */
+export interface TurnTarget {
+  host: string;
+  /** Its UDP and TCP listening port. */
+  port: number;
+  /** True for a datagram source that is one of its relay endpoints (server-side traffic). */
+  isRelaySource: (address: string, port: number) => boolean;
+}
+
+/** Where the client reaches the TURN server through this path. */
+export interface TurnEndpoints {
+  udp: { host: string; port: number };
+  tcp: { host: string; port: number };
 }
 
 /** An active fault as listed by {@link FaultInjector.active}. */
@@ -44,7 +65,9 @@ export interface FaultInjectorCounters {
   up: ImpairmentCounters;
   down: ImpairmentCounters;
   tcp: TcpCounters;
-  udp: { mappings: number; flows: number; rebinds: number };
+  udp: { mappings: number; flows: number; rebinds: number; blocked: number };
+  /** The TURN/TCP proxy, when there is a TURN server. */
+  turnTcp: TcpCounters | null;
 }
 
 /** Thrown for a fault spec that does not validate; `issues` lists what is wrong. */
@@ -59,6 +82,7 @@ export class InvalidFaultError extends Error {
 export class FaultInjector implements NetworkPath {
   private readonly proxy: TcpProxy;
   private readonly relay: UdpRelay;
+  private readonly turnProxy: TcpProxy | null;
   private readonly faults = new Map<string, ActiveFault>();
   private nextId = 1;
   private started = false;
@@ -78,13 +102,28 @@ export class FaultInjector implements NetworkPath {
       synScale: opts.synScale,
       log: info,
     });
-    this.relay = new UdpRelay({ bindHost: this.bindHost, seed: seed ^ 0x5a5a5a5a, log: info });
+    this.relay = new UdpRelay({
+      bindHost: this.bindHost,
+      seed: seed ^ 0x5a5a5a5a,
+      serverSide: opts.turn?.isRelaySource,
+      log: info,
+    });
+    this.turnProxy = opts.turn
+      ? new TcpProxy({
+          target: { host: opts.turn.host, port: opts.turn.port },
+          bindHost: this.bindHost,
+          seed: seed ^ 0x3c3c3c3c,
+          synScale: opts.synScale,
+          log: info,
+        })
+      : null;
   }
 
   /** Starts the signaling proxy (the relay binds sockets on demand). */
   async start(): Promise<void> {
     if (this.disposed) throw new Error('FaultInjector: disposed');
     await this.proxy.listen();
+    await this.turnProxy?.listen();
     this.started = true;
   }
 
@@ -105,6 +144,18 @@ export class FaultInjector implements NetworkPath {
     if (!isLoopbackUdpCandidate(c)) return null;
     const a = await this.relay.mapServerAddress(parsed.address, parsed.port);
     return rewriteCandidateInit(c, a.address, a.port);
+  }
+
+  /** Where the client reaches the TURN server through this path; null without one. */
+  async turnEndpoints(): Promise<TurnEndpoints | null> {
+    const turn = this.opts.turn;
+    if (!turn || !this.turnProxy) return null;
+    if (!this.started) throw new Error('FaultInjector: call start() before turnEndpoints()');
+    const udp = await this.relay.mapServerAddress(turn.host, turn.port, 'turn');
+    return {
+      udp: { host: udp.address, port: udp.port },
+      tcp: { host: this.bindHost, port: this.turnProxy.port },
+    };
   }
 
   /** Always false: like a NAT, the relay lets the server learn the client from its checks. */
@@ -143,12 +194,14 @@ export class FaultInjector implements NetworkPath {
         const books: RuleBook[] = [];
         if (onSignaling) books.push(this.proxy.rules);
         if (onMedia) books.push(this.relay.rules);
+        if (onMedia && this.turnProxy) books.push(this.turnProxy.rules);
         for (const b of books) b.add(id, fault.direction, rule);
         break;
       }
       case 'reset':
         if (onSignaling) this.proxy.resetAll();
         if (onMedia) this.relay.rebind();
+        if (onMedia) this.turnProxy?.resetAll();
         break;
       case 'refuse':
         this.proxy.setRefusing(true);
@@ -156,6 +209,16 @@ export class FaultInjector implements NetworkPath {
       case 'ip-change':
         this.proxy.resetAll();
         this.relay.rebind({ newAddress: true });
+        this.turnProxy?.resetAll();
+        break;
+      case 'block-direct-udp':
+        this.relay.block(id, 'direct');
+        break;
+      case 'block-turn-udp':
+        this.relay.block(id, 'turn');
+        break;
+      case 'block-turn-tcp':
+        this.turnProxy?.rules.add(id, 'both', { kind: 'blackhole' });
         break;
     }
     this.log('info', `fault ${id} applied: ${JSON.stringify(fault)}`);
@@ -169,6 +232,8 @@ export class FaultInjector implements NetworkPath {
     this.faults.delete(id);
     this.proxy.rules.remove(id);
     this.relay.rules.remove(id);
+    this.relay.unblock(id);
+    this.turnProxy?.rules.remove(id);
     if (f.fault.kind === 'refuse') {
       this.proxy.setRefusing([...this.faults.values()].some((a) => a.fault.kind === 'refuse'));
     }
@@ -192,7 +257,8 @@ export class FaultInjector implements NetworkPath {
       up: u.up,
       down: u.down,
       tcp: this.proxy.counters(),
-      udp: { mappings: u.mappings, flows: u.flows, rebinds: u.rebinds },
+      udp: { mappings: u.mappings, flows: u.flows, rebinds: u.rebinds, blocked: this.relay.blocked },
+      turnTcp: this.turnProxy?.counters() ?? null,
     };
   }
 
@@ -206,7 +272,7 @@ export class FaultInjector implements NetworkPath {
     if (this.disposed) return;
     this.disposed = true;
     this.faults.clear();
-    await Promise.all([this.proxy.close(), this.relay.close()]);
+    await Promise.all([this.proxy.close(), this.relay.close(), this.turnProxy?.close()]);
   }
 }
 

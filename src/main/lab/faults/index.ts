@@ -3,7 +3,13 @@
  * on which faults act. Import from here; the files behind it are its seams.
  */
 export { FaultInjector, InvalidFaultError } from './fault-injector';
-export type { ActiveFault, FaultInjectorCounters, FaultInjectorOptions } from './fault-injector';
+export type {
+  ActiveFault,
+  FaultInjectorCounters,
+  FaultInjectorOptions,
+  TurnEndpoints,
+  TurnTarget,
+} from './fault-injector';
 export {
   CandidateParseError,
   formatCandidate,
@@ -24,7 +30,7 @@ export type {
 export { TcpProxy } from './tcp-proxy';
 export type { TcpCounters, TcpProxyOptions } from './tcp-proxy';
 export { UdpRelay } from './udp-relay';
-export type { UdpRelayCounters, UdpRelayOptions } from './udp-relay';
+export type { MappingClass, UdpRelayCounters, UdpRelayOptions } from './udp-relay';
 export { RuleBook, directionsOf } from './rule-book';
 export type { Dir } from './rule-book';
 export { measureRelay } from './measure';

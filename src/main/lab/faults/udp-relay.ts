@@ -12,6 +12,12 @@
  *
  * Impairments: one datagram {@link Impairment} per direction for the whole relay (it models the
  * client's access link, so a rate limit is shared by every flow). Jitter may reorder datagrams.
+ *
+ * Relayed paths: a mapping has a class, `direct` (the server's media port) or `turn` (the TURN
+ * server's UDP port, so TURN/UDP crosses the client's access link too); `block(id, class)` drops
+ * every datagram of that class until `unblock(id)`. A TURN server's relay endpoint sending to
+ * A_S (`serverSide` option) is not the client: its flows bypass impairments and blocks, since
+ * that hop (TURN server → media server) is not on the client's link.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -35,8 +41,13 @@ export interface UdpRelayOptions {
   maxMappings?: number;
   /** Most (S, C) flows at once; the least recently used is closed beyond (256). */
   maxFlows?: number;
+  /** True for a datagram source on the server side of the link (a TURN relay endpoint). */
+  serverSide?: (address: string, port: number) => boolean;
   log?: (msg: string) => void;
 }
+
+/** What a relay mapping leads to: the media server itself, or a TURN server. */
+export type MappingClass = 'direct' | 'turn';
 
 /** A server address S and its client-facing relay socket A_S. */
 interface Mapping {
@@ -44,6 +55,7 @@ interface Mapping {
   server: { address: string; port: number; family: 4 | 6 };
   socket: dgram.Socket;
   relayPort: number;
+  cls: MappingClass;
 }
 
 /** The server-facing socket B of one (S, C) flow. */
@@ -52,6 +64,8 @@ interface Flow {
   mapping: Mapping;
   client: { address: string; port: number };
   socket: dgram.Socket;
+  /** From a server-side source (a TURN relay endpoint): not impaired, not blocked. */
+  bypass: boolean;
 }
 
 /** A datagram in the relay's pipeline, with where it goes. */
@@ -76,6 +90,8 @@ export class UdpRelay {
   private readonly mappings = new Map<string, Mapping>();
   private readonly pendingMappings = new Map<string, Promise<Mapping>>();
   private readonly flows = new Map<string, Flow>();
+  private readonly blocks = new Map<string, MappingClass>();
+  private blockedDrops = 0;
   private readonly up: Impairment<Datagram>;
   private readonly down: Impairment<Datagram>;
   private readonly hosts: string[];
@@ -111,7 +127,11 @@ export class UdpRelay {
    * Returns the relay address A_S the client should use for server address S, binding a new
    * socket the first time S is seen. Rejects a non-IP address or a bad port with a clear error.
    */
-  async mapServerAddress(address: string, port: number): Promise<{ address: string; port: number }> {
+  async mapServerAddress(
+    address: string,
+    port: number,
+    cls: MappingClass = 'direct',
+  ): Promise<{ address: string; port: number }> {
     if (this.closed) throw new Error('UdpRelay: closed');
     const family = net.isIP(address);
     if (family === 0) throw new Error(`UdpRelay: "${address}" is not an IP address`);
@@ -123,7 +143,7 @@ export class UdpRelay {
     if (!m) {
       let p = this.pendingMappings.get(key);
       if (!p) {
-        p = this.createMapping(key, { address, port, family: family as 4 | 6 });
+        p = this.createMapping(key, { address, port, family: family as 4 | 6 }, cls);
         this.pendingMappings.set(key, p);
       }
       try {
@@ -135,6 +155,21 @@ export class UdpRelay {
       this.touch(this.mappings, key, m);
     }
     return { address: this.opts.bindHost ?? '127.0.0.1', port: m.relayPort };
+  }
+
+  /** Drops every datagram of mappings of class `cls` (both directions) until `unblock(id)`. */
+  block(id: string, cls: MappingClass): void {
+    this.blocks.set(id, cls);
+  }
+
+  /** Ends the block `id`; false when there was none. */
+  unblock(id: string): boolean {
+    return this.blocks.delete(id);
+  }
+
+  /** Datagrams dropped by blocks so far. */
+  get blocked(): number {
+    return this.blockedDrops;
   }
 
   /**
@@ -192,7 +227,7 @@ export class UdpRelay {
     await Promise.all(closing);
   }
 
-  private async createMapping(key: string, server: Mapping['server']): Promise<Mapping> {
+  private async createMapping(key: string, server: Mapping['server'], cls: MappingClass): Promise<Mapping> {
     const bindHost = this.opts.bindHost ?? '127.0.0.1';
     const socket = dgram.createSocket(net.isIPv6(bindHost) ? 'udp6' : 'udp4');
     socket.on('error', (err) => this.log(`udp: A socket for ${key} error ${err.message}`));
@@ -203,7 +238,7 @@ export class UdpRelay {
         resolve();
       });
     });
-    const m: Mapping = { key, server, socket, relayPort: socket.address().port };
+    const m: Mapping = { key, server, socket, relayPort: socket.address().port, cls };
     if (this.closed) {
       await this.closeSocket(socket);
       throw new Error('UdpRelay: closed');
@@ -234,19 +269,29 @@ export class UdpRelay {
     let flow = this.flows.get(key);
     if (!flow) flow = this.createFlow(key, m, { address: rinfo.address, port: rinfo.port });
     else this.touch(this.flows, key, flow);
-    this.up.push({ buf, flow }, buf.length);
+    if (flow.bypass) this.sendUp({ buf, flow });
+    else if (this.isBlocked(m.cls)) this.blockedDrops += 1;
+    else this.up.push({ buf, flow }, buf.length);
+  }
+
+  private isBlocked(cls: MappingClass): boolean {
+    for (const c of this.blocks.values()) if (c === cls) return true;
+    return false;
   }
 
   private createFlow(key: string, mapping: Mapping, client: Flow['client']): Flow {
     const v6 = mapping.server.family === 6;
     const socket = dgram.createSocket(v6 ? 'udp6' : 'udp4');
-    const flow: Flow = { key, mapping, client, socket };
+    const bypass = this.opts.serverSide?.(client.address, client.port) ?? false;
+    const flow: Flow = { key, mapping, client, socket, bypass };
     socket.on('error', (err) => this.log(`udp: B socket for ${key} error ${err.message}`));
     socket.on('message', (buf, rinfo) => {
       // Port-restricted: only the server this flow talks to may answer through it.
       if (this.flows.get(key) !== flow) return;
       if (rinfo.port !== mapping.server.port || rinfo.address !== mapping.server.address) return;
-      this.down.push({ buf, flow }, buf.length);
+      if (flow.bypass) this.sendDown({ buf, flow });
+      else if (this.isBlocked(mapping.cls)) this.blockedDrops += 1;
+      else this.down.push({ buf, flow }, buf.length);
     });
     // Sends issued before the bind completes are queued by dgram.
     socket.bind(0, this.serverFacingHost(v6 ? 6 : 4));

@@ -14,6 +14,9 @@ export const FAULT_KINDS: readonly ClientFaultKind[] = [
   'bandwidth',
   'refuse',
   'ip-change',
+  'block-direct-udp',
+  'block-turn-udp',
+  'block-turn-tcp',
 ];
 
 /** What a person types; numbers stay strings until validated. */
@@ -44,6 +47,9 @@ export const FIELDS_BY_KIND: Record<ClientFaultKind, readonly FaultField[]> = {
   bandwidth: ['kbps', 'path', 'direction'],
   refuse: [],
   'ip-change': [],
+  'block-direct-udp': [],
+  'block-turn-udp': [],
+  'block-turn-tcp': [],
 };
 
 /** A fresh form. */

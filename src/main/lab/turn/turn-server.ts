@@ -1,0 +1,249 @@
+/**
+ * A real TURN server for one lab: Debian's `coturn` (`turnserver`) started as a child process on
+ * loopback with its own temporary directory (log, pid file, user db), long-term credentials
+ * made up per run, UDP and TCP listeners on one free port, and relay endpoints drawn from a
+ * small port range below the kernel's ephemeral range, so that a datagram from a relay endpoint
+ * can be told apart from one of a client's own sockets ({@link TurnServer.isRelaySource}).
+ * `dispose()` sends SIGTERM (SIGKILL after a grace period) and removes the directory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+/** Thrown when `turnserver` is not installed. */
+export class TurnServerMissingError extends Error {
+  constructor() {
+    super('turnserver (coturn) was not found on PATH: install coturn (e.g. `apt-get install coturn`)');
+    this.name = 'TurnServerMissingError';
+  }
+}
+
+/** Thrown when coturn exits or does not listen in time; `logTail` is the end of its log. */
+export class TurnServerStartError extends Error {
+  constructor(
+    message: string,
+    readonly logTail: string,
+  ) {
+    super(logTail ? `${message}; coturn log ends with: ${logTail}` : message);
+    this.name = 'TurnServerStartError';
+  }
+}
+
+/** One ICE server entry (W3C RTCIceServer). */
+export interface TurnIceServer {
+  urls: string[];
+  username: string;
+  credential: string;
+}
+
+/** Options of {@link TurnServer.start}. */
+export interface TurnServerOptions {
+  /** The binary (default: `turnserver` found on PATH, /usr/bin or /usr/sbin). */
+  binary?: string;
+  /** Directories searched for `turnserver` when `binary` is not given (default PATH and the usual ones). */
+  searchPath?: string[];
+  /** How long to wait for the listeners (default 10 s). */
+  startTimeoutMs?: number;
+  /** Number of relay ports (default 200). */
+  relayPortCount?: number;
+}
+
+/** Where `turnserver` is, or null. */
+export function findTurnserver(
+  dirs: string[] = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin', '/usr/local/bin'],
+): string | null {
+  for (const dir of dirs) {
+    if (!dir) continue;
+    const candidate = join(dir, 'turnserver');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** See the module comment. */
+export class TurnServer {
+  /** The realm of the long-term credentials. */
+  static readonly REALM = 'faultline';
+  readonly host = '127.0.0.1';
+  private exited: Promise<void>;
+  private disposed = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+    readonly username: string,
+    readonly credential: string,
+    readonly relayPorts: { min: number; max: number },
+    readonly dir: string,
+  ) {
+    this.exited = new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once('exit', () => resolve());
+    });
+  }
+
+  /** Starts coturn and waits until its TCP listener accepts connections. */
+  static async start(options: TurnServerOptions = {}): Promise<TurnServer> {
+    const binary = options.binary ?? findTurnserver(options.searchPath);
+    if (!binary) throw new TurnServerMissingError();
+    const port = await freeUdpTcpPort();
+    const count = options.relayPortCount ?? 200;
+    // Below Linux's ephemeral range (32768-60999): client sockets never come from here.
+    const min = randomInt(20_000, 30_000 - count);
+    const relayPorts = { min, max: min + count - 1 };
+    const username = `u${randomBytes(6).toString('hex')}`;
+    const credential = randomBytes(18).toString('base64url');
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-turn-'));
+    const args = [
+      '-n',
+      '--listening-ip=127.0.0.1',
+      '--relay-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      `--min-port=${relayPorts.min}`,
+      `--max-port=${relayPorts.max}`,
+      '--lt-cred-mech',
+      `--user=${username}:${credential}`,
+      `--realm=${TurnServer.REALM}`,
+      '--no-tls',
+      '--no-dtls',
+      '--no-cli',
+      '--allow-loopback-peers',
+      '--no-software-attribute',
+      `--userdb=${join(dir, 'turndb')}`,
+      `--log-file=${join(dir, 'turn.log')}`,
+      '--simple-log',
+      '--no-stdout-log',
+      `--pidfile=${join(dir, 'turnserver.pid')}`,
+    ];
+    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-2000);
+    });
+    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+    const server = new TurnServer(child, port, username, credential, relayPorts, dir);
+    const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+    for (;;) {
+      const failure = await Promise.race([
+        spawnError,
+        server.exited.then(() => new Error(`coturn exited with ${child.exitCode ?? child.signalCode}`)),
+        tcpReachable(server.host, port).then((ok) => (ok ? null : undefined)),
+      ]);
+      if (failure === null) return server;
+      if (failure instanceof Error || Date.now() > deadline) {
+        const tail = `${server.logTail()} ${stderr}`.trim();
+        await server.dispose();
+        throw new TurnServerStartError(
+          failure instanceof Error ? failure.message : 'coturn did not listen in time',
+          tail,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** The coturn process id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Whether the process still runs. */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Path of coturn's log file (inside the temp dir, removed on dispose). */
+  get logPath(): string {
+    return join(this.dir, 'turn.log');
+  }
+
+  /**
+   * ICE servers reaching this TURN server at the given addresses (default: directly), over UDP
+   * and over TCP.
+   */
+  iceServer(
+    udp: { host: string; port: number } = this,
+    tcp: { host: string; port: number } = this,
+  ): TurnIceServer {
+    return {
+      urls: [`turn:${udp.host}:${udp.port}?transport=udp`, `turn:${tcp.host}:${tcp.port}?transport=tcp`],
+      username: this.username,
+      credential: this.credential,
+    };
+  }
+
+  /** True for a datagram source that is one of this server's relay endpoints. */
+  isRelaySource(address: string, port: number): boolean {
+    return address === this.host && port >= this.relayPorts.min && port <= this.relayPorts.max;
+  }
+
+  /** The last lines of coturn's log (for errors). */
+  logTail(lines = 5): string {
+    try {
+      return readFileSync(this.logPath, 'utf8').trim().split('\n').slice(-lines).join(' | ');
+    } catch {
+      return '';
+    }
+  }
+
+  /** SIGTERM, SIGKILL after 3 s, then the temp dir goes. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.running) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function tcpReachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** A port free for both TCP and UDP on 127.0.0.1 (coturn listens on both). */
+async function freeUdpTcpPort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const server = net.createServer();
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
+    });
+    const udp = dgram.createSocket('udp4');
+    const ok = await new Promise<boolean>((resolve) => {
+      udp.once('error', () => resolve(false));
+      udp.bind(port, '127.0.0.1', () => resolve(true));
+    });
+    await new Promise<void>((r) => {
+      try {
+        udp.close(() => r());
+      } catch {
+        r(); // never bound
+      }
+    });
+    await new Promise<void>((r) => server.close(() => r()));
+    if (ok) return port;
+  }
+  throw new Error('no port free for both TCP and UDP on 127.0.0.1');
+}

@@ -1,0 +1,44 @@
+/**
+ * The relayed-path scenarios through a real coturn: direct UDP blocked → relay/udp, then
+ * TURN/UDP blocked too → relay/tcp, both passing the check, with the transitions in the trace.
+ * Time scale 0.5: ICE's own timers (consent checks, failover) do not scale.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseScenario, type TraceRecord } from '../../../src/shared';
+import { formatReport } from '../../../src/shared/check';
+import { runScenario } from '../../../src/main/lab/scenario/runner';
+import udpFallback from '../../../src/main/lab/scenario/library/turn-udp-fallback.json';
+import tcpFallback from '../../../src/main/lab/scenario/library/turn-tcp-fallback.json';
+import { turnAvailable } from './availability';
+
+/** The selected-pair labels of a uid's publisher PC, in order, without repeats. */
+function pairs(records: TraceRecord[], uid: number): string[] {
+  const out: string[] = [];
+  for (const r of records) {
+    if (r.type !== 'media' || r.event !== 'candidate-pair' || r.uid !== uid || r.pc !== 'pub') continue;
+    if (out[out.length - 1] !== r.value) out.push(String(r.value));
+  }
+  return out;
+}
+
+describe.runIf(turnAvailable)('TURN fallback scenarios (coturn on loopback)', () => {
+  it.each([
+    ['turn-udp-fallback', udpFallback, ['host/udp', 'relay/udp']],
+    ['turn-tcp-fallback', tcpFallback, ['host/udp', 'relay/udp', 'relay/tcp']],
+  ])(
+    '%s passes its check and the trace shows the pair transitions',
+    async (_name, raw, expected) => {
+      const result = await runScenario(parseScenario(raw), { timeScale: 0.5 });
+      const text = formatReport(result.report);
+      expect(result.errors, text).toEqual([]);
+      expect(result.report.ok, text).toBe(true);
+      expect(pairs(result.records, 1), text).toEqual(expected);
+      const samples = result.records.filter((r) => r.type === 'stats' && r.uid === 1);
+      const labels = new Set(samples.map((r) => (r.type === 'stats' ? r.raw?.['candidatePair'] : null)));
+      for (const label of expected) expect(labels).toContain(label);
+      const text2 = JSON.stringify(result.records);
+      expect(text2).not.toMatch(/credential|"password"/);
+    },
+    120_000,
+  );
+});
