@@ -210,7 +210,7 @@ export async function benchScale({ quick = false }: { quick?: boolean } = {}): P
   );
   console.log(`  per forwarded track (least-squares slope): ${fmt(perStream, 2)} % of a core`);
 
-  const { rows, seconds, stop } = await ramp(quick ? 2000 : 3000, quick ? 5000 : 100_000);
+  const { rows, seconds, stop } = await ramp(quick ? 2000 : 3000, quick ? 5000 : 130_000);
   printTable(
     `Saturation ramp (one lab, members doubling; limits: join p95 > ${DEFAULT_LIMITS.joinP95Ms} ms, heartbeat loss > ${DEFAULT_LIMITS.heartbeatLossPct} %, CPU > ${DEFAULT_LIMITS.cpuPct} %, any timeout or failed join)`,
     [...STEP_HEADER, 'gen gap ms', 'step s'],
