@@ -204,6 +204,8 @@ export class Lab {
     });
     this.participants.set(options.uid, { client, injector, role });
     if (engine !== this.engine) this.log('info', `uid ${options.uid} runs on ${engine}`);
+    const caveat = this.turn?.warningFor(engine);
+    if (caveat) this.log('warn', `uid ${options.uid}: ${caveat}`);
     return client;
   }
 

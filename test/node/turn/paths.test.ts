@@ -120,6 +120,8 @@ describe('LabTurn configuration', () => {
       iceServers: [{ urls: ['turn:turn.example:3478?transport=udp'], username: 'u', credential: 'c' }],
     });
     expect(turn.describe()).not.toMatch(/example|"c"/);
+    expect(turn.warningFor('werift')).toMatch(/need wrtc/);
+    expect(turn.warningFor('wrtc')).toBeNull();
     await turn.dispose();
   });
 });

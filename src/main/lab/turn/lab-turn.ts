@@ -69,6 +69,13 @@ export class LabTurn {
     return { iceServers: [server.iceServer(endpoints?.udp, endpoints?.tcp)] };
   }
 
+  /** A caveat to record when a client on `engine` joins a lab with TURN, or null. */
+  warningFor(engine: EngineName): string | null {
+    return engine === 'werift'
+      ? 'werift uses only the first TURN URL (UDP) and does not move an established call to a relay pair when the direct path fails; the TURN fallback scenarios need wrtc'
+      : null;
+  }
+
   /** One line for the trace (no credentials). */
   describe(): string {
     if (this.server) {
