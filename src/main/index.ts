@@ -10,6 +10,7 @@ import { createDispatcher, createHandlers } from './ipc/handlers';
 import { electronTraceDialogs } from './ipc/trace-dialogs';
 import { installMenu } from './menu';
 import { LabService } from './services/lab-service';
+import { OpenUploads } from './services/open-uploads';
 import { electronJournalDir } from './services/recovery';
 import { createMainWindow, hardenContents, isAppUrl, type AppPage } from './window-options';
 
@@ -31,6 +32,7 @@ const service = new LabService({
   browserHost,
 });
 const dialogs = electronTraceDialogs(service, () => mainWindow);
+const uploads = new OpenUploads({ events: service.events });
 
 function showWindow(): void {
   mainWindow = createMainWindow({ page, preload });
@@ -66,7 +68,7 @@ app.on('web-contents-created', (_event, contents) => hardenContents(contents, pa
 
 void app.whenReady().then(() => {
   registerElectronIpc({
-    dispatch: createDispatcher(createHandlers(service, dialogs)),
+    dispatch: createDispatcher(createHandlers(service, dialogs, uploads)),
     events: service.events,
     window: () => mainWindow,
     isAppUrl: (url) => isAppUrl(page, url),
@@ -92,13 +94,13 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-// Stop the lab (server process, clients, injectors) before the app goes.
+// Stop the lab (server process, clients, injectors) and any open under way (its temp files go)
+// before the app goes.
 let disposed = false;
 app.on('will-quit', (event) => {
   if (disposed) return;
   event.preventDefault();
-  void service
-    .dispose()
+  void Promise.all([service.dispose(), uploads.dispose()])
     .then(() => browserHost.dispose())
     .finally(() => {
       disposed = true;

@@ -15,7 +15,7 @@ import {
 import { serviceError } from '../services/errors';
 import type { LabService } from '../services/lab-service';
 import { OpenUploads } from '../services/open-uploads';
-import { exportBundleBase64, type ExportOptions } from '../services/trace-files';
+import { exportBundleBase64, type ExportOptions, type OpenControl } from '../services/trace-files';
 
 /** What a transport sends back for one invoke. */
 export type Envelope = { ok: true; value: unknown } | { ok: false; error: IpcErrorShape };
@@ -29,8 +29,12 @@ export type Handlers = {
 export interface TraceDialogs {
   /** Asks where to save and writes a bundle or the trace; `path` null when cancelled. */
   exportTrace(options: ExportOptions): Promise<{ path: string | null; bytes: number }>;
-  /** Asks for any support file and sends it as `trace:opened`; false when cancelled. */
-  openTrace(): Promise<boolean>;
+  /**
+   * Asks for any support file and sends it as `trace:opened`; false when the dialog was
+   * dismissed. `control` (signal, progress) is passed on to the open: an aborted signal rejects
+   * with ABORTED and sends nothing.
+   */
+  openTrace(control?: OpenControl): Promise<boolean>;
 }
 
 const noDialogs = (): never => {
@@ -53,8 +57,10 @@ export function exportOptions(r: InvokeParsed<'trace:export'>): ExportOptions {
 
 /**
  * Maps every invoke channel to the service (and to the dialogs, when the shell has them).
- * `uploads` runs opens with progress and cancel (one is made over the service's events when
- * not given; its temp files go when each open ends, is cancelled or sits idle).
+ * `uploads` runs opens with progress and cancel — uploads, and the dialog's open when
+ * `trace:open` names a `requestId` (one is made over the service's events when not given; its
+ * temp files go when each open ends, is cancelled or sits idle; the caller who passes one
+ * disposes it at shutdown).
  */
 export function createHandlers(
   service: LabService,
@@ -80,7 +86,14 @@ export function createHandlers(
     'trace:get-snapshot': () => service.snapshot(),
     'trace:add-mark': (r) => service.addMark(r),
     'trace:export': (r) => (dialogs ? dialogs.exportTrace(exportOptions(r)) : noDialogs()),
-    'trace:open': async () => ({ opened: dialogs ? await dialogs.openTrace() : noDialogs() }),
+    'trace:open': async (r) => {
+      if (!dialogs) return noDialogs();
+      const opened =
+        r.requestId === undefined
+          ? await dialogs.openTrace()
+          : await uploads.run(r.requestId, (control) => dialogs.openTrace(control));
+      return { opened };
+    },
     'trace:export-bundle': (r) => exportBundleBase64(service, r),
     'trace:open-bytes': (r) => uploads.openBytes(r),
     'trace:open-chunk': (r) => uploads.chunk(r),

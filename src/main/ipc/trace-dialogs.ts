@@ -1,12 +1,16 @@
 /**
  * Native open/save dialogs for traces (File → Open trace…, Export trace…, and the
  * `trace:open` / `trace:export` channels). An opened trace goes to the renderer as the
- * `trace:opened` event, whichever way it was asked for.
+ * `trace:opened` event, whichever way it was asked for. The page's "Open trace…" button passes
+ * a request id, so the open shows a progress bar and Cancel; File → Open trace… in the menu has
+ * no renderer request behind it and opens without a bar (progress events carry no file name or
+ * end, so the page could not tell a menu open's bar when to go after a failure).
  */
 import { dialog, type BrowserWindow } from 'electron';
 import type { LabService } from '../services/lab-service';
-import { defaultExportName, exportSupport, openSupport } from '../services/trace-files';
+import { defaultExportName, exportSupport } from '../services/trace-files';
 import type { TraceDialogs } from './handlers';
+import { openChosenFile } from './open-chosen';
 
 const OPEN_FILTERS = [
   { name: 'Bundles, traces and browser dumps', extensions: ['zip', 'ndjson', 'gz', 'json', 'txt'] },
@@ -38,7 +42,7 @@ export function electronTraceDialogs(service: LabService, window: () => BrowserW
       if (choice.canceled || !choice.filePath) return { path: null, bytes: 0 };
       return exportSupport(service, choice.filePath, exportOptions);
     },
-    async openTrace() {
+    async openTrace(control) {
       const win = window();
       const options = {
         title: 'Open trace or bundle',
@@ -48,7 +52,8 @@ export function electronTraceDialogs(service: LabService, window: () => BrowserW
       const choice = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       const path = choice.filePaths[0];
       if (choice.canceled || !path) return false;
-      service.events.emit('trace:opened', await openSupport(path, path));
+      control?.signal?.throwIfAborted();
+      await openChosenFile(service.events, path, control);
       return true;
     },
   };

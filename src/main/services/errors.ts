@@ -30,7 +30,11 @@ export type ServiceErrorCode =
   /** A lab operation failed for another reason (the message says which). */
   | 'LAB_ERROR'
   /** An export is too large to send over the wire (the message says where to export instead). */
-  | 'TOO_LARGE';
+  | 'TOO_LARGE'
+  /** A chart image for a bundle is not a PNG, is too large, or has a bad or repeated name. */
+  | 'BAD_CHART'
+  /** Too many opens at once (e.g. chunked uploads): wait for one to finish, then try again. */
+  | 'BUSY';
 
 /** An {@link IpcError} with one of the service codes. */
 export function serviceError(code: ServiceErrorCode, message: string): IpcError {

@@ -8,7 +8,6 @@ import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  IpcError,
   MAX_CONCURRENT_UPLOADS,
   MAX_UPLOAD_BYTES,
   UPLOAD_CHUNK_BYTES,
@@ -19,7 +18,7 @@ import { SupportOpenError } from '../support/open';
 import type { OpenProgress } from '../support/open/context';
 import { serviceError } from './errors';
 import type { ServiceEvents } from './events';
-import { openSupport, openSupportBase64 } from './trace-files';
+import { openSupport, openSupportBase64, type OpenControl } from './trace-files';
 
 type Opened = EventPayload<'trace:opened'>;
 
@@ -90,10 +89,9 @@ export class OpenUploads {
           `The file is ${r.totalBytes} bytes, over the ${this.maxBytes}-byte limit of the page: open it in the desktop app or with the CLI.`,
         );
       if (this.uploads.size >= this.maxConcurrent)
-        throw new IpcError(
-          `${this.maxConcurrent} files are being opened already: wait for one to finish.`,
+        throw serviceError(
           'BUSY',
-          'OpenUploadError',
+          `${this.maxConcurrent} files are being opened already: wait for one to finish.`,
         );
       const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'faultline-upload-'));
       upload = {
@@ -168,10 +166,19 @@ export class OpenUploads {
     await Promise.all([...this.uploads.keys()].map((id) => this.drop(id)));
   }
 
-  private async track(
+  /**
+   * Runs any open under `requestId` (e.g. the desktop dialog's, for `trace:open`): `task` gets
+   * the signal that `trace:open-cancel` aborts and a progress callback that reports
+   * `trace:open-progress`; a cancelled task rejects with ABORTED. BAD_REQUEST when the id is in use.
+   */
+  run<T>(requestId: string, task: (control: Required<OpenControl>) => Promise<T>): Promise<T> {
+    return this.track(requestId, (signal, onProgress) => task({ signal, onProgress }));
+  }
+
+  private async track<T>(
     requestId: string,
-    run: (signal: AbortSignal, onProgress: (p: OpenProgress) => void) => Promise<Opened>,
-  ): Promise<Opened> {
+    run: (signal: AbortSignal, onProgress: (p: OpenProgress) => void) => Promise<T>,
+  ): Promise<T> {
     if (this.opens.has(requestId))
       throw serviceError('BAD_REQUEST', `An open with id ${requestId} is under way.`);
     const controller = new AbortController();

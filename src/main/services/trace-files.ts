@@ -4,12 +4,12 @@
  */
 import { basename } from 'node:path';
 import {
-  IpcError,
   MAX_BUNDLE_CHARTS,
   MAX_CHART_PNG_BYTES,
   MAX_TRANSFER_BYTES,
   type ChartImage,
   type EventPayload,
+  type IpcError,
   type InvokeParsed,
   type InvokeResponse,
 } from '../../shared/ipc';
@@ -24,7 +24,10 @@ import { serviceError } from './errors';
 import type { LabService } from './lab-service';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const badChart = (message: string): IpcError => new IpcError(message, 'BAD_CHART', 'ChartImageError');
+const badChart = (message: string): IpcError => serviceError('BAD_CHART', message);
+
+/** What an open can be given: an abort signal (ABORTED) and a progress callback. */
+export type OpenControl = Pick<OpenSupportOptions, 'signal' | 'onProgress'>;
 
 /** How `trace:export` writes: a bundle (default) or the bare trace. */
 export type ExportOptions = Pick<InvokeParsed<'trace:export'>, 'format' | 'redact' | 'pseudonymizeIds'> & {
@@ -165,7 +168,7 @@ export async function openSupport(
   input: string | Uint8Array,
   name: string,
   maxBytes?: number,
-  control: Pick<OpenSupportOptions, 'signal' | 'onProgress'> = {},
+  control: OpenControl = {},
 ): Promise<EventPayload<'trace:opened'>> {
   const opened = await openSupportFile(input, {
     ...control,
@@ -186,7 +189,7 @@ export async function openSupportBase64(
   name: string,
   base64: string,
   maxBytes = MAX_TRANSFER_BYTES,
-  control: Pick<OpenSupportOptions, 'signal' | 'onProgress'> = {},
+  control: OpenControl = {},
 ): Promise<EventPayload<'trace:opened'>> {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64))
     throw new SupportOpenError(

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDispatcher, createHandlers } from '../ipc/handlers';
 import { LabService } from '../services/lab-service';
+import { OpenUploads } from '../services/open-uploads';
 import { homeJournalDir } from '../services/recovery';
 import { parseWebArgs, URL_LINE_PREFIX } from './args';
 import { BrowserModeServer } from './server';
@@ -44,8 +45,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const service = new LabService({ mode: 'browser', journalDir: homeJournalDir() });
+  const uploads = new OpenUploads({ events: service.events });
   const server = await BrowserModeServer.start({
-    dispatch: createDispatcher(createHandlers(service)),
+    dispatch: createDispatcher(createHandlers(service, undefined, uploads)),
     events: service.events,
     root: args.root,
     host: args.host,
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await server.dispose();
+    await uploads.dispose();
     await service.dispose();
     process.exit(0);
   };

@@ -258,9 +258,14 @@ export const invokeContract = {
   /**
    * Opens a trace file through a native open dialog (Electron only; browser mode answers
    * NOT_SUPPORTED and the page reads an uploaded file with `parseTraceText`). The trace itself
-   * arrives as a `trace:opened` event, the same way as from the File menu.
+   * arrives as a `trace:opened` event, the same way as from the File menu; `opened` is false when
+   * the dialog was dismissed. With a `requestId`, the open of the chosen file emits
+   * `trace:open-progress` and `trace:open-cancel` aborts it (ABORTED, nothing is sent).
    */
-  'trace:open': { request: Empty, response: z.object({ opened: z.boolean() }) },
+  'trace:open': {
+    request: z.object({ requestId: OpenRequestIdSchema.optional() }).strict(),
+    response: z.object({ opened: z.boolean() }),
+  },
   /** Journals of sessions that crashed or were killed (not closed cleanly), newest first. */
   'recovery:list': {
     request: Empty,

@@ -75,13 +75,16 @@ describe('electron-vite build output', () => {
     });
   });
 
-  it('has a CommonJS preload that requires nothing but electron (a sandboxed preload must)', () => {
-    const preload = readFileSync(join(out, 'preload/index.cjs'), 'utf8');
-    expect(readdirSync(join(out, 'preload'))).toEqual(['index.cjs']);
-    expect(preload).toMatch(/^"use strict";/);
-    expect(preload).not.toMatch(/^\s*(import|export)\s/m);
-    expect(new Set(preload.match(/require\("[^"]+"\)/g))).toEqual(new Set(['require("electron")']));
-    expect(preload).toContain('exposeInMainWorld("faultline"');
+  it('has CommonJS preloads that require nothing but electron (a sandboxed preload must)', () => {
+    // The dashboard's, and the hidden browser-participant windows' one-function preload.
+    expect(readdirSync(join(out, 'preload')).sort()).toEqual(['index.cjs', 'participant.cjs']);
+    for (const file of ['index.cjs', 'participant.cjs']) {
+      const preload = readFileSync(join(out, 'preload', file), 'utf8');
+      expect(preload).toMatch(/^"use strict";/);
+      expect(preload).not.toMatch(/^\s*(import|export)\s/m);
+      expect(new Set(preload.match(/require\("[^"]+"\)/g))).toEqual(new Set(['require("electron")']));
+    }
+    expect(readFileSync(join(out, 'preload/index.cjs'), 'utf8')).toContain('exposeInMainWorld("faultline"');
   });
 
   it('has the renderer page and its assets, with a CSP and no unsafe-eval', () => {

@@ -12,7 +12,7 @@ import type { ApiConnection } from '../api';
 import type { OpenedTrace } from '../trace/file';
 import { TraceIndex } from '../trace/trace-index';
 import { bytesToBase64 } from '../trace/base64';
-import { openInMain, type OpenInMainOptions } from '../trace/upload';
+import { openInMain, openNativeInMain, type OpenInMainOptions } from '../trace/upload';
 import { describeError } from './errors';
 
 /** What kind of support file was opened (bundle, trace, or a browser's dump). */
@@ -112,14 +112,17 @@ export const useTraceStore = defineStore('trace', () => {
   }
 
   /**
-   * Asks the main process to open a trace through its native dialog (the file arrives as a
-   * `trace:opened` event). `unsupported` in browser mode: the page reads a picked file itself.
+   * Asks the main process to open a trace through its native dialog, with progress and cancel
+   * (see {@link openNativeInMain}; the file arrives as a `trace:opened` event): `dismissed` when
+   * no file was chosen, `unsupported` in browser mode (the page reads a picked file itself).
+   * Rejects with the IpcError (ABORTED when cancelled: nothing is replaced).
    */
-  async function openNative(): Promise<'asked' | 'unsupported'> {
+  async function openNative(
+    options: Pick<OpenInMainOptions, 'onProgress' | 'signal'> = {},
+  ): Promise<'opened' | 'dismissed' | 'unsupported'> {
     if (!connection) return 'unsupported';
     try {
-      await connection.api.invoke('trace:open', {});
-      return 'asked';
+      return (await openNativeInMain(connection.api, options)).opened ? 'opened' : 'dismissed';
     } catch (e) {
       if (e instanceof IpcError && e.code === 'NOT_SUPPORTED') return 'unsupported';
       throw e;

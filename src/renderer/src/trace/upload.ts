@@ -3,7 +3,8 @@
  * reads the File slice by slice (a small file goes whole as `trace:open-bytes`, a large one in
  * `trace:open-chunk` pieces), main parses it and reports `trace:open-progress`; aborting the
  * signal sends `trace:open-cancel` and rejects with an ABORTED {@link IpcError}. The one
- * parser is main's: bundles, traces and browser dumps all open the same way.
+ * parser is main's: bundles, traces and browser dumps all open the same way. The desktop's
+ * Open dialog ({@link openNativeInMain}) gets the same progress and cancel.
  */
 import {
   IpcError,
@@ -47,23 +48,26 @@ async function sliceBytes(file: Blob, start: number, end: number): Promise<Uint8
   return new Uint8Array(await file.slice(start, end).arrayBuffer());
 }
 
-/** See the file comment. Never replaces what the page shows: the caller decides. */
-export async function openInMain(
+/** The page's part of one open under a request id: report progress, check for a cancel. */
+interface OpenRequest {
+  requestId: string;
+  report: (progress: UploadProgress) => void;
+  /** Throws ABORTED once the signal aborted. */
+  check: () => void;
+}
+
+/**
+ * Runs one open under a fresh request id: main's `trace:open-progress` for that id (all but the
+ * `uploading` phase, which the page reports itself) goes to `onProgress`, aborting `signal`
+ * sends `trace:open-cancel`, and an aborted open rejects with ABORTED for `name`.
+ */
+async function withOpenRequest<T>(
   api: FaultlineApi,
-  file: File,
-  options: OpenInMainOptions = {},
-): Promise<OpenedFile> {
-  const chunk = Math.min(options.chunkBytes ?? UPLOAD_CHUNK_BYTES, UPLOAD_CHUNK_BYTES);
-  const max = options.maxBytes ?? MAX_UPLOAD_BYTES;
+  name: string,
+  options: Pick<OpenInMainOptions, 'onProgress' | 'signal'>,
+  run: (request: OpenRequest) => Promise<T>,
+): Promise<T> {
   const { signal } = options;
-  if (file.size > max)
-    throw new IpcError(
-      `${file.name} is ${file.size} bytes, over the ${max}-byte limit of the page`,
-      'TOO_LARGE',
-      'SupportOpenError',
-    );
-  if (file.size === 0)
-    throw new IpcError(`${file.name} is empty; there is nothing to open`, 'EMPTY', 'SupportOpenError');
   const requestId = newRequestId();
   const report = (p: UploadProgress): void => {
     try {
@@ -80,40 +84,74 @@ export async function openInMain(
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   const check = (): void => {
-    if (signal?.aborted) throw abortedError(file.name);
+    if (signal?.aborted) throw abortedError(name);
   };
   try {
     check();
-    let opened: OpenedFile;
-    if (file.size <= chunk && file.size <= MAX_TRANSFER_BYTES) {
-      report({ phase: 'uploading', fraction: 0 });
-      const base64 = bytesToBase64(await sliceBytes(file, 0, file.size));
-      check();
-      report({ phase: 'uploading', fraction: 1 });
-      opened = await api.invoke('trace:open-bytes', { name: file.name, base64, requestId });
-    } else {
-      for (let offset = 0; offset < file.size; offset += chunk) {
-        report({ phase: 'uploading', fraction: offset / file.size });
-        const bytes = await sliceBytes(file, offset, Math.min(file.size, offset + chunk));
-        check();
-        await api.invoke('trace:open-chunk', {
-          requestId,
-          offset,
-          totalBytes: file.size,
-          base64: bytesToBase64(bytes),
-        });
-        check();
-      }
-      report({ phase: 'uploading', fraction: 1 });
-      opened = await api.invoke('trace:open-upload', { requestId, name: file.name });
-    }
+    const result = await run({ requestId, report, check });
     check();
-    return opened;
+    return result;
   } catch (error) {
-    if (signal?.aborted) throw abortedError(file.name);
+    if (signal?.aborted) throw abortedError(name);
     throw error;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     off();
   }
+}
+
+/** See the file comment. Never replaces what the page shows: the caller decides. */
+export async function openInMain(
+  api: FaultlineApi,
+  file: File,
+  options: OpenInMainOptions = {},
+): Promise<OpenedFile> {
+  const chunk = Math.min(options.chunkBytes ?? UPLOAD_CHUNK_BYTES, UPLOAD_CHUNK_BYTES);
+  const max = options.maxBytes ?? MAX_UPLOAD_BYTES;
+  if (file.size > max)
+    throw new IpcError(
+      `${file.name} is ${file.size} bytes, over the ${max}-byte limit of the page`,
+      'TOO_LARGE',
+      'SupportOpenError',
+    );
+  if (file.size === 0)
+    throw new IpcError(`${file.name} is empty; there is nothing to open`, 'EMPTY', 'SupportOpenError');
+  return withOpenRequest(api, file.name, options, async ({ requestId, report, check }) => {
+    if (file.size <= chunk && file.size <= MAX_TRANSFER_BYTES) {
+      report({ phase: 'uploading', fraction: 0 });
+      const base64 = bytesToBase64(await sliceBytes(file, 0, file.size));
+      check();
+      report({ phase: 'uploading', fraction: 1 });
+      return api.invoke('trace:open-bytes', { name: file.name, base64, requestId });
+    }
+    for (let offset = 0; offset < file.size; offset += chunk) {
+      report({ phase: 'uploading', fraction: offset / file.size });
+      const bytes = await sliceBytes(file, offset, Math.min(file.size, offset + chunk));
+      check();
+      await api.invoke('trace:open-chunk', {
+        requestId,
+        offset,
+        totalBytes: file.size,
+        base64: bytesToBase64(bytes),
+      });
+      check();
+    }
+    report({ phase: 'uploading', fraction: 1 });
+    return api.invoke('trace:open-upload', { requestId, name: file.name });
+  });
+}
+
+/**
+ * The desktop's Open dialog (`trace:open`) with progress and cancel: main opens the chosen file
+ * under a request id and sends it as a `trace:opened` event; this answers whether a file was
+ * chosen. Rejects with ABORTED when `signal` aborted (nothing is sent), NOT_SUPPORTED in
+ * browser mode.
+ */
+export function openNativeInMain(
+  api: FaultlineApi,
+  options: Pick<OpenInMainOptions, 'onProgress' | 'signal'> = {},
+): Promise<{ opened: boolean }> {
+  return withOpenRequest(api, 'the file', options, ({ requestId }) =>
+    api.invoke('trace:open', { requestId }),
+  );
 }
