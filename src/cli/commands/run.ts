@@ -45,6 +45,10 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
         const vocabulary = scenario.profile === 'legacy' ? 'legacy' : 'current';
         const scale = opts.timeScale ?? scenario.config.timeScale ?? 1;
         const engines = new Set([opts.engine, ...scenario.participants.flatMap((p) => p.engine ?? [])]);
+        if (scenario.turn && scale < 0.5)
+          io.err(
+            `warning: ICE's failover to a TURN relay takes seconds of real time that no time scale shortens; at ${scale} the timeline may outrun it (0.5 or more is safe)`,
+          );
         for (const engine of engines) {
           if (scale >= SAFE_TIME_SCALE[engine]) continue;
           io.err(

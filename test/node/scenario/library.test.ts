@@ -28,6 +28,8 @@ describe('built-in scenario library', () => {
       'token-expiry',
       'same-uid-login',
       'network-switch',
+      'turn-udp-fallback',
+      'turn-tcp-fallback',
     ]);
   });
 

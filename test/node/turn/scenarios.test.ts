@@ -4,11 +4,12 @@
  * Time scale 0.5: ICE's own timers (consent checks, failover) do not scale.
  */
 import { describe, expect, it } from 'vitest';
-import { parseScenario, type TraceRecord } from '../../../src/shared';
+import type { TraceRecord } from '../../../src/shared';
 import { formatReport } from '../../../src/shared/check';
 import { runScenario } from '../../../src/main/lab/scenario/runner';
-import udpFallback from '../../../src/main/lab/scenario/library/turn-udp-fallback.json';
-import tcpFallback from '../../../src/main/lab/scenario/library/turn-tcp-fallback.json';
+import { existsSync } from 'node:fs';
+import { chromiumPath } from '../../../src/main/lab/browser/chromium-host';
+import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
 import { turnAvailable } from './availability';
 
 /** The selected-pair labels of a uid's publisher PC, in order, without repeats. */
@@ -21,14 +22,22 @@ function pairs(records: TraceRecord[], uid: number): string[] {
   return out;
 }
 
+const haveChromium = existsSync(chromiumPath());
+
 describe.runIf(turnAvailable)('TURN fallback scenarios (coturn on loopback)', () => {
-  it.each([
-    ['turn-udp-fallback', udpFallback, ['host/udp', 'relay/udp']],
-    ['turn-tcp-fallback', tcpFallback, ['host/udp', 'relay/udp', 'relay/tcp']],
-  ])(
-    '%s passes its check and the trace shows the pair transitions',
-    async (_name, raw, expected) => {
-      const result = await runScenario(parseScenario(raw), { timeScale: 0.5 });
+  // The browser participant (Chromium's ICE agent) makes the same moves as libwebrtc in Node.
+  it.each(
+    (
+      [
+        ['turn-udp-fallback', 'wrtc', ['host/udp', 'relay/udp']],
+        ['turn-tcp-fallback', 'wrtc', ['host/udp', 'relay/udp', 'relay/tcp']],
+        ['turn-tcp-fallback', 'browser', ['host/udp', 'relay/udp', 'relay/tcp']],
+      ] as const
+    ).filter(([, engine]) => engine !== 'browser' || haveChromium || process.env.CI),
+  )(
+    '%s on %s passes its check and the trace shows the pair transitions',
+    async (name, engine, expected) => {
+      const result = await runScenario(findBuiltinScenario(name)!, { timeScale: 0.5, engine });
       const text = formatReport(result.report);
       expect(result.errors, text).toEqual([]);
       expect(result.report.ok, text).toBe(true);
@@ -36,6 +45,9 @@ describe.runIf(turnAvailable)('TURN fallback scenarios (coturn on loopback)', ()
       const samples = result.records.filter((r) => r.type === 'stats' && r.uid === 1);
       const labels = new Set(samples.map((r) => (r.type === 'stats' ? r.raw?.['candidatePair'] : null)));
       for (const label of expected) expect(labels).toContain(label);
+      if (engine === 'browser') {
+        expect(samples[0]?.type === 'stats' && samples[0].raw).toMatchObject({ engine: 'browser' });
+      }
       const text2 = JSON.stringify(result.records);
       expect(text2).not.toMatch(/credential|"password"/);
     },

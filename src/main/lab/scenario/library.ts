@@ -14,6 +14,8 @@ import serverRestart from './library/server-restart.json';
 import tokenExpiry from './library/token-expiry.json';
 import sameUidLogin from './library/same-uid-login.json';
 import networkSwitch from './library/network-switch.json';
+import turnUdpFallback from './library/turn-udp-fallback.json';
+import turnTcpFallback from './library/turn-tcp-fallback.json';
 
 const RAW: readonly unknown[] = [
   seedNg,
@@ -26,6 +28,8 @@ const RAW: readonly unknown[] = [
   tokenExpiry,
   sameUidLogin,
   networkSwitch,
+  turnUdpFallback,
+  turnTcpFallback,
 ];
 
 /** Largest scenario file accepted from disk. */
