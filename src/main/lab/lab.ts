@@ -15,20 +15,19 @@ import type {
 } from '../../shared';
 import { ClientFaultSchema, resolveTiming, scaled } from '../../shared';
 import { Client } from './clients/client';
-import type { IceConfig } from './clients/engines';
 import { FaultInjector } from './faults/fault-injector';
 import { ServerProcess } from './server/server-process';
 import { signToken } from './server/tokens';
 import { TraceRecorder } from './trace/recorder';
 import type { JournalRotation } from './trace/journal';
 import { FaultController, type ActiveFault } from './fault-controller';
+import { applyClientFault } from './client-fault';
 import { appInfo, environmentInfo } from './environment';
 import { openImpostorLogin } from './impostor';
 import { DirectPath } from './network-path';
 import type { EngineName } from '../../shared/model/engines';
 import type { BrowserHost } from './browser/agent-protocol';
-import { browserRuntime } from './browser/browser-runtime';
-import { ChromiumHost } from './browser/chromium-host';
+import { LabBrowsers } from './browser/lab-browsers';
 import { LabTurn, type TurnChoice } from './turn/lab-turn';
 
 /** Which WebRTC implementation a client uses (see src/shared/model/engines.ts). */
@@ -45,6 +44,8 @@ export interface LabOptions {
   engine?: EngineName;
   channel?: string;
   server?: ServerChoice;
+  /** How many records the trace ring keeps in memory (default 100 000; the journal keeps all). */
+  ringCapacity?: number;
   /** Journal file for the trace; none keeps it in memory only. */
   journalPath?: string;
   /** How the journal rotates into segments, and its size cap (see trace/journal.ts). */
@@ -83,16 +84,13 @@ interface Participant {
   role: 'host' | 'audience';
 }
 
-/** Fault kinds that happen once rather than last. */
-const INSTANT_KINDS = new Set(['reset', 'ip-change']);
-
 /** One diagnostic session. Create with {@link Lab.create}; always {@link Lab.dispose}. */
 export class Lab {
   readonly recorder: TraceRecorder;
   readonly faults: FaultController;
   private readonly participants = new Map<number, Participant>();
   private readonly cleanups: Array<() => Promise<void> | void> = [];
-  private ownBrowserHost: BrowserHost | null = null;
+  private readonly browsers: LabBrowsers;
   private turn: LabTurn | null = null;
   private disposed = false;
 
@@ -105,10 +103,11 @@ export class Lab {
     private readonly secret: string | null,
     private readonly injectFaults: boolean,
     recorder: TraceRecorder,
-    private readonly givenBrowserHost: BrowserHost | null = null,
+    givenBrowserHost: BrowserHost | null = null,
   ) {
     this.recorder = recorder;
     this.faults = new FaultController(recorder.sink, timing, (msg) => this.log('error', msg));
+    this.browsers = new LabBrowsers(givenBrowserHost, recorder.sink);
   }
 
   /** Starts the server (when embedded) and the recorder. */
@@ -137,6 +136,7 @@ export class Lab {
     }
     const recorder = new TraceRecorder({
       journalPath: options.journalPath,
+      ...(options.ringCapacity ? { ringCapacity: options.ringCapacity } : {}),
       ...(options.journal ? { journal: options.journal } : {}),
       header: {
         startedAt: new Date().toISOString(),
@@ -185,7 +185,7 @@ export class Lab {
     let ice;
     try {
       ice = this.turn ? await this.turn.iceFor(injector, engine) : {};
-      runtime = engine === 'browser' ? await this.openBrowserRuntime(options.uid, ice) : undefined;
+      runtime = engine === 'browser' ? await this.browsers.runtimeFor(options.uid, ice) : undefined;
     } catch (err) {
       await injector?.dispose();
       throw err;
@@ -203,24 +203,11 @@ export class Lab {
       sink: this.recorder.sink,
     });
     this.participants.set(options.uid, { client, injector, role });
-    if (engine !== this.engine) this.log('info', `uid ${options.uid} runs on ${engine}`);
+    if (engine !== this.engine && engine !== 'browser')
+      this.log('info', `uid ${options.uid} runs on ${engine}`);
     const caveat = this.turn?.warningFor(engine);
     if (caveat) this.log('warn', `uid ${options.uid}: ${caveat}`);
     return client;
-  }
-
-  /** A page for a browser participant, with its failures recorded against its uid. */
-  private async openBrowserRuntime(uid: number, ice: IceConfig) {
-    const host = this.givenBrowserHost ?? (this.ownBrowserHost ??= new ChromiumHost());
-    const page = await host.openPage();
-    const warn = (msg: string): void => {
-      this.recorder.record({ type: 'log', uid, level: 'warn', msg });
-    };
-    page.onClosed((reason) => {
-      if (!this.disposed) this.recorder.record({ type: 'log', uid, level: 'error', msg: reason });
-    });
-    this.log('info', `uid ${uid}: browser participant in Chromium ${page.browserVersion}`);
-    return browserRuntime(page, ice, warn);
   }
 
   /** The client of a uid; throws a clear error for an unknown one. */
@@ -245,34 +232,7 @@ export class Lab {
     const fault: ClientFault = ClientFaultSchema.parse(input);
     const injector = this.participant(uid).injector;
     if (!injector) throw new Error('this lab runs without fault injectors');
-    const injectorId = injector.apply(this.scaleFault(fault));
-    const { kind, ...params } = fault;
-    const target = {
-      uid,
-      path: 'path' in fault ? fault.path : undefined,
-      direction: 'direction' in fault ? fault.direction : undefined,
-    };
-    return this.faults.started(
-      {
-        kind,
-        target,
-        params,
-        forMs,
-        instantaneous: INSTANT_KINDS.has(kind),
-        undo: () => injector.clear(injectorId),
-      },
-      id,
-    );
-  }
-
-  /**
-   * Added delay is a duration like any other in the model, so it scales with `timeScale`:
-   * 400 ms of latency against a 4.5 s liveness timeout stays 40 ms against 450 ms at 0.1.
-   * The trace keeps the model values (its header carries the time scale).
-   */
-  private scaleFault(fault: ClientFault): ClientFault {
-    if (fault.kind !== 'latency') return fault;
-    return { ...fault, ms: scaled(this.timing, fault.ms), jitterMs: scaled(this.timing, fault.jitterMs) };
+    return this.faults.started(applyClientFault(injector, uid, fault, this.timing, forMs), id);
   }
 
   /** Clears one fault (recording its end). */
@@ -370,7 +330,8 @@ export class Lab {
   /** Process ids the lab started (for resource checks and the bench). */
   childPids(): number[] {
     const pids = this.server?.pid === undefined ? [] : [this.server.pid];
-    return this.turn?.pid === undefined ? pids : [...pids, this.turn.pid];
+    if (this.turn?.pid !== undefined) pids.push(this.turn.pid);
+    return [...pids, ...this.browsers.pids()];
   }
 
   /** Ends every fault, client, injector and the server, then closes the trace. Idempotent. */
@@ -384,7 +345,7 @@ export class Lab {
       await injector?.dispose();
     }
     this.participants.clear();
-    await this.ownBrowserHost?.dispose();
+    await this.browsers.dispose();
     await this.server?.dispose();
     await this.turn?.dispose();
     this.log('info', 'lab disposed');

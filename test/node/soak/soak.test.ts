@@ -15,6 +15,8 @@ import { listJournalFiles, readJournal } from '../../../src/main/lab/trace/segme
 
 const SOAK_MS = 75_000;
 const MiB_BOUND = 64;
+/** Small enough that the ring wraps several times during the run (the journal keeps all). */
+const RING_CAPACITY = 1_000;
 const SEGMENT_BYTES = 64 * 1024;
 
 /** Median of the last third minus median of the first third. */
@@ -50,6 +52,7 @@ describe('soak (CI-sized)', () => {
       sampleIntervalMs: 1000,
       maxPoints: 32,
       journal: { segmentBytes: SEGMENT_BYTES },
+      ringCapacity: RING_CAPACITY,
       onLab: (l) => (lab = l),
     });
     expect(report.errors).toEqual([]);
@@ -77,8 +80,10 @@ describe('soak (CI-sized)', () => {
     expect(server.rssMiB!.max).toBeLessThan(1024);
     expect(alive(server.pid)).toBe(false);
 
-    // The ring never exceeded its capacity.
-    expect(report.ring.maxSize).toBeLessThanOrEqual(report.ring.capacity);
+    // The ring filled up and wrapped, and never exceeded its capacity.
+    expect(report.ring.capacity).toBe(RING_CAPACITY);
+    expect(report.ring.maxSize).toBe(RING_CAPACITY);
+    expect(lab!.recorder.nextSequence - 1).toBeGreaterThan(2 * RING_CAPACITY);
 
     // No lost records: every seq 1..N exactly once in the journal, N = what the recorder stamped.
     const stamped = lab!.recorder.nextSequence - 1;

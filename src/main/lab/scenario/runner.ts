@@ -4,10 +4,12 @@
  * ends with the checker's report over the recorded trace.
  */
 import type { Scenario, Step, TraceHeader, TraceRecord } from '../../../shared';
-import { scaled } from '../../../shared';
 import { checkTrace, type CheckReport } from '../../../shared/check';
 import type { BrowserHost } from '../browser/agent-protocol';
 import { Lab, type EngineName, type ServerChoice } from '../lab';
+import { runTimeline } from './timeline';
+
+export { describeStep } from './timeline';
 
 /** How to run a scenario. */
 export interface RunOptions {
@@ -41,18 +43,6 @@ export interface RunResult {
   aborted: boolean;
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, Math.max(0, ms));
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 /** Runs one scenario from start to `end` (or its last step) and checks the trace. */
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const timing = { ...scenario.config, ...(options.timeScale ? { timeScale: options.timeScale } : {}) };
@@ -70,10 +60,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     records.push(...batch);
     options.onRecords?.(batch);
   });
-  const errors: string[] = [];
-  const queues = new Map<number, Promise<void>>();
-  const pending: Promise<void>[] = [];
-  const faultIds: string[] = [];
+  let errors: string[] = [];
 
   try {
     for (const p of scenario.participants) {
@@ -84,34 +71,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         role: p.role,
       });
     }
-    const started = performance.now();
-    for (const [index, step] of scenario.steps.entries()) {
-      await sleep(started + scaled(lab.timing, step.at) - performance.now(), options.signal);
-      if (options.signal?.aborted) break;
-      lab.log('info', `step ${index}: ${describeStep(step)}`);
-      options.onStep?.(index, step, lab.recorder.elapsed());
-      if (step.do === 'end') break;
-      const run = (): Promise<void> =>
-        executeStep(lab, scenario, step, faultIds).catch((error: unknown) => {
-          const message = `step ${index} (${step.do}): ${(error as Error).message}`;
-          errors.push(message);
-          lab.log('error', message);
-        });
-      const uid = 'uid' in step && typeof step.uid === 'number' ? step.uid : null;
-      if (
-        uid === null ||
-        step.do === 'fault' ||
-        step.do === 'server-ban' ||
-        step.do === 'server-expire-token'
-      ) {
-        pending.push(run());
-      } else {
-        const next = (queues.get(uid) ?? Promise.resolve()).then(run);
-        queues.set(uid, next);
-        pending.push(next);
-      }
-    }
-    await Promise.race([Promise.allSettled(pending), sleep(scaled(lab.timing, 5000))]);
+    errors = await runTimeline(lab, scenario, scenario.steps, {
+      signal: options.signal,
+      onStep: (index, step) => options.onStep?.(index, step, lab.recorder.elapsed()),
+    });
   } finally {
     await lab.dispose();
     stopFeed();
@@ -122,62 +85,4 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     { profile: scenario.profile, expectations: scenario.expect },
   );
   return { header, records, report, errors, aborted: options.signal?.aborted ?? false };
-}
-
-/** A step in one line, e.g. `fault uid=1 kind=blackhole path=all forMs=25000`. */
-export function describeStep(step: Step): string {
-  const { at: _at, do: action, ...rest } = step;
-  const flat = Object.entries(rest).flatMap(([k, v]) =>
-    v !== null && typeof v === 'object'
-      ? Object.entries(v).map(([k2, v2]) => `${k2}=${String(v2)}`)
-      : [`${k}=${String(v)}`],
-  );
-  return [action, ...flat].join(' ');
-}
-
-async function executeStep(lab: Lab, scenario: Scenario, step: Step, faultIds: string[]): Promise<void> {
-  const participant = (uid: number) => scenario.participants.find((p) => p.uid === uid);
-  switch (step.do) {
-    case 'join':
-      return lab.join(step.uid);
-    case 'leave':
-      return lab.leave(step.uid);
-    case 'publish':
-      return lab.publish(step.uid, step.kinds ?? participant(step.uid)?.publish ?? ['audio', 'video']);
-    case 'unpublish':
-      return lab.unpublish(step.uid, step.kinds ?? participant(step.uid)?.publish ?? ['audio', 'video']);
-    case 'fault':
-      faultIds.push(lab.applyFault(step.uid, step.fault, step.forMs, step.id));
-      return;
-    case 'clear': {
-      const ids = step.id
-        ? [step.id]
-        : lab
-            .activeFaults()
-            .filter((f) => step.uid === undefined || f.target.uid === step.uid)
-            .map((f) => f.id);
-      for (const id of ids) await lab.clearFault(id);
-      return;
-    }
-    case 'server-stop':
-      faultIds.push(await lab.serverStop(step.forMs));
-      return;
-    case 'server-crash':
-      faultIds.push(await lab.serverCrash(step.forMs));
-      return;
-    case 'server-start':
-      return lab.serverStart();
-    case 'server-ban':
-      return lab.serverBan(step.channel ? undefined : step.uid);
-    case 'server-expire-token':
-      return lab.serverExpireToken(step.uid);
-    case 'renew-token':
-      return lab.renewToken(step.uid);
-    case 'duplicate-login':
-      return lab.duplicateLogin(step.uid);
-    case 'mark':
-      return lab.mark(step.label);
-    case 'end':
-      return;
-  }
 }

@@ -15,7 +15,8 @@ import { journalBytes } from '../trace/segments';
 import { DEFAULT_FAULT_BOUNDS, planIteration, type FaultPlanBounds } from './fault-plan';
 import { MAX_KEPT_FAILURES, type SoakFailure, type SoakReport } from './report';
 import { ResourceSampler } from './sampler';
-import { resetLab, runSteps } from './steps';
+import { runTimeline } from '../scenario/timeline';
+import { resetLab } from './steps';
 
 /** How to soak. */
 export interface SoakOptions {
@@ -33,6 +34,8 @@ export interface SoakOptions {
   journalPath?: string;
   /** How the journal rotates into segments and its size cap (see trace/journal.ts). */
   journal?: JournalRotation;
+  /** Records the in-memory ring keeps (default 100 000); older ones live in the journal only. */
+  ringCapacity?: number;
   /** Resource sampling period, ms (default 5 000). */
   sampleIntervalMs?: number;
   /** Points kept per resource series (default 512). */
@@ -72,6 +75,7 @@ export async function runSoak(scenario: Scenario, options: SoakOptions): Promise
     engine: options.engine,
     journalPath: options.journalPath,
     ...(options.journal ? { journal: options.journal } : {}),
+    ...(options.ringCapacity ? { ringCapacity: options.ringCapacity } : {}),
     scenario,
   });
   options.onLab?.(lab);
@@ -85,7 +89,7 @@ export async function runSoak(scenario: Scenario, options: SoakOptions): Promise
   });
   const errors: string[] = [];
   const stopJournalErrors = lab.recorder.onJournalError((e) => errors.push(`journal: ${e.message}`));
-  const ring = { capacity: DEFAULT_RING_CAPACITY, maxSize: 0, endSize: 0 };
+  const ring = { capacity: options.ringCapacity ?? DEFAULT_RING_CAPACITY, maxSize: 0, endSize: 0 };
   const journal = options.journalPath ? { path: options.journalPath, bytes: 0, maxBytes: 0 } : null;
   const failures: SoakFailure[] = [];
   let failedIterations = 0;
@@ -144,7 +148,7 @@ export async function runSoak(scenario: Scenario, options: SoakOptions): Promise
     ) {
       const plan = planIteration(scenario, seed, iterations, bounds);
       lab.mark(`soak iteration ${plan.iteration} seed ${plan.seed}`);
-      const stepErrors = await runSteps(lab, scenario, plan.steps, options.signal);
+      const stepErrors = await runTimeline(lab, scenario, plan.steps, { signal: options.signal });
       stepErrors.push(...(await resetLab(lab)));
       await lab.recorder.flush().catch(() => undefined);
       const records = slice;
