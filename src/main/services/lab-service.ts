@@ -21,6 +21,7 @@ import { idleStatus, labStatus, type LabStatus } from './status';
 import { StatusNotifier } from './status-notifier';
 import { appInfoResponse, touchesStatus } from './app-info';
 import { TraceFeed } from './trace-feed';
+import type { TraceRecorder } from '../lab/trace/recorder';
 
 /** Options of a {@link LabService}. */
 export interface LabServiceOptions {
@@ -245,6 +246,11 @@ export class LabService {
   currentTrace(): { header: TraceHeader; records: TraceRecord[] } | null {
     const recorder = this.feed.recorder;
     return recorder ? { header: recorder.header, records: recorder.snapshot() } : null;
+  }
+
+  /** The recorder of the current (or last) trace: exports read its journal past the ring. */
+  currentRecorder(): TraceRecorder | null {
+    return this.feed.recorder ?? null;
   }
 
   /** `trace:add-mark`: a note in the running trace. */

@@ -16,7 +16,6 @@ import {
 import type { TraceHeader, TraceRecord } from '../../shared/trace/records';
 import { writeTrace } from '../lab/trace/codec';
 import { readTrace, TraceReadError } from '../lab/trace/reader';
-import { TraceRecorder } from '../lab/trace/recorder';
 import { exportBundle, writeBundle } from '../support/bundle';
 import { openSupportFile, SupportOpenError, type OpenSupportOptions } from '../support/open';
 import { renderReport } from '../support/report/render';
@@ -62,23 +61,23 @@ function currentOrThrow(service: LabService): { header: TraceHeader; records: re
 type Records = Iterable<TraceRecord> | AsyncIterable<TraceRecord>;
 
 /**
- * All records of `trace` for an export: when its recorder's ring dropped the oldest, they are
- * streamed from the journal (see `TraceRecorder.allRecords`), else the records held.
+ * All records of the service's `trace` for an export: when its recorder's ring dropped the
+ * oldest, they are streamed from the journal (see `TraceRecorder.allRecords`), else the records held.
  */
-async function exportRecords(trace: {
-  header: TraceHeader;
-  records: readonly TraceRecord[];
-}): Promise<Records> {
-  const recorder = TraceRecorder.forHeader(trace.header);
-  return recorder ? (await recorder.allRecords()).records : trace.records;
+async function exportRecords(
+  service: LabService,
+  trace: { header: TraceHeader; records: readonly TraceRecord[] },
+): Promise<Records> {
+  const recorder = service.currentRecorder();
+  return recorder?.header === trace.header ? (await recorder.allRecords()).records : trace.records;
 }
 
 /** {@link exportRecords} as one array (the bundle is built in memory). */
-async function exportRecordArray(trace: {
-  header: TraceHeader;
-  records: readonly TraceRecord[];
-}): Promise<readonly TraceRecord[]> {
-  const records = await exportRecords(trace);
+async function exportRecordArray(
+  service: LabService,
+  trace: { header: TraceHeader; records: readonly TraceRecord[] },
+): Promise<readonly TraceRecord[]> {
+  const records = await exportRecords(service, trace);
   if (Array.isArray(records)) return records as readonly TraceRecord[];
   const out: TraceRecord[] = [];
   for await (const record of records) out.push(record);
@@ -96,12 +95,12 @@ export async function exportSupport(
 ): Promise<{ path: string; bytes: number }> {
   const trace = currentOrThrow(service);
   if (options.format !== 'bundle')
-    return writeTrace(path, trace.header, await exportRecords(trace), {
+    return writeTrace(path, trace.header, await exportRecords(service, trace), {
       gzip: options.format === 'ndjson.gz',
     });
   const written = await writeBundle(path, {
     header: trace.header,
-    records: await exportRecordArray(trace),
+    records: await exportRecordArray(service, trace),
     options: { redact: options.redact, pseudonymizeIds: options.pseudonymizeIds },
     renderReport: (h, r) => renderReport(h, r),
     extraFiles: chartFiles(options.charts ?? []),
@@ -121,7 +120,7 @@ export async function exportBundleBase64(
   const trace = currentOrThrow(service);
   const zip = await exportBundle({
     header: trace.header,
-    records: await exportRecordArray(trace),
+    records: await exportRecordArray(service, trace),
     options: { redact: options.redact, pseudonymizeIds: options.pseudonymizeIds },
     renderReport: (h, r) => renderReport(h, r),
     extraFiles: chartFiles(options.charts ?? []),
@@ -213,7 +212,12 @@ export async function exportTrace(
 ): Promise<{ path: string; bytes: number }> {
   const trace = service.currentTrace();
   if (!trace) throw serviceError('NO_LAB', 'There is no trace yet: start the lab or run a scenario first.');
-  return writeTrace(path, trace.header, await exportRecords(trace), gzip === undefined ? {} : { gzip });
+  return writeTrace(
+    path,
+    trace.header,
+    await exportRecords(service, trace),
+    gzip === undefined ? {} : { gzip },
+  );
 }
 
 /** Reads a trace file into the `trace:opened` payload; unreadable files become BAD_TRACE. */

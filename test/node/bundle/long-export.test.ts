@@ -20,7 +20,7 @@ import { unzipText } from './helpers';
 const N = 300_000;
 let dir: string;
 let rec: TraceRecorder;
-/** The service's side of an export, for this recorder: `currentTrace()` as LabService has it. */
+/** The service's side of an export, for this recorder: `currentTrace()` and `currentRecorder()` as LabService has them. */
 let service: LabService;
 
 beforeAll(async () => {
@@ -32,6 +32,7 @@ beforeAll(async () => {
   });
   service = {
     currentTrace: () => ({ header: rec.header, records: rec.snapshot() }),
+    currentRecorder: () => rec,
   } as unknown as LabService;
   for (let i = 0; i < N; i++) {
     if (i % 1000 === 0) rec.record({ type: 'log', uid: 1, level: 'info', msg: `step ${i} from 10.1.2.3` });

@@ -39,7 +39,11 @@ function marks(n: number): TraceRecord[] {
 
 /** Just what the handlers need of a service here: its events and a current trace. */
 function serviceWith(records: TraceRecord[]): LabService {
-  return { events: new ServiceEvents(), currentTrace: () => ({ header, records }) } as unknown as LabService;
+  return {
+    events: new ServiceEvents(),
+    currentTrace: () => ({ header, records }),
+    currentRecorder: () => null,
+  } as unknown as LabService;
 }
 
 const CHUNK = 1024 * 1024;

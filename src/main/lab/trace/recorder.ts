@@ -36,8 +36,6 @@ export const DEFAULT_FLUSH_INTERVAL_MS = 100;
 
 type BatchListener = (records: TraceRecord[]) => void;
 
-const byHeader = new WeakMap<TraceHeader, TraceRecorder>();
-
 /**
  * Stamps, keeps, batches and journals trace records.
  *
@@ -87,15 +85,9 @@ export class TraceRecorder {
           onDrop: (dropped) => this.recordDrop(dropped),
         })
       : null;
-    byHeader.set(this.header, this);
     this.sink = (input) => {
       this.record(input);
     };
-  }
-
-  /** The recorder whose {@link header} this is (exports find the journal behind a trace this way). */
-  static forHeader(header: TraceHeader): TraceRecorder | undefined {
-    return byHeader.get(header);
   }
 
   /** The journal's path, if any. */
