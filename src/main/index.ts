@@ -75,11 +75,18 @@ void app.whenReady().then(() => {
   });
   installMenu(
     {
-      openTrace: () => void reportFailure('Could not open the trace', () => dialogs.openTrace()),
+      // With the dashboard up, the page carries the command out (progress bar and Cancel for an
+      // open, the Export dialog with its redaction preview); without it, the dialogs directly.
+      openTrace: () =>
+        mainWindow
+          ? service.events.emit('app:menu', { action: 'open-trace' })
+          : void reportFailure('Could not open the trace', () => dialogs.openTrace()),
       exportTrace: () =>
-        void reportFailure('Could not export the trace', () =>
-          dialogs.exportTrace({ format: 'bundle', redact: true, pseudonymizeIds: false }),
-        ),
+        mainWindow
+          ? service.events.emit('app:menu', { action: 'export-trace' })
+          : void reportFailure('Could not export the trace', () =>
+              dialogs.exportTrace({ format: 'bundle', redact: true, pseudonymizeIds: false }),
+            ),
       about,
     },
     { isDev: !app.isPackaged, isMac: process.platform === 'darwin' },

@@ -167,3 +167,25 @@ describe('Open trace… through the native dialog', () => {
     w.unmount();
   });
 });
+
+describe('the File menu', () => {
+  it('File → Open trace… runs the same open, with a request id for the bar and Cancel', async () => {
+    const api = await connected((a) => a.handle('trace:open', () => ({ opened: false })));
+    mount(TraceFile, { global: { plugins: [pinia] } });
+    api.emit('app:menu', { action: 'open-trace' });
+    await until(() => openRequestIds(api).length === 1);
+    expect(openRequestIds(api)[0]).toMatch(/^[A-Za-z0-9-]{1,64}$/);
+    api.emit('app:menu', { action: 'open-trace' });
+    await until(() => openRequestIds(api).length === 2);
+  });
+
+  it('File → Export trace… opens the Export dialog with its redaction preview', async () => {
+    const api = await connected(() => undefined);
+    useTraceStore().load(header(), seedTrace().list);
+    const w = mount(TraceFile, { global: { plugins: [pinia] } });
+    expect(w.find('[data-testid=export-dialog]').exists()).toBe(false);
+    api.emit('app:menu', { action: 'export-trace' });
+    await flushPromises();
+    expect(w.find('[data-testid=export-dialog]').exists()).toBe(true);
+  });
+});

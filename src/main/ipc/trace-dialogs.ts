@@ -2,9 +2,8 @@
  * Native open/save dialogs for traces (File → Open trace…, Export trace…, and the
  * `trace:open` / `trace:export` channels). An opened trace goes to the renderer as the
  * `trace:opened` event, whichever way it was asked for. The page's "Open trace…" button passes
- * a request id, so the open shows a progress bar and Cancel; File → Open trace… in the menu has
- * no renderer request behind it and opens without a bar (progress events carry no file name or
- * end, so the page could not tell a menu open's bar when to go after a failure).
+ * a request id, so the open shows a progress bar and Cancel; File → Open trace… in the menu asks
+ * the page to do the same (`app:menu`), and comes here directly only while no window is up.
  */
 import { dialog, type BrowserWindow } from 'electron';
 import type { LabService } from '../services/lab-service';

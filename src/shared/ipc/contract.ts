@@ -316,6 +316,11 @@ export const eventContract = {
   'trace:opened': OpenedTraceSchema,
   /** How far an open with a `requestId` has come (upload, read, verify, parse). */
   'trace:open-progress': OpenProgressEventSchema,
+  /**
+   * A menu command for the page to carry out with its own UI (File → Open trace… gets the
+   * progress bar and Cancel; File → Export trace… the Export dialog with its redaction preview).
+   */
+  'app:menu': z.object({ action: z.enum(['open-trace', 'export-trace']) }),
 } as const;
 
 /** Names of the invoke channels. */

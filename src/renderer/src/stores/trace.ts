@@ -99,6 +99,12 @@ export const useTraceStore = defineStore('trace', () => {
     flush();
   }
 
+  /**
+   * The last menu command for the page (File → Open trace… / Export trace…), numbered so the
+   * same command twice is seen twice; the trace-file controls carry it out.
+   */
+  const menuRequest = shallowRef<{ action: EventPayload<'app:menu'>['action']; n: number } | null>(null);
+
   /** Shows an opened trace file instead of the live trace (until {@link showLive}). */
   function openFile(file: EventPayload<'trace:opened'>): void {
     source.value = {
@@ -234,6 +240,11 @@ export const useTraceStore = defineStore('trace', () => {
     unsubscribe.push(conn.api.on('trace:records', ingest));
     unsubscribe.push(conn.api.on('trace:opened', openFile));
     unsubscribe.push(
+      conn.api.on('app:menu', ({ action }) => {
+        menuRequest.value = { action, n: (menuRequest.value?.n ?? 0) + 1 };
+      }),
+    );
+    unsubscribe.push(
       conn.onStatus((status) => {
         if (status.state === 'open' && !wasOpen) void refresh();
         wasOpen = status.state === 'open';
@@ -271,6 +282,7 @@ export const useTraceStore = defineStore('trace', () => {
     flush,
     openFile,
     showLive,
+    menuRequest,
     openNative,
     openBytes,
     openUpload,
