@@ -1,4 +1,4 @@
-import { RtpHeader, RtpPacket, type RTCRtpSender } from 'werift';
+import { RtpHeader, RtpPacket, type RTCRtpSender } from '../../../src/main/lab/server/sfu/werift';
 import { describe, expect, it } from 'vitest';
 import { Forwarder } from '../../../src/main/lab/server/sfu/forwarder';
 import { isVp8KeyframeStart } from '../../../src/main/lab/server/sfu/vp8';

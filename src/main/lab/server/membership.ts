@@ -360,10 +360,13 @@ export class Membership implements MemberHooks {
     });
   }
 
-  /** Sends to every other member of the channel that has a socket. */
+  /** Sends to every other member of the channel that has a socket (serialized once). */
   private broadcast(from: Member, message: ServerMessage): void {
+    let text: string | undefined;
     for (const other of this.registry.inChannel(from.channel)) {
-      if (other !== from) other.session?.send(message);
+      if (other === from || !other.session?.open) continue;
+      text ??= JSON.stringify(message);
+      other.session.sendEncoded(text);
     }
   }
 

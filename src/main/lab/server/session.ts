@@ -95,9 +95,17 @@ export class ClientSession {
 
   /** Sends one message; silently does nothing when the socket is no longer open. */
   send(message: ServerMessage): void {
+    if (this.open) this.sendEncoded(JSON.stringify(message));
+  }
+
+  /**
+   * Sends a message already serialized with `JSON.stringify` (a broadcast encodes once for
+   * every recipient); silently does nothing when the socket is no longer open.
+   */
+  sendEncoded(text: string): void {
     if (!this.open) return;
     try {
-      this.socket.send(JSON.stringify(message));
+      this.socket.send(text);
     } catch {
       // The socket died between the check and the send; its close handler cleans up.
     }

@@ -6,7 +6,7 @@
  * place and keeps it for retransmission (WEBRTC-NOTES.md).
  */
 import { performance } from 'node:perf_hooks';
-import type { RTCRtpSender, RtpPacket } from 'werift';
+import type { RTCRtpSender, RtpPacket } from './werift';
 import type { MediaKind } from '../../../../shared/protocol/messages';
 
 /** RTP clock rates of the two codecs the SFU negotiates (Opus, VP8). */

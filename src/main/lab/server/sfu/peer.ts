@@ -4,7 +4,7 @@
  * description is set — werift drops early ones), only announced candidates sent to the
  * client, and connection-state reports.
  */
-import { RTCPeerConnection } from 'werift';
+import { RTCPeerConnection } from './werift';
 import type { PcName, ServerMessage } from '../../../../shared/protocol/messages';
 import type { CandidateInit } from '../../network-path';
 import { isAnnouncedCandidate, peerConfig } from './werift-config';

@@ -4,7 +4,7 @@
  * the same PC (ICE restart: new ufrag, same DTLS fingerprint) is answered on it; an offer from
  * a different PC (new fingerprint) is the caller's cue to replace this one.
  */
-import type { MediaStreamTrack, RTCRtpReceiver } from 'werift';
+import type { MediaStreamTrack, RTCRtpReceiver } from './werift';
 import type { MediaKind } from '../../../../shared/protocol/messages';
 import type { SessionDescription } from '../media-plane';
 import { SfuPeer, type SfuPeerOptions } from './peer';

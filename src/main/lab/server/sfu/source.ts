@@ -6,7 +6,7 @@
  * repeated until a key frame arrives (WEBRTC-NOTES.md "A werift SFU").
  */
 import { performance } from 'node:perf_hooks';
-import type { MediaStreamTrack, RTCRtpReceiver, RtpPacket } from 'werift';
+import type { MediaStreamTrack, RTCRtpReceiver, RtpPacket } from './werift';
 import type { MediaKind } from '../../../../shared/protocol/messages';
 import type { Forwarder } from './forwarder';
 import { isVp8KeyframeStart } from './vp8';

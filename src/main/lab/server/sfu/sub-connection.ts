@@ -8,7 +8,7 @@
  * `inactive` m-section with port 0, which libwebrtc treats as rejected: with BUNDLE that tore
  * down the whole transport, so the SFU never makes a transceiver inactive.)
  */
-import { RtcpPayloadSpecificFeedback } from 'werift';
+import { RtcpPayloadSpecificFeedback } from './werift';
 import type { MediaKind } from '../../../../shared/protocol/messages';
 import type { SessionDescription } from '../media-plane';
 import { Forwarder } from './forwarder';

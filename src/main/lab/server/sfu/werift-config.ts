@@ -5,7 +5,7 @@
  * to every subscriber unchanged.
  */
 import { isIPv4 } from 'node:net';
-import { useOPUS, useVP8, type PeerConfig } from 'werift';
+import { useOPUS, useVP8, type PeerConfig } from './werift';
 import type { CandidateInit } from '../../network-path';
 
 /**
