@@ -9,7 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { scaled, type LabTiming } from '../../../shared/model/config';
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_PATH, type MediaKind } from '../../../shared/protocol/messages';
 import { ServerEventHub, type ServerEvent, type ServerLogLevel } from './events';
-import { NullMediaPlane, type MediaPlane, type MediaPlaneHooks } from './media-plane';
+import { NullMediaPlane, type MediaPlane, type MediaPlaneHooks, type MediaPlaneStats } from './media-plane';
 import { ChannelRegistry } from './members';
 import { Membership, type MemberInfo } from './membership';
 import { ClientSession, parseFrame } from './session';
@@ -42,6 +42,20 @@ const WS_MAX_PAYLOAD = 16 * MAX_FRAME_BYTES;
 
 /** How long `close()` waits for clients to answer the 4004 close before dropping them. */
 const CLOSE_GRACE_MS = 500;
+
+/** Live bookkeeping of a {@link ChannelServer}: all zero once every client left and went away. */
+export interface ChannelServerStats {
+  /** Open WebSocket sessions. */
+  sessions: number;
+  /** Idle-socket timers (one per open session). */
+  idleTimers: number;
+  /** Memberships in every channel. */
+  members: number;
+  /** Sockets bound to a membership. */
+  boundSessions: number;
+  /** The media plane's counts. */
+  media: MediaPlaneStats;
+}
 
 /** A channel server bound to one port; `start()` then `close()`. */
 export class ChannelServer {
@@ -146,6 +160,16 @@ export class ChannelServer {
   /** Members of a channel: what others see published, and whether a socket is bound. */
   members(channel: string): Array<{ uid: number; published: MediaKind[]; connected: boolean }> {
     return this.membership.members(channel) satisfies MemberInfo[];
+  }
+
+  /** Counts of live sessions, timers, members and media state (leak checks, diagnostics). */
+  stats(): ChannelServerStats {
+    return {
+      sessions: this.sessions.size,
+      idleTimers: this.idleTimers.size,
+      ...this.membership.counts(),
+      media: this.media.stats(),
+    };
   }
 
   /** Subscribes to server events (see {@link ServerEvent}); returns the unsubscribe function. */

@@ -28,6 +28,20 @@ export interface MediaPlaneHooks {
   rtp(member: Member, kind: MediaKind): void;
 }
 
+/** Live bookkeeping of a media plane (leak checks, diagnostics). */
+export interface MediaPlaneStats {
+  /** Members with media state (sources, connections, subscriptions). */
+  members: number;
+  /** Server peer connections not yet closed. */
+  openPcs: number;
+  /** Closed peer connections still releasing their sockets. */
+  closingPcs: number;
+  /** Subscriptions (subscriber × publisher × kind). */
+  subscriptions: number;
+  /** Forwarders attached to sources. */
+  sinks: number;
+}
+
 /** The server's media side; implemented by the werift SFU. */
 export interface MediaPlane {
   /** A member's socket session started (fresh join or resume). */
@@ -47,6 +61,8 @@ export interface MediaPlane {
   setPublishing(member: Member, kind: MediaKind, publishing: boolean): void;
   /** The membership ended: close its connections, drop every subscription to and from it. */
   removeMember(member: Member): void;
+  /** Counts of live media state (all zero once every member left and closes finished). */
+  stats(): MediaPlaneStats;
   /** Closes everything. */
   close(): Promise<void>;
 }
@@ -62,5 +78,8 @@ export class NullMediaPlane implements MediaPlane {
   unsubscribe(): void {}
   setPublishing(): void {}
   removeMember(): void {}
+  stats(): MediaPlaneStats {
+    return { members: 0, openPcs: 0, closingPcs: 0, subscriptions: 0, sinks: 0 };
+  }
   async close(): Promise<void> {}
 }

@@ -223,6 +223,11 @@ export class Membership implements MemberHooks {
       .map((m) => ({ uid: m.uid, published: m.published(), connected: m.session !== null }));
   }
 
+  /** Members of every channel, and sockets bound to one (leak checks, diagnostics). */
+  counts(): { members: number; boundSessions: number } {
+    return { members: this.registry.all().length, boundSessions: this.bySession.size };
+  }
+
   /** Stops every member's timers (server shutdown; sockets are closed by the server). */
   disposeAll(): void {
     for (const member of this.registry.all()) {

@@ -10,8 +10,15 @@
 import type { MediaKind, PcName } from '../../../../shared/protocol/messages';
 import type { CandidateInit } from '../../network-path';
 import type { ServerEventHub } from '../events';
-import type { MediaPlane, MediaPlaneHooks, SessionDescription, SessionStart } from '../media-plane';
+import type {
+  MediaPlane,
+  MediaPlaneHooks,
+  MediaPlaneStats,
+  SessionDescription,
+  SessionStart,
+} from '../media-plane';
 import type { Member } from '../members';
+import type { SfuPeer } from './peer';
 import { PubConnection } from './pub-connection';
 import { sdpProblem } from './sdp';
 import { MediaSource } from './source';
@@ -24,6 +31,8 @@ export interface SfuOptions {
   host: string;
   /** Address announced in candidates when `host` is a wildcard (default 127.0.0.1). */
   mediaAddress?: string;
+  /** Called with every server peer connection created (diagnostics and leak tests). */
+  onPeer?: (peer: SfuPeer) => void;
 }
 
 interface MemberMedia {
@@ -45,6 +54,7 @@ export function sfuFactory(
 export class Sfu implements MediaPlane {
   private readonly members = new Map<Member, MemberMedia>();
   private readonly mediaAddress: string;
+  private readonly onPeer?: (peer: SfuPeer) => void;
   private closed = false;
   /** Peer connections still releasing their sockets (awaited by `close()`). */
   private readonly closing = new Set<Promise<void>>();
@@ -55,6 +65,7 @@ export class Sfu implements MediaPlane {
     private readonly events?: ServerEventHub,
   ) {
     this.mediaAddress = mediaAddressFor(options.host, options.mediaAddress);
+    this.onPeer = options.onPeer;
   }
 
   sessionStarted(member: Member, start: SessionStart): void {
@@ -131,6 +142,23 @@ export class Sfu implements MediaPlane {
     }
   }
 
+  stats(): MediaPlaneStats {
+    const stats: MediaPlaneStats = {
+      members: this.members.size,
+      openPcs: 0,
+      closingPcs: this.closing.size,
+      subscriptions: 0,
+      sinks: 0,
+    };
+    for (const media of this.members.values()) {
+      if (media.pub) stats.openPcs++;
+      if (media.sub) stats.openPcs++;
+      stats.subscriptions += media.subscriptions.size;
+      stats.sinks += media.sources.audio.sinkCount + media.sources.video.sinkCount;
+    }
+    return stats;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const member of [...this.members.keys()]) this.removeMember(member);
@@ -176,6 +204,7 @@ export class Sfu implements MediaPlane {
       },
       offer,
     );
+    this.onPeer?.(pub.peer);
     return pub;
   }
 
@@ -206,6 +235,7 @@ export class Sfu implements MediaPlane {
         });
       },
     });
+    this.onPeer?.(sub.peer);
     return sub;
   }
 

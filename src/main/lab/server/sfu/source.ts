@@ -66,6 +66,11 @@ export class MediaSource {
     this.receiver = null;
   }
 
+  /** Forwarders attached (diagnostics). */
+  get sinkCount(): number {
+    return this.sinks.size;
+  }
+
   /** Adds a subscriber's forwarder; asks the publisher for a key frame for it. */
   addSink(sink: Forwarder): void {
     this.sinks.add(sink);
