@@ -10,12 +10,8 @@
  * same agent runs under playwright in the Node tests (`ChromiumHost`).
  */
 import { BrowserWindow, ipcMain, session, type IpcMainEvent, type Session } from 'electron';
-import {
-  parseAgentEvent,
-  type AgentEvent,
-  type AgentPage,
-  type BrowserHost,
-} from '../lab/browser/agent-protocol';
+import { AgentPageBase } from '../lab/browser/agent-page-base';
+import { parseAgentEvent, type AgentPage, type BrowserHost } from '../lab/browser/agent-protocol';
 import { AGENT_URL, pageAgentHtml } from '../lab/browser/page-agent';
 
 /** Session partition of the participant windows (no `persist:`: nothing reaches the disk). */
@@ -106,52 +102,25 @@ export class ElectronBrowserHost implements BrowserHost {
 }
 
 /** One hidden window running the agent. */
-class ElectronAgentPage implements AgentPage {
-  private readonly eventListeners = new Set<(event: AgentEvent) => void>();
-  private readonly closeListeners = new Set<(reason: string) => void>();
-  private closedReason: string | null = null;
-
+class ElectronAgentPage extends AgentPageBase {
   constructor(
     private readonly win: BrowserWindow,
-    readonly browserVersion: string,
+    browserVersion: string,
   ) {
+    super(browserVersion);
     win.webContents.on('render-process-gone', (_e, details) =>
       this.markClosed(`the participant window's renderer is gone (${details.reason})`),
     );
     win.on('closed', () => this.markClosed('the participant window closed'));
   }
 
-  /** Delivers one validated event (from the host's IPC listener). */
-  emit(event: AgentEvent): void {
-    for (const listener of this.eventListeners) listener(event);
-  }
-
   async call<T = unknown>(method: string, args: unknown[]): Promise<T> {
     if (this.closedReason) throw new Error(this.closedReason);
-    const expression = `window.__faultline.call(${JSON.stringify(method)}, ${JSON.stringify(args)})`;
-    return (await this.win.webContents.executeJavaScript(expression, true)) as T;
-  }
-
-  onEvent(listener: (event: AgentEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-
-  onClosed(listener: (reason: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+    return (await this.win.webContents.executeJavaScript(AgentPageBase.expression(method, args), true)) as T;
   }
 
   async close(): Promise<void> {
     this.markClosed('the participant window closed');
     if (!this.win.isDestroyed()) this.win.destroy();
-  }
-
-  private markClosed(reason: string): void {
-    if (this.closedReason) return;
-    this.closedReason = reason;
-    for (const listener of this.closeListeners) listener(reason);
-    this.closeListeners.clear();
-    this.eventListeners.clear();
   }
 }

@@ -6,19 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { chromiumPath, QUIET_CHROMIUM_FLAGS } from '../../../src/main/lab/browser/chromium-host';
 
 /** Where Debian puts Chromium; override with FAULTLINE_CHROMIUM. */
-export const CHROMIUM_PATH = process.env['FAULTLINE_CHROMIUM'] ?? '/usr/bin/chromium';
-
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export const CHROMIUM_PATH = chromiumPath();
 
 /** A headless Chromium with its own temporary profile; `close()` removes the profile. */
 export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
@@ -26,7 +17,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: FLAGS,
+    args: [...QUIET_CHROMIUM_FLAGS],
     viewport: { width: 1440, height: 1000 },
   });
   return {

@@ -10,7 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { parseAgentEvent, type AgentEvent, type AgentPage, type BrowserHost } from './agent-protocol';
+import { AgentPageBase } from './agent-page-base';
+import { parseAgentEvent, type AgentPage, type BrowserHost } from './agent-protocol';
 import { AGENT_URL, pageAgentHtml } from './page-agent';
 
 /** Where Debian puts Chromium; `FAULTLINE_CHROMIUM` overrides it. */
@@ -18,12 +19,8 @@ export function chromiumPath(): string {
   return process.env['FAULTLINE_CHROMIUM'] ?? '/usr/bin/chromium';
 }
 
-/**
- * Flags for a quiet Chromium on an offline machine (WEBRTC-NOTES.md "Browser peers"), plus what
- * a lab peer needs: fake media devices granted without a prompt, loopback ICE candidates (the lab
- * is loopback only), and no throttling of pages nobody looks at.
- */
-export const CHROMIUM_FLAGS: readonly string[] = [
+/** Flags for a quiet headless Chromium on an offline machine (WEBRTC-NOTES.md "Browser peers"). */
+export const QUIET_CHROMIUM_FLAGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -31,6 +28,15 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+];
+
+/**
+ * {@link QUIET_CHROMIUM_FLAGS} plus what a lab peer needs: fake media devices granted without a
+ * prompt, loopback ICE candidates (the lab is loopback only), and no throttling of pages nobody
+ * looks at.
+ */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  ...QUIET_CHROMIUM_FLAGS,
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
   '--allow-loopback-in-peer-connection',
@@ -130,15 +136,12 @@ export class ChromiumHost implements BrowserHost {
 }
 
 /** One playwright page running the agent. */
-class ChromiumAgentPage implements AgentPage {
-  private readonly eventListeners = new Set<(event: AgentEvent) => void>();
-  private readonly closeListeners = new Set<(reason: string) => void>();
-  private closedReason: string | null = null;
-
+class ChromiumAgentPage extends AgentPageBase {
   constructor(
     private readonly page: Page,
-    readonly browserVersion: string,
+    browserVersion: string,
   ) {
+    super(browserVersion);
     page.on('crash', () => this.markClosed('the browser page crashed'));
     page.on('close', () => this.markClosed('the browser page closed'));
   }
@@ -152,7 +155,7 @@ class ChromiumAgentPage implements AgentPage {
     );
     await this.page.exposeBinding('__faultlineEmit', (_source, json: unknown) => {
       const event = parseAgentEvent(json);
-      if (event) for (const listener of this.eventListeners) listener(event);
+      if (event) this.emit(event);
     });
     await this.page.goto(AGENT_URL);
     const info = await this.call<{ secure: boolean }>('info', []);
@@ -161,35 +164,16 @@ class ChromiumAgentPage implements AgentPage {
 
   async call<T = unknown>(method: string, args: unknown[]): Promise<T> {
     if (this.closedReason) throw new Error(this.closedReason);
-    const expression = `window.__faultline.call(${JSON.stringify(method)}, ${JSON.stringify(args)})`;
     try {
-      return (await this.page.evaluate(expression)) as T;
+      return (await this.page.evaluate(AgentPageBase.expression(method, args))) as T;
     } catch (err) {
       throw new Error(this.closedReason ?? cleanPlaywrightMessage(err));
     }
   }
 
-  onEvent(listener: (event: AgentEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-
-  onClosed(listener: (reason: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
-
   async close(): Promise<void> {
     this.markClosed('the browser page closed');
     await this.page.close().catch(() => undefined);
-  }
-
-  private markClosed(reason: string): void {
-    if (this.closedReason) return;
-    this.closedReason = reason;
-    for (const listener of this.closeListeners) listener(reason);
-    this.closeListeners.clear();
-    this.eventListeners.clear();
   }
 }
 
