@@ -9,12 +9,9 @@
  * starts at `path` with the header line again. With `maxJournalBytes`, the oldest closed
  * segments are deleted to stay under it, and `onDrop` says which seq range went.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { link, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, open, rename, rm, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
-import { followJournalMoves, segmentPath } from './segments';
+import { followJournalMoves, gzipSegment, removeSegment, segmentPath } from './segments';
 import type { JournalMoveFollower } from './segments';
 
 /** The journal file could not be opened or written. */
@@ -358,20 +355,7 @@ export class TraceJournal implements JournalMoveFollower {
   /** Gzips a closed segment (temp file, rename, then the plain one goes); then enforces the cap. */
   private async compress(segment: Segment): Promise<void> {
     if (!segment.dropped) {
-      const plain = segmentPath(this.base, segment.index);
-      const gz = segmentPath(this.base, segment.index, true);
-      const tmp = `${gz}.tmp`;
-      try {
-        await pipeline(createReadStream(plain), createGzip({ level: 6 }), createWriteStream(tmp));
-        await rename(tmp, gz);
-        await rm(plain, { force: true });
-        segment.gzip = true;
-        segment.bytes = (await stat(gz)).size;
-      } catch {
-        // The plain segment stays: still a readable part of the journal.
-        await rm(tmp, { force: true }).catch(() => undefined);
-        segment.bytes = (await stat(plain).catch(() => null))?.size ?? segment.bytes;
-      }
+      Object.assign(segment, await gzipSegment(this.base, segment.index, segment.bytes));
       segment.processed = true;
     }
     await this.enforceCap();
@@ -388,8 +372,7 @@ export class TraceJournal implements JournalMoveFollower {
       if (total <= this.maxJournalBytes) break;
       const path = segmentPath(this.base, oldest.index, oldest.gzip);
       oldest.dropped = true;
-      await rm(segmentPath(this.base, oldest.index), { force: true }).catch(() => undefined);
-      await rm(segmentPath(this.base, oldest.index, true), { force: true }).catch(() => undefined);
+      await removeSegment(this.base, oldest.index);
       total -= oldest.bytes;
       try {
         this.onDrop?.({ firstSeq: oldest.firstSeq, lastSeq: oldest.lastSeq, bytes: oldest.bytes, path });

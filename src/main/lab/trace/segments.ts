@@ -7,7 +7,10 @@
  * the header line, so each is a valid trace by itself; records keep their global seq. A journal
  * that never rotated is just the base file (the original single-file layout).
  */
+import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { basename, dirname, join } from 'node:path';
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import { readTrace, TraceReadError } from './reader';
@@ -24,6 +27,36 @@ export interface JournalFile {
 /** The path of closed segment `index` (plain, or `.gz` when compressed). */
 export function segmentPath(base: string, index: number, gzip = false): string {
   return `${base}.${String(index).padStart(6, '0')}${gzip ? '.gz' : ''}`;
+}
+
+/**
+ * Gzips closed segment `index` of `base` (to a temp file, renamed when complete; then the plain
+ * file goes). On failure the plain segment stays, still a readable part of the journal. Answers
+ * what is on disk now (`bytes` falls back to `plainBytes` when even that cannot be read).
+ */
+export async function gzipSegment(
+  base: string,
+  index: number,
+  plainBytes: number,
+): Promise<{ gzip: boolean; bytes: number }> {
+  const plain = segmentPath(base, index);
+  const gz = segmentPath(base, index, true);
+  const tmp = `${gz}.tmp`;
+  try {
+    await pipeline(createReadStream(plain), createGzip({ level: 6 }), createWriteStream(tmp));
+    await rename(tmp, gz);
+    await rm(plain, { force: true });
+    return { gzip: true, bytes: (await stat(gz)).size };
+  } catch {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    return { gzip: false, bytes: (await stat(plain).catch(() => null))?.size ?? plainBytes };
+  }
+}
+
+/** Deletes closed segment `index` of `base`, plain or compressed (missing files are fine). */
+export async function removeSegment(base: string, index: number): Promise<void> {
+  await rm(segmentPath(base, index), { force: true }).catch(() => undefined);
+  await rm(segmentPath(base, index, true), { force: true }).catch(() => undefined);
 }
 
 function escapeRegExp(s: string): string {
