@@ -120,11 +120,7 @@ export function createPeerConnection(engine: NodeEngineName, ice: IceConfig = {}
   const iceTransportPolicy = ice.iceTransportPolicy ?? 'all';
   if (engine === 'wrtc') {
     const wrtc = loadWrtc();
-    // Only a non-default policy is passed: naming `iceTransportPolicy: 'all'` changes how
-    // @roamhq/wrtc sets up its port allocator, and a media blackhole then went unnoticed by ICE in
-    // about half the runs (two local sockets kept answering in turn).
-    const config = ice.iceTransportPolicy === 'relay' ? { iceServers, iceTransportPolicy } : { iceServers };
-    return new wrtc.RTCPeerConnection(config) as PeerConnectionLike;
+    return new wrtc.RTCPeerConnection({ iceServers, iceTransportPolicy }) as PeerConnectionLike;
   }
   if (engine === 'werift') {
     const werift = loadWerift();
