@@ -8,6 +8,8 @@ import vue from '@vitejs/plugin-vue';
  */
 export default defineConfig({
   test: {
+    // The second reporter names the test and file that were running when a worker process died.
+    reporters: ['default', './test/reporters/unfinished-tests.ts'],
     projects: [
       {
         test: {
