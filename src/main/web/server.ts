@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { MAX_WIRE_FRAME_BYTES, WIRE_PATH, WireRequestSchema, type WireResponse } from '../../shared/ipc/wire';
-import { isLoopbackAddress } from '../../shared/loopback';
 import type { Dispatch } from '../ipc/handlers';
 import type { ServiceEvents } from '../services/events';
 import { securityHeaders, serveStatic } from './static-files';
@@ -34,6 +33,12 @@ export interface BrowserModeOptions {
 }
 
 const COOKIE = 'faultline_token';
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** True for the loopback names and addresses. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
 
 function sameToken(given: string | null | undefined, token: string): boolean {
   if (!given) return false;
@@ -73,7 +78,7 @@ export class BrowserModeServer {
   /** Listens and resolves once the port is known. */
   static async start(options: BrowserModeOptions): Promise<BrowserModeServer> {
     const host = options.host ?? '127.0.0.1';
-    if (!isLoopbackAddress(host) && !options.allowRemote)
+    if (!isLoopback(host) && !options.allowRemote)
       throw new Error(
         `refusing to listen on ${host}: browser mode is loopback-only unless --allow-remote is given`,
       );
@@ -135,7 +140,7 @@ export class BrowserModeServer {
     const match = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(host);
     if (!match || Number(match[2]) !== this.port) return null;
     const name = match[1]!.replace(/^\[|\]$/g, '');
-    if (!this.options.allowRemote && !isLoopbackAddress(name)) return null;
+    if (!this.options.allowRemote && !isLoopback(name)) return null;
     return `http://${host}`;
   }
 

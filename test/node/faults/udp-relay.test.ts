@@ -1,5 +1,4 @@
 import dgram from 'node:dgram';
-import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UdpRelay } from '../../../src/main/lab/faults/udp-relay';
 import { echoRtts, quantile, sleep, UdpPeer, waitFor } from './helpers';
@@ -8,13 +7,6 @@ const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/** The first IPv4 address of a non-loopback interface, or undefined on a loopback-only host. */
-function nonLoopbackIPv4(): string | undefined {
-  for (const list of Object.values(networkInterfaces()))
-    for (const i of list ?? []) if (i.family === 'IPv4' && !i.internal) return i.address;
-  return undefined;
-}
 
 /** A relay, a "server" S and a "client" C, with C's relay address A_S for S. */
 async function setup(echo = false, seed = 1) {
@@ -58,41 +50,6 @@ describe('UdpRelay forwarding', () => {
     await waitFor(() => client.received.length >= 1, 2000, 'reply');
     await sleep(50);
     expect(client.received.map((r) => r.buf.toString())).toEqual(['real']);
-  });
-
-  // A host's other interfaces reach 127.0.0.1 too; a second working path would let ICE hop
-  // between candidate pairs during a media blackhole instead of reporting `disconnected`.
-  it.skipIf(!nonLoopbackIPv4())(
-    'on loopback, drops datagrams from another interface of the host and counts them',
-    async () => {
-      const { relay, server, client, a } = await setup(false);
-      const outsider = dgram.createSocket('udp4');
-      await new Promise<void>((r) => outsider.bind(0, nonLoopbackIPv4(), () => r()));
-      cleanups.push(() => new Promise<void>((r) => outsider.close(() => r())));
-      outsider.send(Buffer.from('from eth'), a.port, '127.0.0.1');
-      await waitFor(() => relay.counters().foreign === 1, 2000, 'foreign datagram counted');
-      client.send(Buffer.from('from lo'), a.port);
-      await waitFor(() => server.received.length === 1, 2000, 'loopback datagram at server');
-      await sleep(50);
-      expect(server.received.map((r) => r.buf.toString())).toEqual(['from lo']);
-      expect(relay.counters()).toMatchObject({ flows: 1, foreign: 1 });
-    },
-  );
-
-  it('acceptClient decides which sources may use the relay', async () => {
-    const relay = new UdpRelay({ acceptClient: (address) => address !== '127.0.0.1' });
-    const server = await UdpPeer.open();
-    const client = await UdpPeer.open();
-    cleanups.push(
-      () => relay.close(),
-      () => server.close(),
-      () => client.close(),
-    );
-    const a = await relay.mapServerAddress('127.0.0.1', server.port);
-    client.send(Buffer.from('refused'), a.port);
-    await waitFor(() => relay.counters().foreign === 1, 2000, 'refused datagram counted');
-    expect(server.received).toHaveLength(0);
-    expect(relay.counters().flows).toBe(0);
   });
 
   it('rejects bad server addresses with clear errors', async () => {

@@ -65,7 +65,7 @@ export interface FaultInjectorCounters {
   up: ImpairmentCounters;
   down: ImpairmentCounters;
   tcp: TcpCounters;
-  udp: { mappings: number; flows: number; rebinds: number; blocked: number; foreign: number };
+  udp: { mappings: number; flows: number; rebinds: number; blocked: number };
   /** The TURN/TCP proxy, when there is a TURN server. */
   turnTcp: TcpCounters | null;
 }
@@ -257,13 +257,7 @@ export class FaultInjector implements NetworkPath {
       up: u.up,
       down: u.down,
       tcp: this.proxy.counters(),
-      udp: {
-        mappings: u.mappings,
-        flows: u.flows,
-        rebinds: u.rebinds,
-        blocked: this.relay.blocked,
-        foreign: u.foreign,
-      },
+      udp: { mappings: u.mappings, flows: u.flows, rebinds: u.rebinds, blocked: this.relay.blocked },
       turnTcp: this.turnProxy?.counters() ?? null,
     };
   }

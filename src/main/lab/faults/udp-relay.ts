@@ -24,7 +24,6 @@ import net from 'node:net';
 import { Impairment, type ImpairmentCounters } from './impairment';
 import { deriveSeed, mulberry32 } from '../../../shared/random';
 import { RuleBook } from './rule-book';
-import { isLoopbackAddress } from '../../../shared/loopback';
 
 /** Options of a {@link UdpRelay}. */
 export interface UdpRelayOptions {
@@ -44,13 +43,6 @@ export interface UdpRelayOptions {
   maxFlows?: number;
   /** True for a datagram source on the server side of the link (a TURN relay endpoint). */
   serverSide?: (address: string, port: number) => boolean;
-  /**
-   * Which source addresses may use the client-facing sockets. Default: on a loopback bind host,
-   * loopback sources only — a host's other interfaces (e.g. 192.0.2.2 on eth0) can reach
-   * 127.0.0.1 too, and a second working candidate pair would let ICE hop between pairs instead
-   * of noticing that the client's one link went dark. Elsewhere every source.
-   */
-  acceptClient?: (address: string) => boolean;
   log?: (msg: string) => void;
 }
 
@@ -89,8 +81,6 @@ export interface UdpRelayCounters {
   mappings: number;
   flows: number;
   rebinds: number;
-  /** Datagrams dropped because their source may not use the relay (see `acceptClient`). */
-  foreign: number;
 }
 
 /** See the module comment. Call `close()` at the end. */
@@ -102,8 +92,6 @@ export class UdpRelay {
   private readonly flows = new Map<string, Flow>();
   private readonly blocks = new Map<string, MappingClass>();
   private blockedDrops = 0;
-  private foreignDrops = 0;
-  private readonly acceptClient: (address: string) => boolean;
   private readonly up: Impairment<Datagram>;
   private readonly down: Impairment<Datagram>;
   private readonly hosts: string[];
@@ -115,8 +103,6 @@ export class UdpRelay {
   constructor(private readonly opts: UdpRelayOptions = {}) {
     const seed = opts.seed ?? 1;
     this.log = opts.log ?? (() => {});
-    this.acceptClient =
-      opts.acceptClient ?? (isLoopbackAddress(opts.bindHost ?? '127.0.0.1') ? isLoopbackAddress : () => true);
     this.hosts = opts.serverFacingHosts?.length
       ? [...opts.serverFacingHosts]
       : // Only Linux routes all of 127/8 without configuration; elsewhere rebinding changes ports only.
@@ -223,7 +209,6 @@ export class UdpRelay {
       mappings: this.mappings.size,
       flows: this.flows.size,
       rebinds: this.rebinds,
-      foreign: this.foreignDrops,
     };
   }
 
@@ -280,10 +265,6 @@ export class UdpRelay {
 
   private fromClient(m: Mapping, buf: Buffer, rinfo: dgram.RemoteInfo): void {
     if (this.closed) return;
-    if (!this.acceptClient(rinfo.address)) {
-      this.foreignDrops += 1;
-      return;
-    }
     const key = `${m.key}|${rinfo.address}|${rinfo.port}`;
     let flow = this.flows.get(key);
     if (!flow) flow = this.createFlow(key, m, { address: rinfo.address, port: rinfo.port });
