@@ -53,8 +53,8 @@ describe('Client behind the fault injector', () => {
     const id = injector.apply({ kind: 'blackhole', path: 'media' });
     // libwebrtc reports ICE `disconnected` after ~5 s of silence (not scaled) on one path. This host
     // reaches the relay from two networks (eth0 and loopback), so ICE first falls back to the other
-    // candidate pair and gives up only when both went unanswered: ~6.5 s here, and more than 15 s in some runs
-    // when other processes load both cores.
+    // candidate pair and gives up only when both went unanswered: ~6.5 s on a quiet machine, more
+    // than 15 s in some runs while other processes loaded both cores.
     await waitFor(
       () => records.of('media', 1).some((r) => r.event === 'media-reconnect-start' && r.pc === 'pub'),
       30_000,
