@@ -89,7 +89,7 @@ export class MediaSession {
   async publish(kinds: MediaKind[]): Promise<void> {
     this.assertOpen();
     const slot = this.pub ?? (this.pub = this.newSlot('pub'));
-    let renegotiate = slot.pc.remoteDescription === null;
+    let renegotiate = !slot.hasRemoteDescription;
     for (const kind of new Set(kinds)) {
       const track = this.tracks.get(kind) ?? this.opts.media.createTrack(kind);
       this.tracks.set(kind, track);

@@ -34,6 +34,7 @@ export class PcSlot {
   private localReady = false;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private remoteApplied = false;
 
   constructor(
     readonly name: PcName,
@@ -78,6 +79,7 @@ export class PcSlot {
   async applyRemote(description: SdpInit): Promise<void> {
     const { sdp, candidates } = splitCandidates(description.sdp);
     await this.pc.setRemoteDescription({ type: description.type, sdp });
+    this.remoteApplied = true;
     this.seen.clear();
     for (const c of [...candidates, ...this.queued.splice(0)]) await this.addRemote(c);
   }
@@ -85,7 +87,7 @@ export class PcSlot {
   /** A trickled remote candidate: added now, or queued until the remote description is set. */
   remoteCandidate(candidate: CandidateInit): Promise<void> {
     return this.enqueue(async () => {
-      if (this.pc.remoteDescription === null) this.queued.push(candidate);
+      if (!this.remoteApplied) this.queued.push(candidate);
       else await this.addRemote(candidate);
     });
   }
@@ -100,6 +102,16 @@ export class PcSlot {
     this.localReady = true;
     for (const c of this.localQueue.splice(0))
       this.o.send({ type: 'candidate', pc: this.name, candidate: c });
+  }
+
+  /**
+   * Whether a remote description was applied. Kept here rather than read from the PC: the
+   * native engine's `remoteDescription` getter copies a description its signaling thread may be
+   * replacing at that moment (a known use-after-free in node-webrtc), and callers outside the
+   * slot's queue cannot know whether a negotiation is in flight.
+   */
+  get hasRemoteDescription(): boolean {
+    return this.remoteApplied;
   }
 
   /** Closes the PC; no more records or callbacks from it. */
