@@ -46,7 +46,11 @@ async function* asyncTraceChunks(
   if (lines.length > 0) yield lines.join('\n') + '\n';
 }
 
-function* traceChunks(header: TraceHeader, records: Iterable<TraceRecord>): Generator<string> {
+/**
+ * A trace as text in pieces of {@link LINES_PER_CHUNK} lines (header first, every line ending in
+ * a newline): the same text as `serializeTrace`, never all of it in one string.
+ */
+export function* traceChunks(header: TraceHeader, records: Iterable<TraceRecord>): Generator<string> {
   yield serializeHeader(header) + '\n';
   let lines: string[] = [];
   for (const record of records) {

@@ -7,8 +7,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { gzipSync, strToU8, zipSync, type Zippable } from 'fflate';
-import { serializeTrace } from '../../../shared/trace/serialize';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { strToU8, zipSync, type Zippable } from 'fflate';
+import { traceChunks } from '../../lab/trace/codec';
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import { Redactor, redactTrace, type RedactionSummary } from '../../../shared/support/redaction';
 import { appInfo } from '../../lab/environment';
@@ -106,6 +109,26 @@ export class BundleError extends Error {
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 const json = (value: unknown): Uint8Array => strToU8(`${JSON.stringify(value, null, 2)}\n`);
 
+/**
+ * The trace as gzipped NDJSON, serialized and compressed piece by piece on zlib's thread pool: the
+ * whole text never sits in one string, and the event loop stays free while it compresses.
+ */
+async function gzipTrace(header: TraceHeader, records: readonly TraceRecord[]): Promise<Uint8Array> {
+  const parts: Buffer[] = [];
+  const collect = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      parts.push(chunk);
+      done();
+    },
+  });
+  await pipeline(
+    Readable.from(traceChunks(header, records), { objectMode: false }),
+    createGzip({ level: 6 }),
+    collect,
+  );
+  return Buffer.concat(parts);
+}
+
 /** Builds the bundle in memory: the zip bytes and the manifest it contains. */
 export async function buildBundle(input: BundleInput): Promise<BuiltBundle> {
   if (!input || typeof input.header !== 'object' || input.header === null || !Array.isArray(input.records))
@@ -120,7 +143,7 @@ export async function buildBundle(input: BundleInput): Promise<BuiltBundle> {
   const warnings: string[] = [];
 
   const files = new Map<string, Uint8Array>();
-  files.set(BUNDLE_FILES.trace, gzipSync(strToU8(serializeTrace(header, records)), { level: 6, mtime: now }));
+  files.set(BUNDLE_FILES.trace, await gzipTrace(header, records));
   const environment =
     input.environment ?? collectEnvironment({ redact, engine: String(header.env['engine'] ?? 'unknown') });
   files.set(BUNDLE_FILES.environment, json(redactor.value({ exporter: environment, recorded: header.env })));
