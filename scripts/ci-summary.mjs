@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * Prints the closing lines of a CI run from vitest's JSON report: the counts, then every test file
- * that did not finish green (failed, or collected but never run — e.g. its worker process died) and
- * every failed or unfinished test in it. The end of a CI log is what people read first, so the
- * culprit goes there, not only somewhere above in the stream.
+ * Prints the closing lines of a CI run from vitest's JSON report: the counts (with the tests that
+ * never finished: vitest's JSON marks a dead worker's tests `pending`, so they only show as a
+ * difference of counts — `test/reporters/unfinished-tests.ts` names them), then every failed
+ * file and its failed tests. The end of a CI log is what people read first, so the culprit goes
+ * there, not only somewhere above in the stream.
  *
  * Usage: node scripts/ci-summary.mjs test-artifacts/vitest.json
  */

@@ -6,18 +6,9 @@
  */
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 
-/** Lists test cases that started without a result and test files that started without an end. */
+/** Lists test cases that started without a result and test files that never finished. */
 export default class UnfinishedTestsReporter implements Reporter {
   private readonly running = new Map<string, string>();
-  private readonly openModules = new Map<string, string>();
-
-  onTestModuleStart(module: TestModule): void {
-    this.openModules.set(module.id, module.relativeModuleId);
-  }
-
-  onTestModuleEnd(module: TestModule): void {
-    if (module.state() !== 'pending' && module.state() !== 'queued') this.openModules.delete(module.id);
-  }
 
   onTestCaseReady(test: TestCase): void {
     this.running.set(test.id, `${test.module.relativeModuleId} > ${test.fullName}`);
@@ -31,7 +22,7 @@ export default class UnfinishedTestsReporter implements Reporter {
     const lines = [...this.running.values()].map((name) => `  test started, no result: ${name}`);
     for (const module of modules) {
       const state = module.state();
-      if (state === 'pending' || state === 'queued' || this.openModules.has(module.id))
+      if (state === 'pending' || state === 'queued')
         lines.push(`  file did not finish (${state}): ${module.relativeModuleId}`);
     }
     if (lines.length) console.log(`\nUnfinished (a worker process may have died):\n${lines.join('\n')}\n`);
