@@ -23,3 +23,25 @@ export function parseEngine(value: string): EngineName {
   if (!isEngineName(value)) throw new InvalidArgumentError(`expected ${ENGINE_NAMES.join(', ')}`);
   return value;
 }
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
+
+/** A size in bytes: `65536`, `64MiB`, `500MB`, `2GiB` (decimal and binary units, any case). */
+export function parseByteSize(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new InvalidArgumentError('expected a size such as 65536, 64MiB or 2GB');
+  const bytes = Math.round(Number(m[1]) * unit);
+  if (bytes < 4096 || !Number.isSafeInteger(bytes))
+    throw new InvalidArgumentError('expected a size of at least 4096 bytes (4KiB)');
+  return bytes;
+}

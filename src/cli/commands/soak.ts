@@ -11,9 +11,10 @@ import {
   type SoakProgress,
 } from '../../main/lab/soak';
 import { writeTrace } from '../../main/lab/trace/codec';
-import { readJournal, removeJournal } from '../../main/lab/trace/segments';
+import { removeJournal, streamJournal } from '../../main/lab/trace/segments';
+import type { TraceHeader, TraceRecord } from '../../shared/trace/records';
 import type { Io } from '../main';
-import { parseEngine, parseTimeScale } from './options';
+import { parseByteSize, parseEngine, parseTimeScale } from './options';
 
 /** A `--for` duration (90s, 30m, 2h); commander shows the specific reason. */
 export function parseForDuration(value: string): number {
@@ -41,6 +42,22 @@ function progressLine(p: SoakProgress): string {
   );
 }
 
+/**
+ * Every segment of journal `base` as one gzipped trace at `out`, streamed: one segment in memory
+ * at a time, however long the soak ran.
+ */
+async function writeJournalAsGzip(base: string, out: string): Promise<void> {
+  const segments = streamJournal(base);
+  const first = await segments.next();
+  if (first.done) return;
+  const header: TraceHeader = first.value.header;
+  async function* records(): AsyncGenerator<TraceRecord> {
+    yield* first.value!.records;
+    for await (const segment of segments) yield* segment.records;
+  }
+  await writeTrace(out, header, records(), { gzip: true });
+}
+
 /** `faultline soak SCENARIO --for 30m`: loops a scenario with random faults and watches resources. */
 export function registerSoak(program: Command, io: Io, setExit: (code: number) => void): void {
   program
@@ -63,6 +80,16 @@ export function registerSoak(program: Command, io: Io, setExit: (code: number) =
       'write the continuous trace here (.ndjson, or .ndjson.gz to compress at the end)',
     )
     .option('--sample <duration>', 'resource sampling period (default 5s)', parseForDuration)
+    .option(
+      '--segment-size <size>',
+      'rotate the journal into a new segment past this size (default 64MiB)',
+      parseByteSize,
+    )
+    .option(
+      '--max-journal <size>',
+      'delete the oldest journal segments to stay under this size (default: keep all)',
+      parseByteSize,
+    )
     .action(
       async (
         name: string,
@@ -74,6 +101,8 @@ export function registerSoak(program: Command, io: Io, setExit: (code: number) =
           json?: string;
           out?: string;
           sample?: number;
+          segmentSize?: number;
+          maxJournal?: number;
         },
       ) => {
         const scenario = await loadScenario(name);
@@ -98,6 +127,7 @@ export function registerSoak(program: Command, io: Io, setExit: (code: number) =
             timeScale: opts.timeScale,
             engine: opts.engine,
             journalPath,
+            journal: { segmentBytes: opts.segmentSize, maxJournalBytes: opts.maxJournal },
             sampleIntervalMs: opts.sample,
             signal: abort.signal,
             onProgress: (p) => {
@@ -111,9 +141,7 @@ export function registerSoak(program: Command, io: Io, setExit: (code: number) =
           }
           io.out(formatSoakReport(report));
           if (gzip && journalPath) {
-            // Every segment, as one gzipped trace.
-            const trace = await readJournal(journalPath);
-            await writeTrace(opts.out!, trace.header, trace.records, { gzip: true });
+            await writeJournalAsGzip(journalPath, opts.out!);
             await removeJournal(journalPath);
           }
           if (opts.out) io.out(`trace written to ${opts.out}`);

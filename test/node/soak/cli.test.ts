@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
+import { parseByteSize } from '../../../src/cli/commands/options';
 import { readTrace } from '../../../src/main/lab/trace';
 import type { SoakReport } from '../../../src/main/lab/soak';
 
@@ -31,10 +32,21 @@ describe('faultline soak', () => {
       ['soak', 'seed-ng', '--for', '1m', '--engine', 'quic'],
       /--engine <engine>'? argument 'quic' is invalid|expected wrtc/,
     ],
+    [['soak', 'seed-ng', '--for', '1m', '--segment-size', '12 parsecs'], /expected a size such as/],
+    [['soak', 'seed-ng', '--for', '1m', '--max-journal', '100'], /at least 4096 bytes/],
   ])('rejects %j with a clear error', async (argv, message) => {
     const c = capture();
     expect(await main(argv, c.io)).not.toBe(0);
     expect(c.err.join('\n')).toMatch(message);
+  });
+
+  it('reads sizes in decimal and binary units', () => {
+    expect(parseByteSize('65536')).toBe(65536);
+    expect(parseByteSize('4KiB')).toBe(4096);
+    expect(parseByteSize('64MiB')).toBe(64 * 1024 * 1024);
+    expect(parseByteSize('1.5 gb')).toBe(1.5e9);
+    expect(() => parseByteSize('-5MB')).toThrow(/expected a size/);
+    expect(() => parseByteSize('5 XB')).toThrow(/expected a size/);
   });
 
   it('names the built-ins for an unknown scenario', async () => {
@@ -43,7 +55,7 @@ describe('faultline soak', () => {
     expect(c.err.join('\n')).toMatch(/built-ins: seed-ng/);
   });
 
-  it('runs one iteration and writes the JSON report and a gzipped trace', async () => {
+  it('runs one iteration and writes the JSON report and a gzipped trace of every segment', async () => {
     dir = await mkdtemp(join(tmpdir(), 'faultline-soak-cli-'));
     const json = join(dir, 'report.json');
     const trace = join(dir, 'soak.ndjson.gz');
@@ -62,6 +74,8 @@ describe('faultline soak', () => {
         json,
         '-o',
         trace,
+        '--segment-size',
+        '4KiB',
       ],
       c.io,
     );
@@ -72,6 +86,48 @@ describe('faultline soak', () => {
     expect(c.out.join('\n')).toMatch(/process\s+metric\s+start\s+p50\s+max\s+end\s+slope\/h/);
     const read = await readTrace(trace);
     expect(read.records.some((r) => r.type === 'mark')).toBe(true);
+    // 4 KiB segments: the journal rotated many times; the gzipped trace holds every seq once.
+    expect(read.records.length).toBe(report.records.total);
+    expect(read.records.map((r) => r.seq)).toEqual(read.records.map((_, i) => i + 1));
+    expect(report.journal?.maxBytes).toBeGreaterThan(2 * 4096); // so at least three segments
+    // No segment is left behind.
+    expect(await readdir(dir)).toEqual(
+      expect.not.arrayContaining([expect.stringMatching(/^soak\.ndjson\.\d{6}/)]),
+    );
     await expect(stat(join(dir, 'soak.ndjson'))).rejects.toThrow(); // the plain journal was replaced
+  }, 120_000);
+
+  it('caps the journal with --max-journal: the oldest segments go, with a notice in the trace', async () => {
+    const capped = join(dir, 'capped.ndjson.gz');
+    const json = join(dir, 'capped.json');
+    const c = capture();
+    await main(
+      [
+        'soak',
+        'short-drop',
+        '--for',
+        '1s',
+        '--time-scale',
+        '0.1',
+        '--seed',
+        '5',
+        '--json',
+        json,
+        '-o',
+        capped,
+        '--segment-size',
+        '4KiB',
+        '--max-journal',
+        '8KiB',
+      ],
+      c.io,
+    );
+    const report = JSON.parse(await readFile(json, 'utf8')) as SoakReport;
+    const read = await readTrace(capped);
+    expect(read.records.length).toBeLessThan(report.records.total / 2);
+    expect(read.records[0]!.seq).toBeGreaterThan(1);
+    expect(
+      read.records.some((r) => r.type === 'log' && String(r.msg).includes('passed its size limit')),
+    ).toBe(true);
   }, 120_000);
 });
