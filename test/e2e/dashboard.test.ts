@@ -6,7 +6,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startBrowserMode, type BrowserMode } from './helpers/browser-mode';
 import { launchChromium } from './helpers/chromium';
@@ -29,6 +29,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await web?.stop();
+});
+
+// A failed test shows what browser mode (the lab's process) printed last, and whether it died.
+afterEach((context) => {
+  if (context.task.result?.state === 'fail' && web)
+    console.log(`browser mode output (last 4000 chars):\n${web.output().slice(-4000)}`);
 });
 
 /** The data-* values of the items of one hidden chart list. */

@@ -11,7 +11,7 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 export interface BrowserMode {
   /** The URL with the token, as printed. */
   url: string;
-  /** Everything the process printed so far (for failure messages). */
+  /** Everything the process printed so far, and how it exited if it did (for failure messages). */
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -42,7 +42,8 @@ export async function startBrowserMode(timeoutMs = 120_000): Promise<BrowserMode
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
+      output += `\n[browser mode exited: code ${code}, signal ${signal}]\n`;
       clearTimeout(timer);
       reject(new Error(`browser mode exited (${code}) before printing its URL:\n${output}`));
     });
