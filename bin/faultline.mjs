@@ -18,6 +18,8 @@ for (const stream of [process.stdout, process.stderr])
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
+const { installProcessGuards } = await import('../src/main/process-guards.ts');
+installProcessGuards((message) => process.stderr.write(`faultline: ${message}\n`));
 const { main } = await import('../src/cli/main.ts');
 const code = await main(process.argv.slice(2));
 // Let stdout/stderr drain (piped output is asynchronous), then go.

@@ -9,6 +9,7 @@ import { registerElectronIpc } from './ipc/electron-ipc';
 import { createDispatcher, createHandlers } from './ipc/handlers';
 import { electronTraceDialogs } from './ipc/trace-dialogs';
 import { installMenu } from './menu';
+import { installProcessGuards } from './process-guards';
 import { LabService } from './services/lab-service';
 import { OpenUploads } from './services/open-uploads';
 import { electronJournalDir } from './services/recovery';
@@ -30,6 +31,10 @@ const service = new LabService({
   app: { name: app.getName(), version: app.getVersion() },
   journalDir: electronJournalDir(app.getPath('userData')),
   browserHost,
+});
+installProcessGuards((message) => {
+  console.error(message);
+  service.recordProcessProblem(message);
 });
 const dialogs = electronTraceDialogs(service, () => mainWindow);
 const uploads = new OpenUploads({ events: service.events });

@@ -260,6 +260,11 @@ export class LabService {
     return { seq: this.lab.recorder.record({ type: 'mark', uid: null, label: req.label }).seq };
   }
 
+  /** Writes a problem of the hosting process (e.g. a stray rejection) into the current trace. */
+  recordProcessProblem(message: string): void {
+    this.lab?.log('error', message);
+  }
+
   /** Journals of sessions that did not close cleanly (never the live one). */
   async listRecoverable(): Promise<InvokeResponse<'recovery:list'>> {
     return this.journals.list();

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { createDispatcher, createHandlers } from '../ipc/handlers';
 import { LabService } from '../services/lab-service';
 import { OpenUploads } from '../services/open-uploads';
+import { installProcessGuards } from '../process-guards';
 import { homeJournalDir } from '../services/recovery';
 import { parseWebArgs, URL_LINE_PREFIX } from './args';
 import { BrowserModeServer } from './server';
@@ -45,6 +46,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const service = new LabService({ mode: 'browser', journalDir: homeJournalDir() });
+  installProcessGuards((message) => {
+    console.error(message);
+    service.recordProcessProblem(message);
+  });
   const uploads = new OpenUploads({ events: service.events });
   const server = await BrowserModeServer.start({
     dispatch: createDispatcher(createHandlers(service, undefined, uploads)),
