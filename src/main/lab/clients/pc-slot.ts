@@ -106,9 +106,9 @@ export class PcSlot {
 
   /**
    * Whether a remote description was applied. Kept here rather than read from the PC: the
-   * native engine's `remoteDescription` getter copies a description its signaling thread may be
-   * replacing at that moment (a known use-after-free in node-webrtc), and callers outside the
-   * slot's queue cannot know whether a negotiation is in flight.
+   * native engine's description getters read a description its signaling thread may be
+   * replacing at that moment (segfaults in them are reported upstream, node-webrtc #696), and
+   * callers outside the slot's queue cannot know whether a negotiation is in flight.
    */
   get hasRemoteDescription(): boolean {
     return this.remoteApplied;
