@@ -6,7 +6,8 @@
  * Every command resolves only once its work is done and its lab disposed, so the process exits
  * right then: after a long session the native WebRTC engine can leave handles that keep Node's
  * own teardown spinning (a 30-minute soak printed its report, then sat at 100 % CPU in the
- * runtime's handle cleanup until killed).
+ * runtime's handle cleanup until killed), and node-webrtc's media sources segfault when a process
+ * exits by draining its event loop (docs/DEVELOPMENT.md).
  */
 import { register } from 'tsx/esm/api';
 

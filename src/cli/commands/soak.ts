@@ -12,7 +12,7 @@ import {
 } from '../../main/lab/soak';
 import { writeTrace } from '../../main/lab/trace/codec';
 import { removeJournal, streamJournal } from '../../main/lab/trace/segments';
-import type { TraceHeader, TraceRecord } from '../../shared/trace/records';
+import type { TraceRecord } from '../../shared/trace/records';
 import type { Io } from '../main';
 import { parseByteSize, parseEngine, parseTimeScale } from './options';
 
@@ -50,12 +50,12 @@ async function writeJournalAsGzip(base: string, out: string): Promise<void> {
   const segments = streamJournal(base);
   const first = await segments.next();
   if (first.done) return;
-  const header: TraceHeader = first.value.header;
+  const firstSegment = first.value;
   async function* records(): AsyncGenerator<TraceRecord> {
-    yield* first.value!.records;
+    yield* firstSegment.records;
     for await (const segment of segments) yield* segment.records;
   }
-  await writeTrace(out, header, records(), { gzip: true });
+  await writeTrace(out, firstSegment.header, records(), { gzip: true });
 }
 
 /** `faultline soak SCENARIO --for 30m`: loops a scenario with random faults and watches resources. */
