@@ -1,7 +1,8 @@
 /**
  * Scenario expectations against a trace: find the anchor (trace start, or the N-th fault's
  * start or end), then the first matching record at or after it, and judge its delay against
- * the window `withinMs` × timeScale.
+ * the window `withinMs` × timeScale, widened for the real-time jitter that time scaling
+ * magnifies (see `CheckOptions.unscaledJitterMs`).
  */
 import type { Vocabulary } from '../model/vocabulary';
 import type { Expectation } from '../scenario/schema';
@@ -69,18 +70,35 @@ function anchorOf(
   return { anchor: { kind: 'start', t: 0 } };
 }
 
-/** Judges one expectation. `records` must be in seq order. */
+/** What every expectation of one trace is judged against. */
+export interface ExpectationContext {
+  /** The trace's records, in seq order. */
+  records: readonly TraceRecord[];
+  faults: readonly FaultWindow[];
+  timeScale: number;
+  vocabulary: Vocabulary;
+  /** See `CheckOptions.unscaledJitterMs`. */
+  unscaledJitterMs: number;
+}
+
+/**
+ * Real ms a window is widened by on each side at `timeScale`: the jitter a scaled run magnifies
+ * (jitter J real ms reads as J ÷ s scenario ms, of which J would be there at s = 1).
+ */
+export function unscaledSlackMs(timeScale: number, unscaledJitterMs: number): number {
+  return timeScale < 1 ? Math.round(unscaledJitterMs * (1 - timeScale) * 10) / 10 : 0;
+}
+
+/** Judges one expectation. */
 export function evaluateExpectation(
   e: Expectation,
   index: number,
-  records: readonly TraceRecord[],
-  faults: readonly FaultWindow[],
-  timeScale: number,
-  vocabulary: Vocabulary,
+  ctx: ExpectationContext,
 ): ExpectationResult {
-  const label = e.label ?? describeExpectation(e, vocabulary);
+  const { records, faults, timeScale } = ctx;
+  const label = e.label ?? describeExpectation(e, ctx.vocabulary);
   const { anchor, problem } = anchorOf(e, faults);
-  const base = { index, expectation: e, label, anchor };
+  const base = { index, expectation: e, label, anchor, slackMs: 0 };
   if (problem !== undefined || anchor.t === null) {
     return {
       ...base,
@@ -138,20 +156,26 @@ export function evaluateExpectation(
   }
   const delay = toDelay(hit.t - at, timeScale);
   const real = hit.t - at;
-  const early = real < lo * timeScale - EPSILON_MS;
-  const late = real > hi * timeScale + EPSILON_MS;
+  const slackMs = unscaledSlackMs(timeScale, ctx.unscaledJitterMs);
+  const early = real < lo * timeScale - slackMs - EPSILON_MS;
+  const late = real > hi * timeScale + slackMs + EPSILON_MS;
+  const outside = real < lo * timeScale - EPSILON_MS || real > hi * timeScale + EPSILON_MS;
   const measured = `${fmtMs(delay.ms)} ms (seq ${hit.seq})`;
+  const allowance = `${fmtMs(slackMs)} ms real allowed either side for jitter time scale ${timeScale} cannot shrink`;
   return {
     ...base,
+    slackMs,
     verdict: early || late ? 'fail' : 'pass',
     outcome: early ? 'early' : late ? 'late' : 'within',
     window,
     match: { seq: hit.seq, t: hit.t },
     delay,
     message: early
-      ? `too early: ${measured}, expected ${range}`
+      ? `too early: ${measured}, expected ${range}${slackMs > 0 ? ` (${allowance})` : ''}`
       : late
-        ? `too late: ${measured}, expected ${range}`
-        : `${measured}, within ${range}`,
+        ? `too late: ${measured}, expected ${range}${slackMs > 0 ? ` (${allowance})` : ''}`
+        : outside
+          ? `${measured}, within ${range} with the ${allowance}`
+          : `${measured}, within ${range}`,
   };
 }

@@ -11,7 +11,7 @@ import { collectFaults } from './faults';
 import { computeFindings } from './findings';
 import { verifyModel } from './model-check';
 import { violationMessage } from './messages';
-import { vocabularyOf } from './types';
+import { DEFAULT_UNSCALED_JITTER_MS, vocabularyOf } from './types';
 import type { CheckInput, CheckOptions, CheckReport, ExpectationResult } from './types';
 
 export * from './types';
@@ -68,9 +68,16 @@ export function checkTrace(input: CheckInput, opts: CheckOptions = {}): CheckRep
     .map((v) => ({ ...v, message: violationMessage(v, vocabulary) }))
     .sort((a, b) => a.seq - b.seq);
 
+  const context = {
+    records,
+    faults,
+    timeScale,
+    vocabulary,
+    unscaledJitterMs: opts.unscaledJitterMs ?? DEFAULT_UNSCALED_JITTER_MS,
+  };
   const expectations: ExpectationResult[] = expectationsOf(input, opts.expectations, warnings).map(
     (item, index) => {
-      if ('e' in item) return evaluateExpectation(item.e, index, records, faults, timeScale, vocabulary);
+      if ('e' in item) return evaluateExpectation(item.e, index, context);
       warnings.push(`Expectation ${index} is not valid (${item.error}); it counts as failed.`);
       return {
         index,
@@ -80,6 +87,7 @@ export function checkTrace(input: CheckInput, opts: CheckOptions = {}): CheckRep
         outcome: 'no-anchor',
         anchor: { kind: 'start', t: null },
         window: null,
+        slackMs: 0,
         match: null,
         delay: null,
         message: `not a valid expectation: ${item.error}`,

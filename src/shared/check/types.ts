@@ -27,7 +27,21 @@ export interface CheckOptions {
   profile?: CheckProfile;
   /** Expectations to verify; default: `header.scenario.expect`. */
   expectations?: readonly Expectation[];
+  /**
+   * Real-time jitter no time scale shrinks (a video frame interval, event-loop and IPC latency
+   * on a loaded machine), in real ms. A trace recorded at timeScale s < 1 has its expectation
+   * windows widened by `unscaledJitterMs × (1 − s)` real ms on each side; at s = 1 the windows
+   * are exact. Default {@link DEFAULT_UNSCALED_JITTER_MS}.
+   */
+  unscaledJitterMs?: number;
 }
+
+/**
+ * Default {@link CheckOptions.unscaledJitterMs}: 200 ms. Measured on this 2-core machine under
+ * load: the server's media watchdog fired up to 106 ms (real) early at time scale 0.1, because the
+ * last video packet before a fault left up to a 15 fps frame interval plus scheduling delay before it.
+ */
+export const DEFAULT_UNSCALED_JITTER_MS = 200;
 
 /** A measured delay: in scenario ms (real ms ÷ timeScale) and in real (trace) ms. */
 export interface Delay {
@@ -109,6 +123,11 @@ export interface ExpectationResult {
   anchor: ExpectationAnchor;
   /** The window in trace time (real ms), or null without an anchor. */
   window: { from: number; to: number } | null;
+  /**
+   * Real ms the window was widened by on each side for unscaled jitter (0 at timeScale 1 and for
+   * `absent` expectations, whose window is never widened).
+   */
+  slackMs: number;
   /** The record measured (the first match at/after the anchor; for `absent`, the first in the window). */
   match: { seq: number; t: number } | null;
   /** Anchor → match. */

@@ -11,8 +11,9 @@ import { seedTrace, TraceBuilder } from './builder';
 
 const exp = (e: Record<string, unknown>): Expectation => ExpectationSchema.parse(e);
 
-function judge(e: Record<string, unknown>, b = seedTrace()) {
-  const report = checkTrace(b.build(), { expectations: [exp(e)] });
+/** Judges one expectation with exact windows (no allowance for unscaled jitter) unless told. */
+function judge(e: Record<string, unknown>, b = seedTrace(), unscaledJitterMs = 0) {
+  const report = checkTrace(b.build(), { expectations: [exp(e)], unscaledJitterMs });
   return report.expectations[0]!;
 }
 
@@ -213,5 +214,55 @@ describe('expectations on the seed timeline (timeScale 0.1)', () => {
       'uid 2 sees stream-removed of uid 1 9700–11500 ms after fault 0 starts',
     );
     expect(legacy.expectations[1]!.label).toMatch(/uid 1 enters CONNECTING/);
+  });
+});
+
+describe('the allowance for jitter no time scale shrinks', () => {
+  // seedTrace: RECONNECTING at 450 ms real after the fault = 4500 scenario ms at timeScale 0.1.
+  const reconnecting = (lo: number, hi: number) => ({
+    uid: 1,
+    state: 'RECONNECTING',
+    afterFault: 0,
+    withinMs: [lo, hi],
+  });
+
+  it('widens each side by jitter × (1 − timeScale) real ms, and says so when it mattered', () => {
+    // 200 ms × 0.9 = 180 ms real = 1800 scenario ms either side.
+    const early = judge(reconnecting(6000, 8000), seedTrace(), 200);
+    expect([early.verdict, early.outcome, early.slackMs]).toEqual(['pass', 'within', 180]);
+    expect(early.message).toMatch(
+      /4500 ms \(seq \d+\), within 6000–8000 ms with the 180 ms real allowed either side for jitter time scale 0.1 cannot shrink/,
+    );
+    const late = judge(reconnecting(1000, 2800), seedTrace(), 200);
+    expect([late.verdict, late.outcome]).toEqual(['pass', 'within']);
+
+    const tooEarly = judge(reconnecting(6400, 8000), seedTrace(), 200);
+    expect([tooEarly.verdict, tooEarly.outcome]).toEqual(['fail', 'early']);
+    expect(tooEarly.message).toMatch(/too early: 4500 ms .*expected 6400–8000 ms \(180 ms real allowed/);
+    const tooLate = judge(reconnecting(1000, 2600), seedTrace(), 200);
+    expect([tooLate.verdict, tooLate.outcome]).toEqual(['fail', 'late']);
+
+    // Inside the exact window the message is the plain one.
+    expect(judge(reconnecting(4000, 5000), seedTrace(), 200).message).toMatch(/, within 4000–5000 ms$/);
+  });
+
+  it('is the default (200 ms), and is none at timeScale 1', () => {
+    const report = checkTrace(seedTrace().build(), { expectations: [exp(reconnecting(6000, 8000))] });
+    expect(report.expectations[0]!.slackMs).toBe(180);
+    expect(report.expectations[0]!.verdict).toBe('pass');
+
+    const realTime = new TraceBuilder(1)
+      .join(0, 1)
+      .fault(100, 'f', 'start')
+      .state(600, 1, 'CONNECTED', 'RECONNECTING');
+    const exact = checkTrace(realTime.build(), { expectations: [exp(reconnecting(501, 900))] })
+      .expectations[0]!;
+    expect([exact.verdict, exact.outcome, exact.slackMs]).toEqual(['fail', 'early', 0]);
+  });
+
+  it('never widens an absent expectation', () => {
+    // Nothing in 5000–8000 ms; the RECONNECTING at 4500 ms lies inside the widened window only.
+    const r = judge({ ...reconnecting(5000, 8000), absent: true }, seedTrace(), 200);
+    expect([r.verdict, r.slackMs]).toEqual(['pass', 0]);
   });
 });

@@ -154,7 +154,13 @@ describe('trace and check', () => {
     const rec = (seq: number, t: number, value: string): TraceRecord =>
       ({ seq, t, type: 'media', uid: 1, event: 'candidate-pair', pc: 'pub', value }) as TraceRecord;
     const records = [rec(1, 100, 'host/udp'), rec(2, 2000, 'relay/udp')];
-    const result = evaluateExpectation(e, 0, records, [], 1, 'current');
+    const result = evaluateExpectation(e, 0, {
+      records,
+      faults: [],
+      timeScale: 1,
+      vocabulary: 'current',
+      unscaledJitterMs: 200,
+    });
     expect(result.verdict).toBe('pass');
     expect(result.match?.seq).toBe(2);
     expect(result.label).toMatch(/relay\/udp candidate pair/);
