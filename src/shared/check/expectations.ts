@@ -86,7 +86,7 @@ export interface ExpectationContext {
  * (jitter J real ms reads as J ÷ s scenario ms, of which J would be there at s = 1).
  */
 export function unscaledSlackMs(timeScale: number, unscaledJitterMs: number): number {
-  return timeScale < 1 ? Math.round(unscaledJitterMs * (1 - timeScale) * 10) / 10 : 0;
+  return timeScale < 1 ? Math.round(Math.max(0, unscaledJitterMs) * (1 - timeScale) * 10) / 10 : 0;
 }
 
 /** Judges one expectation. */
