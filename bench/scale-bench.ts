@@ -14,6 +14,7 @@ import {
   type SignalingStep,
 } from '../src/main/lab/load/signaling-load';
 import type { StatsRecord } from '../src/shared';
+import { packetsFromPeer } from '../src/shared/trace/received';
 import { fmt, printTable } from './stats';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -83,22 +84,10 @@ interface PublisherRun {
   streams: number;
   cpuPct: number;
   rssMiB: number;
-  /** Publishers whose sub PC received packets during the window (of n, for n > 1). */
+  /** Forwarded tracks (observer, publisher, kind) whose packets grew during the window. */
   receiving: number;
   /** Server PCs werift gave up during the run (consent timeouts under load). */
   pcFailures: number;
-}
-
-/** Packets on a client's sub PC so far, across sub PC replacements. */
-function subPackets(records: StatsRecord[]): number {
-  let total = 0;
-  let previous = 0;
-  for (const r of records) {
-    const v = (r.raw?.sub as { packetsReceived?: number } | undefined)?.packetsReceived ?? 0;
-    total += v >= previous ? v - previous : v;
-    previous = v;
-  }
-  return total;
 }
 
 async function publishers(n: number, settleMs: number, windowMs: number): Promise<PublisherRun> {
@@ -109,12 +98,19 @@ async function publishers(n: number, settleMs: number, windowMs: number): Promis
     await sleep(settleMs);
     const stats = (uid: number) =>
       lab.recorder.snapshot().filter((r): r is StatsRecord => r.type === 'stats' && r.uid === uid);
-    const before = lab.uids().map((uid) => subPackets(stats(uid)));
+    const tracks = lab.uids().flatMap((observer) =>
+      lab
+        .uids()
+        .filter((peer) => peer !== observer)
+        .flatMap((peer) => (['audio', 'video'] as const).map((kind) => ({ observer, peer, kind }))),
+    );
+    const received = () => tracks.map((t) => packetsFromPeer(stats(t.observer), t.peer, t.kind));
+    const before = received();
     const usage = await startUsage(lab.childPids()[0]!);
     await sleep(windowMs);
     const { cpuPct, rssMiB } = await usage.end();
     await sleep(1100); // one more stats sample
-    const after = lab.uids().map((uid) => subPackets(stats(uid)));
+    const after = received();
     const pcFailures = lab.recorder
       .snapshot()
       .filter((r) => r.type === 'log' && /server (pub|sub) PC failed/.test(r.msg)).length;
@@ -198,13 +194,13 @@ export async function benchScale({ quick = false }: { quick?: boolean } = {}): P
   );
   printTable(
     'wrtc publishers (audio+video), each subscribed by every other: SFU process',
-    ['publishers', 'forwarded tracks', 'CPU %', 'RSS MiB', 'receiving', 'server PC failures'],
+    ['publishers', 'forwarded tracks', 'CPU %', 'RSS MiB', 'tracks receiving', 'server PC failures'],
     runs.map((r) => [
       r.publishers,
       r.streams,
       fmt(r.cpuPct),
       fmt(r.rssMiB, 0),
-      r.publishers > 1 ? `${r.receiving}/${r.publishers}` : '–',
+      r.publishers > 1 ? `${r.receiving}/${r.streams}` : '–',
       r.pcFailures,
     ]),
   );

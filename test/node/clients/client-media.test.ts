@@ -36,6 +36,9 @@ function statsOf(records: Records, uid: number, from = 0): Loose[] {
 const sub = (r: Loose | undefined) =>
   ((r?.raw ?? {}) as Record<string, Record<string, number> | undefined>).sub;
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+/** `raw.sub.fromPeers`: packets per publisher UID and kind. */
+const fromPeersOf = (r: Loose | undefined) =>
+  (sub(r) as unknown as { fromPeers?: Record<string, Record<string, number>> } | undefined)?.fromPeers ?? {};
 
 async function pair(srv: TestServer, records: Records, pubEngine: EngineName = 'wrtc') {
   const a = makeClient(srv.url, 1, timing, records, { engine: pubEngine });
@@ -68,6 +71,14 @@ describe.each(['wrtc', 'werift'] as const)('publisher on %s → SFU → wrtc sub
       const firstFrameMs = performance.now() - t0;
       await waitFor(() => num(statsOf(records, 2).at(-1)?.recvKbps) > 10, 10_000, 'receive bitrate at uid 2');
       await waitFor(() => num(statsOf(records, 1).at(-1)?.sendKbps) > 10, 10_000, 'send bitrate at uid 1');
+      // Inbound packets are attributed to their publisher and kind (the offer's msid/SSRC).
+      const fromPeers = fromPeersOf(statsOf(records, 2).at(-1));
+      expect(Object.keys(fromPeers)).toEqual(['1']);
+      expect(num(fromPeers['1']!['audio'])).toBeGreaterThan(0);
+      expect(num(fromPeers['1']!['video'])).toBeGreaterThan(0);
+      expect(fromPeers['1']!['audio']! + fromPeers['1']!['video']!).toBe(
+        sub(statsOf(records, 2).at(-1))?.packetsReceived,
+      );
       expect(
         srv.server
           .members('room')
@@ -120,6 +131,8 @@ describe('subscriber on werift', () => {
     );
     await waitFor(() => num(statsOf(records, 2).at(-1)?.recvKbps) > 10, 10_000, 'receive bitrate at uid 2');
     expect(statsOf(records, 2).at(-1)?.raw).toMatchObject({ engine: 'werift' });
+    const fromPeers = fromPeersOf(statsOf(records, 2).at(-1));
+    expect(Object.keys(fromPeers), 'werift attributes inbound RTP to its publisher').toEqual(['1']);
   });
 });
 

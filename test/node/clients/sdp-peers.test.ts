@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordInput } from '../../../src/shared';
-import { splitCandidates } from '../../../src/main/lab/clients/sdp';
+import { announcedTracks, splitCandidates } from '../../../src/main/lab/clients/sdp';
 import { PeerDirectory } from '../../../src/main/lab/clients/peers';
 
 const SDP = [
@@ -51,6 +51,34 @@ describe('splitCandidates', () => {
   it('leaves an SDP without candidates as it is', () => {
     const plain = 'v=0\nm=audio 9 RTP/AVP 0\na=mid:0\n';
     expect(splitCandidates(plain)).toEqual({ sdp: plain, candidates: [] });
+  });
+});
+
+describe('announcedTracks', () => {
+  it('names each m-section with a stream by kind, mid, stream id (the publisher UID) and SSRCs', () => {
+    const offer = [
+      'v=0',
+      'a=msid-semantic: WMS 1',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 96',
+      'a=mid:0',
+      'a=msid:1 07dffbfb',
+      'a=ssrc:587902603 cname:x',
+      'a=ssrc:587902603 msid:1 07dffbfb',
+      'm=video 9 UDP/TLS/RTP/SAVPF 97',
+      'a=mid:1',
+      'a=msid:12 e882',
+      'a=ssrc:2905533711 cname:x',
+      'a=ssrc:17 cname:x',
+      'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+      'a=mid:2',
+      '',
+    ].join('\r\n');
+    expect(announcedTracks(offer)).toEqual([
+      { kind: 'audio', mid: '0', streamId: '1', ssrcs: [587902603] },
+      { kind: 'video', mid: '1', streamId: '12', ssrcs: [2905533711, 17] },
+    ]);
+    expect(announcedTracks(SDP)).toEqual([]);
+    expect(announcedTracks('')).toEqual([]);
   });
 });
 

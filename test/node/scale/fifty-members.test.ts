@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../../src/main/lab/lab';
 import { MemberSwarm, SignalingMember } from '../../../src/main/lab/load';
 import type { PeerRecord, StatsRecord, TraceRecord } from '../../../src/shared';
+import { packetsFromPeer, subPacketsReceived } from '../../../src/shared/trace/received';
 import { waitFor } from '../../helpers/wait';
 
 const PUBLISHERS = 10;
@@ -32,22 +33,20 @@ const pcFailures = (): string[] =>
   all()
     .filter((r) => r.type === 'log' && /server (pub|sub) PC failed/.test(r.msg))
     .map((r) => (r.type === 'log' ? r.msg : ''));
-/**
- * Packets a client's sub PC received so far, summed over its stats samples (should the server
- * ever replace a sub PC, its counter restarts: a drop counts the new value as fresh packets).
- */
-function subPackets(uid: number): number {
-  let total = 0;
-  let previous = 0;
-  for (const record of stats(uid)) {
-    const sub = record.raw?.sub as { packetsReceived?: unknown } | undefined;
-    const value = typeof sub?.packetsReceived === 'number' ? sub.packetsReceived : 0;
-    total += value >= previous ? value - previous : value;
-    previous = value;
-  }
-  return total;
-}
+/** Packets `uid`'s sub PCs received so far. */
+const subPackets = (uid: number): number => subPacketsReceived(stats(uid));
+/** Packets `observer`'s sub PCs received of `peer`'s `kind` so far. */
+const packetsFrom = (observer: number, peer: number, kind: 'audio' | 'video'): number =>
+  packetsFromPeer(stats(observer), peer, kind);
 const publishers = Array.from({ length: PUBLISHERS }, (_, i) => i + 1);
+/** Every (observer, publisher, kind) of the mesh: 10 × 9 × 2 = 180 forwarded tracks. */
+const meshTracks = publishers.flatMap((observer) =>
+  publishers
+    .filter((peer) => peer !== observer)
+    .flatMap((peer) => (['audio', 'video'] as const).map((kind) => ({ observer, peer, kind }))),
+);
+const trackName = ({ observer, peer, kind }: (typeof meshTracks)[number]): string =>
+  `${peer}→${observer} ${kind}`;
 
 beforeAll(async () => {
   lab = await Lab.create({ engine: 'wrtc', injectFaults: false, timing: { timeScale: TIME_SCALE } });
@@ -90,6 +89,9 @@ describe('50 members, 10 of them publishing', () => {
     // Media arrives on every sub PC, then must keep growing through the hold.
     await waitFor(() => publishers.every((uid) => subPackets(uid) > 0), 'media on every sub PC', 30_000);
     const baseline = new Map(publishers.map((uid) => [uid, subPackets(uid)]));
+    const trackBaseline = new Map(
+      meshTracks.map((t) => [trackName(t), packetsFrom(t.observer, t.peer, t.kind)]),
+    );
     const pingsBefore = swarm.totals().pingsSent;
 
     await new Promise((r) => setTimeout(r, HOLD_MS * TIME_SCALE));
@@ -117,6 +119,16 @@ describe('50 members, 10 of them publishing', () => {
       () => publishers.every((uid) => subPackets(uid) > baseline.get(uid)! + 100),
       `inbound packets to grow on every sub PC (baseline → now: ${publishers
         .map((uid) => `${uid}: ${baseline.get(uid)} → ${subPackets(uid)} in ${stats(uid).length} samples`)
+        .join(', ')})`,
+      15_000,
+    );
+    // And per forwarded track: every publisher's audio and video kept arriving at every other.
+    await waitFor(
+      () =>
+        meshTracks.every((t) => packetsFrom(t.observer, t.peer, t.kind) > trackBaseline.get(trackName(t))!),
+      `packets to grow on all ${meshTracks.length} forwarded tracks (not growing: ${meshTracks
+        .filter((t) => packetsFrom(t.observer, t.peer, t.kind) <= trackBaseline.get(trackName(t))!)
+        .map(trackName)
         .join(', ')})`,
       15_000,
     );

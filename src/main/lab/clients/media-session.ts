@@ -66,7 +66,7 @@ export class MediaSession {
   sources(): StatsSource[] {
     const out: StatsSource[] = [];
     if (this.pub) out.push({ name: 'pub', pc: this.pub.pc });
-    if (this.sub) out.push({ name: 'sub', pc: this.sub.pc });
+    if (this.sub) out.push({ name: 'sub', pc: this.sub.pc, announced: this.sub.announced });
     return out;
   }
 

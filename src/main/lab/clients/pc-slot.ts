@@ -10,7 +10,7 @@ import type { ClientMessage, PcName, RecordSink } from '../../../shared';
 import type { CandidateInit, NetworkPath } from '../network-path';
 import type { PeerConnectionLike, SdpInit } from './engines';
 import type { WebRtcRuntime } from './webrtc-runtime';
-import { splitCandidates } from './sdp';
+import { announcedTracks, splitCandidates, type AnnouncedTrack } from './sdp';
 
 /** What a slot needs around it. */
 export interface PcSlotOptions {
@@ -35,6 +35,7 @@ export class PcSlot {
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
   private remoteApplied = false;
+  private remoteTracks: AnnouncedTrack[] = [];
 
   constructor(
     readonly name: PcName,
@@ -80,6 +81,7 @@ export class PcSlot {
     const { sdp, candidates } = splitCandidates(description.sdp);
     await this.pc.setRemoteDescription({ type: description.type, sdp });
     this.remoteApplied = true;
+    this.remoteTracks = announcedTracks(sdp);
     this.seen.clear();
     for (const c of [...candidates, ...this.queued.splice(0)]) await this.addRemote(c);
   }
@@ -112,6 +114,14 @@ export class PcSlot {
    */
   get hasRemoteDescription(): boolean {
     return this.remoteApplied;
+  }
+
+  /**
+   * The tracks the applied remote description announces (mid, kind, stream id, SSRCs), parsed
+   * from what we applied for the same reason as {@link hasRemoteDescription}.
+   */
+  get announced(): readonly AnnouncedTrack[] {
+    return this.remoteTracks;
   }
 
   /** Closes the PC; no more records or callbacks from it. */

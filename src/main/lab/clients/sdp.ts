@@ -63,3 +63,34 @@ export function splitCandidates(sdp: string): SplitSdp {
 export function stripCandidates(sdp: string): string {
   return splitCandidates(sdp).sdp;
 }
+
+/** A remote track an SDP announces: its m-section's kind and mid, stream id (msid) and SSRCs. */
+export interface AnnouncedTrack {
+  kind: string;
+  mid: string | null;
+  /** The first `a=msid` value: on a `sub` offer, the publisher's UID in decimal (PROTOCOL.md). */
+  streamId: string | null;
+  ssrcs: number[];
+}
+
+/** The tracks of every m-section of an SDP that names a stream (`a=msid`) or an SSRC. */
+export function announcedTracks(sdp: string): AnnouncedTrack[] {
+  const out: AnnouncedTrack[] = [];
+  let track: AnnouncedTrack | null = null;
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith('m=')) {
+      track = { kind: line.slice(2).split(' ')[0] ?? '', mid: null, streamId: null, ssrcs: [] };
+      out.push(track);
+    } else if (!track) {
+      continue;
+    } else if (line.startsWith('a=mid:')) {
+      track.mid = line.slice('a=mid:'.length).trim();
+    } else if (line.startsWith('a=msid:') && track.streamId === null) {
+      track.streamId = line.slice('a=msid:'.length).trim().split(' ')[0] ?? null;
+    } else if (line.startsWith('a=ssrc:')) {
+      const ssrc = Number(line.slice('a=ssrc:'.length).split(' ')[0]);
+      if (Number.isInteger(ssrc) && !track.ssrcs.includes(ssrc)) track.ssrcs.push(ssrc);
+    }
+  }
+  return out.filter((t) => t.streamId !== null || t.ssrcs.length > 0);
+}

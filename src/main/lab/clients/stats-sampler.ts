@@ -5,15 +5,20 @@
  * Every sample's `raw` names the selected candidate pair (`candidatePair: 'host/udp'`,
  * `'relay/udp'`, `'relay/tcp'`…, per PC and overall), and a change of a PC's selected pair is
  * recorded once as a `media` record `candidate-pair` with both candidates' type, protocol,
- * relay protocol and address.
+ * relay protocol and address. Packets received are also counted per announced stream
+ * (`raw.sub.fromPeers`: on the sub PC, per publisher UID and kind), so a test or a person can
+ * tell which publisher's media stopped arriving, not only that the total dropped.
  */
 import type { PcName, RecordSink } from '../../../shared';
 import type { EngineName, PeerConnectionLike } from './engines';
+import type { AnnouncedTrack } from './sdp';
 
 /** A peer connection to sample, by name. */
 export interface StatsSource {
   name: PcName;
   pc: PeerConnectionLike;
+  /** The tracks its remote description announces, to attribute inbound RTP to a stream. */
+  announced?: readonly AnnouncedTrack[];
 }
 
 /** One computed sample (the fields of a `stats` record). */
@@ -111,7 +116,7 @@ export class StatsSampler {
     const sources = this.opts.sources();
     if (sources.length === 0) return null;
     const acc = new Accumulator();
-    for (const { name, pc } of sources) {
+    for (const { name, pc, announced } of sources) {
       let report;
       try {
         report = await pc.getStats();
@@ -120,7 +125,7 @@ export class StatsSampler {
       }
       const stats: Stat[] = [];
       report.forEach((s) => stats.push(s));
-      acc.addPc(name, pc, stats, this.baselines);
+      acc.addPc(name, pc, stats, this.baselines, announced ?? []);
     }
     this.pairs = acc.pairs;
     return acc.result(this.opts.engine, this.opts.extras?.() ?? {});
@@ -169,6 +174,15 @@ export class StatsSampler {
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** The announced track an `inbound-rtp` stat belongs to: by SSRC, else by mid. */
+function announcedTrackOf(s: Stat, announced: readonly AnnouncedTrack[]): AnnouncedTrack | undefined {
+  const ssrc = num(s.ssrc);
+  const bySsrc = ssrc === undefined ? undefined : announced.find((t) => t.ssrcs.includes(ssrc));
+  if (bySsrc) return bySsrc;
+  return typeof s.mid === 'string' ? announced.find((t) => t.mid === s.mid) : undefined;
+}
+
 const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /** Sums the figures of several peer connections into one sample. */
@@ -195,6 +209,7 @@ class Accumulator {
     pc: PeerConnectionLike,
     stats: Stat[],
     baselines: WeakMap<PeerConnectionLike, PcBaseline>,
+    announced: readonly AnnouncedTrack[],
   ): void {
     const now = performance.now();
     const prev = baselines.get(pc);
@@ -206,6 +221,7 @@ class Accumulator {
     let fps: number | undefined;
     let packetsReceived = 0;
     let packetsSent = 0;
+    const fromPeers: Record<string, Record<string, number>> = {};
 
     for (const s of stats) {
       const id = String(s.id);
@@ -230,6 +246,12 @@ class Accumulator {
           };
           next.counters.set(id, c);
           packetsReceived += c.packets;
+          const track = announcedTrackOf(s, announced);
+          if (track?.streamId) {
+            const kind = typeof s.kind === 'string' ? s.kind : track.kind;
+            const peer = (fromPeers[track.streamId] ??= {});
+            peer[kind] = (peer[kind] ?? 0) + c.packets;
+          }
           framesDecoded += num(s.framesDecoded) ?? 0;
           fps = num(s.framesPerSecond) ?? fps;
           const j = num(s.jitter);
@@ -276,6 +298,7 @@ class Accumulator {
       packetsReceived,
       ...(selected ? { candidatePair: selected.label } : {}),
       ...(framesDecoded > 0 ? { framesDecoded } : {}),
+      ...(Object.keys(fromPeers).length > 0 ? { fromPeers } : {}),
       ...(fps !== undefined ? { framesPerSecond: fps } : {}),
     };
   }
