@@ -10,7 +10,8 @@ import { chromiumPath } from '../../../src/main/lab/browser/chromium-host';
 import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
 import { runScenario } from '../../../src/main/lab/scenario/runner';
 import { formatReport } from '../../../src/shared/check';
-import { SAFE_TIME_SCALE, type Scenario } from '../../../src/shared';
+import { SAFE_TIME_SCALE, type Scenario, type StatsRecord } from '../../../src/shared';
+import { packetsFromPeer } from '../../../src/shared/trace/received';
 
 const haveChromium = existsSync(chromiumPath());
 if (!haveChromium) console.warn(`browser participant tests skipped: no Chromium at ${chromiumPath()}`);
@@ -53,6 +54,10 @@ describe.skipIf(!haveChromium && !process.env['CI']).each([
     const figure = uid === 1 ? 'sendKbps' : 'recvKbps';
     const best = Math.max(...stats.map((s) => (s.type === 'stats' ? (s[figure] ?? 0) : 0)));
     expect(best, `${figure} of uid ${uid}`).toBeGreaterThan(50);
+    // Whoever subscribes (UID 2, in either engine) attributes what it receives to UID 1.
+    const observerStats = result.records.filter((r): r is StatsRecord => r.type === 'stats' && r.uid === 2);
+    expect(packetsFromPeer(observerStats, 1, 'audio'), 'audio packets from uid 1').toBeGreaterThan(0);
+    expect(packetsFromPeer(observerStats, 1, 'video'), 'video packets from uid 1').toBeGreaterThan(0);
 
     // Its own peer connection states went through connected (ICE in Chromium).
     const pcStates = result.records.filter(
