@@ -17,7 +17,8 @@
  * - SDP bodies (fields named `sdp`, strings starting `v=0`).
  * - with `pseudonymizeIds`: channel names (`channel-N`) and UIDs (`1`, `2`… in order of first
  *   appearance, numbers still, so the trace still parses and checks) in fields named `uid`,
- *   `peer`, `observer`, `channel`, and wherever the channel name or `uid N` appear inside strings.
+ *   `peer`, `observer`, `channel`, the keys of `fromPeers`, and wherever the channel name or
+ *   `uid N` appear inside strings.
  *
  * The mapping never leaves the redactor: a bundle holds pseudonyms only.
  */
@@ -62,6 +63,8 @@ export const REDACTED_SDP_BODY = '[redacted: sdp]';
 
 const SECRET_KEY = /token|secret|passw|credential|authorization|apikey|api_key|cookie/i;
 const UID_KEYS = new Set(['uid', 'peer', 'observer']);
+/** Objects whose keys are UIDs in decimal (stats `raw.sub.fromPeers`). */
+const KEYED_BY_UID = new Set(['fromPeers']);
 const MAX_DEPTH = 32;
 
 const IPV4 = /(?<![0-9A-Za-z.])(\d{1,3}(?:\.\d{1,3}){3})(?![0-9A-Za-z]|\.\d)/g;
@@ -286,8 +289,11 @@ export class Redactor {
       return value.map((v) => this.walk(v, depth + 1, itemKey));
     }
     const out: Record<string, unknown> = {};
+    const uidKeys = this.pseudonymizeIds && key !== null && KEYED_BY_UID.has(key);
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (k.toLowerCase() === 'sdp' && typeof v !== 'string' && v !== null && v !== undefined) {
+      if (uidKeys && /^\d{1,15}$/.test(k)) {
+        out[String(this.uid(Number(k)))] = this.walk(v, depth + 1, null);
+      } else if (k.toLowerCase() === 'sdp' && typeof v !== 'string' && v !== null && v !== undefined) {
         out[k] = this.sdp(JSON.stringify(v));
       } else if (SECRET_KEY.test(k) && typeof v === 'object' && v !== null) {
         out[k] = this.secret(JSON.stringify(v));

@@ -1,5 +1,6 @@
 /** Redaction for support bundles: addresses, secrets, SDP, ids; previews; no false alarms. */
 import { describe, expect, it } from 'vitest';
+import type { TraceRecord } from '../../../src/shared';
 import {
   REDACTED_SDP_BODY,
   REDACTED_SECRET,
@@ -122,6 +123,29 @@ describe('redactTrace and previewRedaction', () => {
     expect((out.records[0] as { msg: string }).msg).toContain('channel channel-1');
     expect((out.records[6] as { msg: string }).msg).toContain('for uid 2 from loopback-1');
     expect(out.summary.distinct).toMatchObject({ channel: 1, uid: 2 });
+  });
+
+  it('pseudonymizes the UIDs that key per-publisher counters (stats raw.sub.fromPeers)', () => {
+    const { header, records } = syntheticTrace();
+    const stats = {
+      seq: records.length + 1,
+      t: 900,
+      type: 'stats',
+      uid: 7,
+      rttMs: null,
+      lossPct: null,
+      jitterMs: null,
+      sendKbps: null,
+      recvKbps: null,
+      raw: { sub: { packetsReceived: 30, fromPeers: { '4242': { audio: 20, video: 10 } } } },
+    } as TraceRecord;
+    const out = redactTrace(header, [...records, stats], { pseudonymizeIds: true });
+    const raw = out.records.at(-1)!.type === 'stats' ? (out.records.at(-1) as { raw: unknown }).raw : null;
+    expect(raw).toEqual({ sub: { packetsReceived: 30, fromPeers: { '1': { audio: 20, video: 10 } } } });
+    expect(JSON.stringify(out.records)).not.toContain('4242');
+    // Without pseudonyms the keys stay.
+    const plain = redactTrace(header, [...records, stats]);
+    expect(JSON.stringify(plain.records.at(-1))).toContain('"4242":{"audio":20');
   });
 
   it('previews counts and before → after examples', () => {
