@@ -246,9 +246,15 @@ class Accumulator {
           };
           next.counters.set(id, c);
           packetsReceived += c.packets;
+          // Only a UID (digits) keys the map and only audio/video names a kind: the stream id
+          // comes from the server's SDP, and `__proto__` must not become a key.
           const track = announcedTrackOf(s, announced);
-          if (track?.streamId) {
-            const kind = typeof s.kind === 'string' ? s.kind : track.kind;
+          const kind = typeof s.kind === 'string' ? s.kind : track?.kind;
+          if (
+            track?.streamId &&
+            /^\d{1,15}$/.test(track.streamId) &&
+            (kind === 'audio' || kind === 'video')
+          ) {
             const peer = (fromPeers[track.streamId] ??= {});
             peer[kind] = (peer[kind] ?? 0) + c.packets;
           }
