@@ -71,8 +71,8 @@ describe('support bundle', () => {
     const stats = parseCsv(text[BUNDLE_FILES.stats]!);
     expect(stats[0]).toEqual([...STATS_COLUMNS]);
     expect(stats.slice(1)).toEqual([
-      ['4', '12', '4242', '40', '0', '2.5', '500', ''],
-      ['9', '40', '4242', '', '100', '', '0', '0'],
+      ['4', '12', '4242', '40', '0', '2.5', '500', '', 'relay/udp', 'uid 7: audio 20, video 10'],
+      ['9', '40', '4242', '', '100', '', '0', '0', '', ''],
     ]);
     const events = parseCsv(text[BUNDLE_FILES.events]!);
     expect(events[0]).toEqual([...EVENT_COLUMNS]);

@@ -115,7 +115,12 @@ export function syntheticTrace(): { header: TraceHeader; records: TraceRecord[] 
       jitterMs: 2.5,
       sendKbps: 500,
       recvKbps: null,
-      raw: { localAddress: '10.0.0.5', password: 'hunter2' },
+      raw: {
+        localAddress: '10.0.0.5',
+        password: 'hunter2',
+        candidatePair: 'relay/udp',
+        sub: { packetsReceived: 30, fromPeers: { '7': { audio: 20, video: 10 } } },
+      },
     },
     { seq: 5, t: 15, uid: 4242, type: 'peer', event: 'user-joined', peer: 7 },
     { seq: 6, t: 20, uid: null, type: 'mark', label: 'he said "hi", then\nleft' },

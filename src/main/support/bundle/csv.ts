@@ -15,6 +15,8 @@ export const STATS_COLUMNS = [
   'jitterMs',
   'sendKbps',
   'recvKbps',
+  'candidatePair',
+  'receivedFrom',
 ] as const;
 /** Columns of `events.csv`. */
 export const EVENT_COLUMNS = ['seq', 't', 'type', 'uid', 'summary', 'detail'] as const;
@@ -62,12 +64,45 @@ function detail(r: TraceRecord): string {
   return JSON.stringify(rest);
 }
 
-/** `stats.csv`: header row, then one row per stats record. */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/**
+ * The `receivedFrom` column: packets the sub PC received so far per publisher and kind
+ * (`raw.sub.fromPeers`), as `uid 1: audio 194, video 123; uid 3: audio 30`.
+ */
+function receivedFrom(raw: Record<string, unknown> | undefined): string {
+  const fromPeers = isObject(raw?.['sub']) ? raw['sub']['fromPeers'] : undefined;
+  if (!isObject(fromPeers)) return '';
+  return Object.entries(fromPeers)
+    .filter((entry): entry is [string, Record<string, unknown>] => isObject(entry[1]))
+    .map(([uid, kinds]) => {
+      const counts = Object.entries(kinds).filter(([, n]) => typeof n === 'number');
+      return `uid ${uid}: ${counts.map(([kind, n]) => `${kind} ${String(n)}`).join(', ')}`;
+    })
+    .join('; ');
+}
+
+/**
+ * `stats.csv`: header row, then one row per stats record: the figures, the selected candidate
+ * pair, and what the client received from each publisher.
+ */
 export function statsCsv(records: readonly TraceRecord[]): string {
   let out = csvRow(STATS_COLUMNS);
   for (const r of records) {
     if (r.type !== 'stats') continue;
-    out += csvRow([r.seq, r.t, r.uid, r.rttMs, r.lossPct, r.jitterMs, r.sendKbps, r.recvKbps]);
+    const pair = r.raw?.['candidatePair'];
+    out += csvRow([
+      r.seq,
+      r.t,
+      r.uid,
+      r.rttMs,
+      r.lossPct,
+      r.jitterMs,
+      r.sendKbps,
+      r.recvKbps,
+      typeof pair === 'string' ? pair : '',
+      receivedFrom(r.raw),
+    ]);
   }
   return out;
 }
