@@ -76,6 +76,44 @@ describe('ReplayPanel', () => {
   });
 });
 
+describe('ReplayPanel receive rates', () => {
+  it('shows what each observer was receiving and flags a published kind that is not arriving', async () => {
+    const records = seedTrace();
+    // UID 2 samples its sub PC each second: video flows, then stops when the fault starts at 5 s.
+    const video = [0, 30, 60, 90, 90, 90];
+    video.forEach((n, i) =>
+      records.add({
+        t: 2000 + 1000 * i,
+        type: 'stats',
+        uid: 2,
+        raw: { sub: { fromPeers: { '1': { video: n } } } },
+      }),
+    );
+    // In time order, numbered again (the store takes records in seq order).
+    const list = [...records.list]
+      .sort((a, b) => a.t - b.t || a.seq - b.seq)
+      .map((r, i) => ({ ...r, seq: i + 1 }));
+    useTraceStore().load(header(), list);
+    const w = mount(ReplayPanel, { props: { frames: new ManualFrames() }, global: { plugins: [pinia] } });
+    await flushPromises();
+
+    await w.get('[data-testid=replay-scrubber]').setValue('4500');
+    const flowing = w.get('[data-testid=replay-peers] tr[data-observer="2"]');
+    expect(flowing.text()).toContain('video 30');
+    expect(flowing.find('[data-stalled]').exists()).toBe(false);
+
+    await w.get('[data-testid=replay-scrubber]').setValue('6500');
+    const stalled = w.get('[data-testid=replay-peers] tr[data-observer="2"]');
+    expect(stalled.text()).toContain('video 0');
+    expect(stalled.get('[data-stalled]').text()).toContain('video not arriving');
+
+    // After the samples end the figure is stale: a dash, no warning.
+    await w.get('[data-testid=replay-scrubber]').setValue('12000');
+    expect(w.get('[data-testid=replay-peers] tr[data-observer="2"]').text()).toContain('—');
+    w.unmount();
+  });
+});
+
 describe('ComparePanel', () => {
   function slower(): Records {
     return new Records()

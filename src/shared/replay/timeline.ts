@@ -5,6 +5,7 @@
  */
 import type { ConnectionState } from '../model/states';
 import type { FaultRecord, TraceRecord } from '../trace/records';
+import { collectReceiveSamples, receiveRatesAt, type ReceiveRates } from './receiving';
 
 /** A published kind; `media` when a `user-published` named no kind. */
 export type PublishedKind = 'audio' | 'video' | 'media';
@@ -29,6 +30,11 @@ export interface PeerPresence {
   since: number;
   /** Kinds the peer has published, as the observer sees it (sorted). */
   published: PublishedKind[];
+  /**
+   * Packets per second the observer's client was receiving from the peer, by kind, over its
+   * last stats interval (`raw.sub.fromPeers`); null when its stats have no such figure at t.
+   */
+  receiving: ReceiveRates | null;
 }
 
 /** What one observer (a local uid) believes about remote peers at t. */
@@ -71,7 +77,9 @@ export interface Timeline {
   at(t: number): ReplayState;
 }
 
-type Snapshot = Omit<ReplayState, 't'>;
+type Snapshot = Omit<ReplayState, 't' | 'observers'> & {
+  observers: Array<{ observer: number; peers: Array<Omit<PeerPresence, 'receiving'>> }>;
+};
 
 const EMPTY: Snapshot = Object.freeze({ seq: null, uids: [], observers: [], faults: [] });
 
@@ -81,7 +89,8 @@ function byKey<T>(map: Map<number, T>): T[] {
 
 /**
  * Builds the replay timeline. Records may come in any order (sorted by t, then seq); records of
- * types that do not change state (stats, logs…) and malformed peer events are skipped, never fatal.
+ * types that do not change state (logs…) and malformed peer events are skipped, never fatal.
+ * Stats records feed each peer's `receiving` rates, looked up at `at(t)`.
  */
 export function buildTimeline(records: readonly TraceRecord[]): Timeline {
   const sorted = [...records].sort((a, b) => a.t - b.t || a.seq - b.seq);
@@ -147,6 +156,7 @@ export function buildTimeline(records: readonly TraceRecord[]): Timeline {
     }
   }
 
+  const receive = collectReceiveSamples(sorted);
   const start = sorted[0]?.t ?? 0;
   const end = sorted[sorted.length - 1]?.t ?? 0;
   return {
@@ -164,7 +174,21 @@ export function buildTimeline(records: readonly TraceRecord[]): Timeline {
           lo = mid + 1;
         } else hi = mid - 1;
       }
-      return { t, ...(found < 0 ? EMPTY : snapshots[found]!) };
+      const snap = found < 0 ? EMPTY : snapshots[found]!;
+      return {
+        t,
+        ...snap,
+        observers: snap.observers.map(({ observer, peers }) => {
+          const samples = receive.get(observer);
+          return {
+            observer,
+            peers: peers.map((p) => ({
+              ...p,
+              receiving: samples ? receiveRatesAt(samples, p.peer, t) : null,
+            })),
+          };
+        }),
+      };
     },
   };
 }

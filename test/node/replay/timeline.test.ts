@@ -18,8 +18,8 @@ describe('stateAt on the seed timeline', () => {
     ]);
     expect(s.faults).toEqual([]);
     expect(s.observers).toEqual([
-      { observer: 1, peers: [{ peer: 2, since: 420, published: ['video'] }] },
-      { observer: 2, peers: [{ peer: 1, since: 410, published: ['audio', 'video'] }] },
+      { observer: 1, peers: [{ peer: 2, since: 420, published: ['video'], receiving: null }] },
+      { observer: 2, peers: [{ peer: 1, since: 410, published: ['audio', 'video'], receiving: null }] },
     ]);
   });
 
@@ -45,7 +45,9 @@ describe('stateAt on the seed timeline', () => {
     const s = stateAt(records, 40_000);
     expect(s.faults).toEqual([]);
     expect(s.uids[0]).toMatchObject({ state: 'CONNECTED', cause: 'REJOIN_SUCCESS', since: 30_500 });
-    expect(s.observers[1]!.peers).toEqual([{ peer: 1, since: 30_450, published: ['video'] }]);
+    expect(s.observers[1]!.peers).toEqual([
+      { peer: 1, since: 30_450, published: ['video'], receiving: null },
+    ]);
   });
 
   it('precomputes change points (stats are not one) and answers any t by binary search', () => {
@@ -69,7 +71,9 @@ describe('stateAt on the seed timeline', () => {
       .peer(70, 2, 'user-left', 9).list;
     const s = stateAt(odd, 100);
     expect(s.uids[0]!.state).toBe('CONNECTING');
-    expect(s.observers).toEqual([{ observer: 2, peers: [{ peer: 1, since: 50, published: [] }] }]);
+    expect(s.observers).toEqual([
+      { observer: 2, peers: [{ peer: 1, since: 50, published: [], receiving: null }] },
+    ]);
     expect(stateAt(odd, 55).observers[0]!.peers[0]!.published).toEqual(['media']);
 
     const big = new Records();
@@ -77,5 +81,45 @@ describe('stateAt on the seed timeline', () => {
     const tl = buildTimeline(big.list);
     expect(tl.changes.length).toBe(5000);
     expect(tl.at(49_995).uids.map((u) => u.since)).toEqual([49_980, 49_990, 49_970]);
+  });
+});
+
+describe('what each observer was receiving', () => {
+  /** UID 2 hears UID 1 publish, then samples its sub PC every second; video stops at 3 s. */
+  const records = () => {
+    const b = new Records()
+      .peer(0, 2, 'user-joined', 1)
+      .peer(10, 2, 'user-published', 1, { mediaType: 'audio' })
+      .peer(11, 2, 'user-published', 1, { mediaType: 'video' });
+    const counts = [
+      { audio: 0, video: 0 },
+      { audio: 50, video: 30 },
+      { audio: 100, video: 60 },
+      { audio: 150, video: 60 }, // video stopped
+      { audio: 20 }, // a new sub PC: the counter restarted
+    ];
+    counts.forEach((c, i) =>
+      b.add({ t: 1000 * (i + 1), type: 'stats', uid: 2, raw: { sub: { fromPeers: { '1': c, x: c } } } }),
+    );
+    return b.list;
+  };
+
+  it('gives packets per second by kind over the last stats interval at t', () => {
+    const tl = buildTimeline(records());
+    const at = (t: number) => tl.at(t).observers[0]!.peers[0]!.receiving;
+    expect(at(1500)).toBeNull(); // one sample: no interval yet
+    expect(at(2000)).toEqual({ audio: 50, video: 30 });
+    expect(at(3999)).toEqual({ audio: 50, video: 30 });
+    expect(at(4000)).toEqual({ audio: 50, video: 0 });
+    expect(at(5000)).toEqual({ audio: 20 });
+    expect(at(7001)).toBeNull(); // the last sample is older than twice its interval
+  });
+
+  it('is null for observers without per-publisher counters, and ignores keys that are not UIDs', () => {
+    const tl = buildTimeline(records());
+    expect(tl.at(2000).observers.map((o) => o.peers.map((p) => p.peer))).toEqual([[1]]);
+    expect(
+      stateAt(seed().list, 12_000).observers.every((o) => o.peers.every((p) => p.receiving === null)),
+    ).toBe(true);
   });
 });

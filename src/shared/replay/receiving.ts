@@ -1,0 +1,85 @@
+/**
+ * What each observer was receiving from each publisher around a moment: packets per second by
+ * kind, from the `raw.sub.fromPeers` counters of its `stats` records (the last two samples at or
+ * before t). The client's own view, next to the server's announcements the replay table shows.
+ */
+import type { TraceRecord } from '../trace/records';
+
+/** Packets per second from one publisher, by kind. */
+export type ReceiveRates = Partial<Record<'audio' | 'video', number>>;
+
+/** Per observer, the stats samples that carry per-publisher counters, in time order. */
+export interface ReceiveSamples {
+  times: number[];
+  counts: Array<Map<number, ReceiveRates>>;
+}
+
+const KINDS = ['audio', 'video'] as const;
+
+/** The per-publisher counters of a stats record, or null when it has none. */
+function countsOf(r: TraceRecord): Map<number, ReceiveRates> | null {
+  if (r.type !== 'stats') return null;
+  const sub = r.raw?.['sub'];
+  const fromPeers =
+    typeof sub === 'object' && sub !== null ? (sub as Record<string, unknown>)['fromPeers'] : null;
+  if (typeof fromPeers !== 'object' || fromPeers === null) return null;
+  const out = new Map<number, ReceiveRates>();
+  for (const [key, kinds] of Object.entries(fromPeers)) {
+    const peer = Number(key);
+    if (!/^\d{1,15}$/.test(key) || typeof kinds !== 'object' || kinds === null) continue;
+    const counts: ReceiveRates = {};
+    for (const kind of KINDS) {
+      const n = (kinds as Record<string, unknown>)[kind];
+      if (typeof n === 'number' && Number.isFinite(n) && n >= 0) counts[kind] = n;
+    }
+    out.set(peer, counts);
+  }
+  return out;
+}
+
+/** Collects every observer's samples from records sorted by time. */
+export function collectReceiveSamples(sorted: readonly TraceRecord[]): Map<number, ReceiveSamples> {
+  const byObserver = new Map<number, ReceiveSamples>();
+  for (const r of sorted) {
+    if (r.uid === null) continue;
+    const counts = countsOf(r);
+    if (!counts) continue;
+    let samples = byObserver.get(r.uid);
+    if (!samples) byObserver.set(r.uid, (samples = { times: [], counts: [] }));
+    samples.times.push(r.t);
+    samples.counts.push(counts);
+  }
+  return byObserver;
+}
+
+/**
+ * Packets per second from `peer` in the sample interval that ends at or before `t`; null when
+ * there are not two samples yet, or the last one is stale (older than twice its interval: the
+ * client stopped sampling, e.g. it left). A counter that went down restarted (a new sub PC).
+ */
+export function receiveRatesAt(samples: ReceiveSamples, peer: number, t: number): ReceiveRates | null {
+  const { times, counts } = samples;
+  let lo = 0;
+  let hi = times.length - 1;
+  let i = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! <= t) {
+      i = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (i < 1) return null;
+  const dt = times[i]! - times[i - 1]!;
+  if (dt <= 0 || t - times[i]! > 2 * dt) return null;
+  const now = counts[i]!.get(peer);
+  const before = counts[i - 1]!.get(peer) ?? {};
+  const rates: ReceiveRates = {};
+  for (const kind of KINDS) {
+    const n = now?.[kind];
+    if (n === undefined) continue;
+    const previous = before[kind] ?? 0;
+    rates[kind] = Math.round(((n >= previous ? n - previous : n) * 1000) / dt);
+  }
+  return rates;
+}
