@@ -4,6 +4,7 @@
  * before t). The client's own view, next to the server's announcements the replay table shows.
  */
 import type { TraceRecord } from '../trace/records';
+import { lastIndexAtOrBefore } from './search';
 
 /** Packets per second from one publisher, by kind. */
 export type ReceiveRates = Partial<Record<'audio' | 'video', number>>;
@@ -59,16 +60,7 @@ export function collectReceiveSamples(sorted: readonly TraceRecord[]): Map<numbe
  */
 export function receiveRatesAt(samples: ReceiveSamples, peer: number, t: number): ReceiveRates | null {
   const { times, counts } = samples;
-  let lo = 0;
-  let hi = times.length - 1;
-  let i = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid]! <= t) {
-      i = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+  const i = lastIndexAtOrBefore(times, t);
   if (i < 1) return null;
   const dt = times[i]! - times[i - 1]!;
   if (dt <= 0 || t - times[i]! > 2 * dt) return null;

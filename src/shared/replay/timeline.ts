@@ -1,11 +1,13 @@
 /**
  * Replay: the state of every local uid and every observer's view of its peers at a moment t.
  * {@link buildTimeline} precomputes one immutable snapshot per change point (state, peer and
- * fault records, sorted by time), so {@link Timeline.at} is a binary search: O(log n).
+ * fault records, sorted by time), so {@link Timeline.at} is a binary search: O(log n), plus one
+ * search per observed peer for what it was receiving (src/shared/replay/receiving.ts).
  */
 import type { ConnectionState } from '../model/states';
 import type { FaultRecord, TraceRecord } from '../trace/records';
 import { collectReceiveSamples, receiveRatesAt, type ReceiveRates } from './receiving';
+import { lastIndexAtOrBefore } from './search';
 
 /** A published kind; `media` when a `user-published` named no kind. */
 export type PublishedKind = 'audio' | 'video' | 'media';
@@ -164,16 +166,7 @@ export function buildTimeline(records: readonly TraceRecord[]): Timeline {
     end,
     changes: times,
     at(t: number): ReplayState {
-      let lo = 0;
-      let hi = times.length - 1;
-      let found = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (times[mid]! <= t) {
-          found = mid;
-          lo = mid + 1;
-        } else hi = mid - 1;
-      }
+      const found = lastIndexAtOrBefore(times, t);
       const snap = found < 0 ? EMPTY : snapshots[found]!;
       return {
         t,
