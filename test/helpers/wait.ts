@@ -4,16 +4,19 @@ import type { StateRecord, TraceRecord } from '../../src/shared';
 
 /**
  * Resolves when `predicate` holds (it may be async), polling every 20 ms; rejects with `what`
- * after `timeoutMs`.
+ * after `timeoutMs` (a function is called then, so the message can say how things stood at the end).
  */
 export async function waitFor(
   predicate: () => boolean | Promise<boolean>,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 20_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`,
+      );
     await new Promise((r) => setTimeout(r, 20));
   }
 }

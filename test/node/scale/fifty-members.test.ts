@@ -35,9 +35,6 @@ const pcFailures = (): string[] =>
     .map((r) => (r.type === 'log' ? r.msg : ''));
 /** Packets `uid`'s sub PCs received so far. */
 const subPackets = (uid: number): number => subPacketsReceived(stats(uid));
-/** Packets `observer`'s sub PCs received of `peer`'s `kind` so far. */
-const packetsFrom = (observer: number, peer: number, kind: 'audio' | 'video'): number =>
-  packetsFromPeer(stats(observer), peer, kind);
 const publishers = Array.from({ length: PUBLISHERS }, (_, i) => i + 1);
 /** Every (observer, publisher, kind) of the mesh: 10 × 9 × 2 = 180 forwarded tracks. */
 const meshTracks = publishers.flatMap((observer) =>
@@ -47,6 +44,19 @@ const meshTracks = publishers.flatMap((observer) =>
 );
 const trackName = ({ observer, peer, kind }: (typeof meshTracks)[number]): string =>
   `${peer}→${observer} ${kind}`;
+/** Packets received so far on every forwarded track, by {@link trackName} (one trace snapshot). */
+function trackPackets(): Map<string, number> {
+  const byObserver = new Map<number, StatsRecord[]>(publishers.map((uid) => [uid, []]));
+  for (const r of all()) if (r.type === 'stats' && r.uid !== null) byObserver.get(r.uid)?.push(r);
+  return new Map(
+    meshTracks.map((t) => [trackName(t), packetsFromPeer(byObserver.get(t.observer)!, t.peer, t.kind)]),
+  );
+}
+/** The forwarded tracks whose packets have not grown past `baseline`. */
+const notGrowing = (baseline: Map<string, number>): string[] => {
+  const now = trackPackets();
+  return meshTracks.map(trackName).filter((name) => now.get(name)! <= baseline.get(name)!);
+};
 
 beforeAll(async () => {
   lab = await Lab.create({ engine: 'wrtc', injectFaults: false, timing: { timeScale: TIME_SCALE } });
@@ -89,9 +99,7 @@ describe('50 members, 10 of them publishing', () => {
     // Media arrives on every sub PC, then must keep growing through the hold.
     await waitFor(() => publishers.every((uid) => subPackets(uid) > 0), 'media on every sub PC', 30_000);
     const baseline = new Map(publishers.map((uid) => [uid, subPackets(uid)]));
-    const trackBaseline = new Map(
-      meshTracks.map((t) => [trackName(t), packetsFrom(t.observer, t.peer, t.kind)]),
-    );
+    const trackBaseline = trackPackets();
     const pingsBefore = swarm.totals().pingsSent;
 
     await new Promise((r) => setTimeout(r, HOLD_MS * TIME_SCALE));
@@ -117,19 +125,17 @@ describe('50 members, 10 of them publishing', () => {
     // Inbound media kept growing on every publisher's sub PC.
     await waitFor(
       () => publishers.every((uid) => subPackets(uid) > baseline.get(uid)! + 100),
-      `inbound packets to grow on every sub PC (baseline → now: ${publishers
-        .map((uid) => `${uid}: ${baseline.get(uid)} → ${subPackets(uid)} in ${stats(uid).length} samples`)
-        .join(', ')})`,
+      () =>
+        `inbound packets to grow on every sub PC (baseline → now: ${publishers
+          .map((uid) => `${uid}: ${baseline.get(uid)} → ${subPackets(uid)} in ${stats(uid).length} samples`)
+          .join(', ')})`,
       15_000,
     );
     // And per forwarded track: every publisher's audio and video kept arriving at every other.
     await waitFor(
+      () => notGrowing(trackBaseline).length === 0,
       () =>
-        meshTracks.every((t) => packetsFrom(t.observer, t.peer, t.kind) > trackBaseline.get(trackName(t))!),
-      `packets to grow on all ${meshTracks.length} forwarded tracks (not growing: ${meshTracks
-        .filter((t) => packetsFrom(t.observer, t.peer, t.kind) <= trackBaseline.get(trackName(t))!)
-        .map(trackName)
-        .join(', ')})`,
+        `packets to grow on all ${meshTracks.length} forwarded tracks (not growing: ${notGrowing(trackBaseline).join(', ')})`,
       15_000,
     );
     for (const uid of publishers) {
