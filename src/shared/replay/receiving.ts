@@ -3,47 +3,27 @@
  * kind, from the `raw.sub.fromPeers` counters of its `stats` records (the last two samples at or
  * before t). The client's own view, next to the server's announcements the replay table shows.
  */
+import { fromPeersOf, type KindCounts } from '../trace/received';
 import type { TraceRecord } from '../trace/records';
 import { lastIndexAtOrBefore } from './search';
 
 /** Packets per second from one publisher, by kind. */
-export type ReceiveRates = Partial<Record<'audio' | 'video', number>>;
+export type ReceiveRates = KindCounts;
 
 /** Per observer, the stats samples that carry per-publisher counters, in time order. */
 export interface ReceiveSamples {
   times: number[];
-  counts: Array<Map<number, ReceiveRates>>;
+  counts: Array<Map<number, KindCounts>>;
 }
 
 const KINDS = ['audio', 'video'] as const;
-
-/** The per-publisher counters of a stats record, or null when it has none. */
-function countsOf(r: TraceRecord): Map<number, ReceiveRates> | null {
-  if (r.type !== 'stats') return null;
-  const sub = r.raw?.['sub'];
-  const fromPeers =
-    typeof sub === 'object' && sub !== null ? (sub as Record<string, unknown>)['fromPeers'] : null;
-  if (typeof fromPeers !== 'object' || fromPeers === null) return null;
-  const out = new Map<number, ReceiveRates>();
-  for (const [key, kinds] of Object.entries(fromPeers)) {
-    const peer = Number(key);
-    if (!/^\d{1,15}$/.test(key) || typeof kinds !== 'object' || kinds === null) continue;
-    const counts: ReceiveRates = {};
-    for (const kind of KINDS) {
-      const n = (kinds as Record<string, unknown>)[kind];
-      if (typeof n === 'number' && Number.isFinite(n) && n >= 0) counts[kind] = n;
-    }
-    out.set(peer, counts);
-  }
-  return out;
-}
 
 /** Collects every observer's samples from records sorted by time. */
 export function collectReceiveSamples(sorted: readonly TraceRecord[]): Map<number, ReceiveSamples> {
   const byObserver = new Map<number, ReceiveSamples>();
   for (const r of sorted) {
     if (r.uid === null) continue;
-    const counts = countsOf(r);
+    const counts = fromPeersOf(r);
     if (!counts) continue;
     let samples = byObserver.get(r.uid);
     if (!samples) byObserver.set(r.uid, (samples = { times: [], counts: [] }));

@@ -22,6 +22,7 @@
  *
  * The mapping never leaves the redactor: a bundle holds pseudonyms only.
  */
+import { isUidKey } from '../trace/received';
 import type { TraceHeader, TraceRecord } from '../trace/records';
 
 /** What to redact. */
@@ -291,7 +292,7 @@ export class Redactor {
     const out: Record<string, unknown> = {};
     const uidKeys = this.pseudonymizeIds && key !== null && KEYED_BY_UID.has(key);
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (uidKeys && /^\d{1,15}$/.test(k)) {
+      if (uidKeys && isUidKey(k)) {
         out[String(this.uid(Number(k)))] = this.walk(v, depth + 1, null);
       } else if (k.toLowerCase() === 'sdp' && typeof v !== 'string' && v !== null && v !== undefined) {
         out[k] = this.sdp(JSON.stringify(v));

@@ -10,6 +10,7 @@
  * tell which publisher's media stopped arriving, not only that the total dropped.
  */
 import type { PcName, RecordSink } from '../../../shared';
+import { isUidKey } from '../../../shared/trace/received';
 import type { EngineName, PeerConnectionLike } from './engines';
 import type { AnnouncedTrack } from './sdp';
 
@@ -250,11 +251,7 @@ class Accumulator {
           // comes from the server's SDP, and `__proto__` must not become a key.
           const track = announcedTrackOf(s, announced);
           const kind = typeof s.kind === 'string' ? s.kind : track?.kind;
-          if (
-            track?.streamId &&
-            /^\d{1,15}$/.test(track.streamId) &&
-            (kind === 'audio' || kind === 'video')
-          ) {
+          if (track?.streamId && isUidKey(track.streamId) && (kind === 'audio' || kind === 'video')) {
             const peer = (fromPeers[track.streamId] ??= {});
             peer[kind] = (peer[kind] ?? 0) + c.packets;
           }

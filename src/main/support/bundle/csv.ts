@@ -3,6 +3,7 @@
  * line break quoted, quotes doubled): `stats.csv` for stats records, `events.csv` for every other
  * record with a one-line summary and the record's remaining fields as JSON.
  */
+import { fromPeersOf } from '../../../shared/trace/received';
 import type { TraceRecord } from '../../../shared/trace/records';
 
 /** Columns of `stats.csv`. */
@@ -64,20 +65,15 @@ function detail(r: TraceRecord): string {
   return JSON.stringify(rest);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
 /**
  * The `receivedFrom` column: packets the sub PC received so far per publisher and kind
  * (`raw.sub.fromPeers`), as `uid 1: audio 194, video 123; uid 3: audio 30`.
  */
-function receivedFrom(raw: Record<string, unknown> | undefined): string {
-  const fromPeers = isObject(raw?.['sub']) ? raw['sub']['fromPeers'] : undefined;
-  if (!isObject(fromPeers)) return '';
-  return Object.entries(fromPeers)
-    .filter((entry): entry is [string, Record<string, unknown>] => isObject(entry[1]))
-    .map(([uid, kinds]) => {
-      const counts = Object.entries(kinds).filter(([, n]) => typeof n === 'number');
-      return `uid ${uid}: ${counts.map(([kind, n]) => `${kind} ${String(n)}`).join(', ')}`;
+function receivedFrom(r: TraceRecord): string {
+  return [...(fromPeersOf(r) ?? [])]
+    .map(([uid, counts]) => {
+      const kinds = Object.entries(counts).map(([kind, n]) => `${kind} ${String(n)}`);
+      return `uid ${uid}: ${kinds.join(', ')}`;
     })
     .join('; ');
 }
@@ -101,7 +97,7 @@ export function statsCsv(records: readonly TraceRecord[]): string {
       r.sendKbps,
       r.recvKbps,
       typeof pair === 'string' ? pair : '',
-      receivedFrom(r.raw),
+      receivedFrom(r),
     ]);
   }
   return out;
