@@ -43,6 +43,25 @@ export default tseslint.config(
     },
   },
   {
+    // libwebrtc's description getters (@roamhq/wrtc) serialize a description its signaling
+    // thread may be changing and segfault the process (node-webrtc #696): code that can hold a
+    // wrtc PC keeps the descriptions it created or applied. werift (the SFU) and Chromium
+    // (the browser engine) are safe.
+    files: ['src/main/**/*.ts', 'test/node/**/*.ts', 'bench/**/*.ts', 'bench/**/*.mjs'],
+    ignores: ['src/main/lab/server/sfu/**', 'src/main/lab/browser/**', 'test/node/browser/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'MemberExpression[property.name=/^(local|remote|currentLocal|currentRemote|pendingLocal|pendingRemote)Description$/]',
+          message:
+            'Do not read a peer connection description getter: it can segfault @roamhq/wrtc (node-webrtc #696). Keep the description you created or applied.',
+        },
+      ],
+    },
+  },
+  {
     // The lab is Electron-free.
     files: ['src/main/lab/**/*', 'src/cli/**/*'],
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },

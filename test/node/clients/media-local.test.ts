@@ -39,10 +39,10 @@ async function connect(pubEngine: NodeEngineName, media: SyntheticMedia) {
   sub.ontrack = (e) => kinds.push(e.track.kind);
   const offer = await pub.createOffer();
   await pub.setLocalDescription(offer);
-  await sub.setRemoteDescription(pub.localDescription!);
+  await sub.setRemoteDescription(offer);
   const answer = await sub.createAnswer();
   await sub.setLocalDescription(answer);
-  await pub.setRemoteDescription(sub.localDescription!);
+  await pub.setRemoteDescription(answer);
   return { pub, sub, kinds };
 }
 

@@ -19,7 +19,6 @@ export interface Desc {
 /** A peer connection. */
 export interface Pc {
   connectionState: string;
-  localDescription: Desc | null;
   onicecandidate: ((e: { candidate: { toJSON(): unknown } | null }) => void) | null;
   ondatachannel: ((e: { channel: Channel }) => void) | null;
   createDataChannel(label: string): Channel;

@@ -49,13 +49,15 @@ async function connect(inj: FaultInjector) {
   pcS.onDataChannel.subscribe((c) => (dcS = c));
   const dcC = pcC.createDataChannel('probe');
 
-  await pcC.setLocalDescription(await pcC.createOffer());
-  await pcS.setRemoteDescription({ type: 'offer', sdp: splitSdpCandidates(pcC.localDescription!.sdp).sdp });
-  await pcS.setLocalDescription(await pcS.createAnswer());
-  const answer = splitSdpCandidates(pcS.localDescription!.sdp);
-  await pcC.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+  // Descriptions as created: candidates trickle (the getters can race libwebrtc's signaling
+  // thread and segfault, see PeerConnectionLike in src/main/lab/clients/engines.ts).
+  const offer = await pcC.createOffer();
+  await pcC.setLocalDescription(offer);
+  await pcS.setRemoteDescription({ type: 'offer', sdp: splitSdpCandidates(offer.sdp).sdp });
+  const answer = await pcS.createAnswer();
+  await pcS.setLocalDescription(answer);
+  await pcC.setRemoteDescription({ type: 'answer', sdp: splitSdpCandidates(answer.sdp).sdp });
   remoteSet = true;
-  for (const c of answer.candidates) await toClient(c);
   for (const c of queue.splice(0)) await pcC.addIceCandidate(c);
   await waitFor(() => dcC.readyState === 'open' && dcS?.readyState === 'open', 15_000, 'channels open');
 

@@ -206,11 +206,12 @@ describe('SFU media rules', () => {
       if (msg.type === 'sdp' && msg.pc === 'sub') {
         void (async () => {
           await pc.setRemoteDescription(msg.description);
-          await pc.setLocalDescription(await pc.createAnswer());
+          const answer = await pc.createAnswer();
+          await pc.setLocalDescription(answer);
           c.client.send({
             type: 'sdp',
             pc: 'sub',
-            description: { type: 'answer', sdp: pc.localDescription!.sdp },
+            description: { type: 'answer', sdp: answer.sdp },
           });
         })();
       }

@@ -203,7 +203,9 @@ describe('TraceRecorder journal', () => {
     rec.record(mark('pending'));
     expect(count().length).toBeGreaterThan(before);
     await rec.close();
-    expect(count().length).toBe(before);
+    // At most as many as before: the worker's own timers (vitest's) may have fired meanwhile,
+    // which once made an exact count fail with nothing leaked.
+    expect(count().length).toBeLessThanOrEqual(before);
   });
 
   it('drops token, secret and sdp fields and redacts SDP- and token-shaped strings', async () => {

@@ -65,13 +65,18 @@ export interface StatsReportLike {
   forEach(cb: (value: Record<string, unknown>) => void): void;
 }
 
-/** The W3C `RTCPeerConnection` subset the manager speaks. */
+/**
+ * The W3C `RTCPeerConnection` subset the manager speaks. It has no `localDescription` or
+ * `remoteDescription`: libwebrtc's getters in @roamhq/wrtc serialize a description that the
+ * signaling thread may be changing at that moment (adding a gathered candidate, applying the
+ * next offer) and segfault the process (node-webrtc #696; seen in our CI as SIGSEGV in
+ * `webrtc::SdpSerialize` under `GetLocalDescription`). Callers keep the descriptions they
+ * created or applied instead.
+ */
 export interface PeerConnectionLike {
   readonly connectionState: string;
   readonly iceConnectionState: string;
   readonly signalingState: string;
-  readonly localDescription: SdpInit | null;
-  readonly remoteDescription: SdpInit | null;
   onicecandidate: ((event: { candidate?: IceCandidateLike | null }) => void) | null;
   oniceconnectionstatechange: (() => void) | null;
   onconnectionstatechange: (() => void) | null;
@@ -194,14 +199,6 @@ export class WeriftPeerConnection implements PeerConnectionLike {
   }
   get signalingState(): string {
     return this.pc.signalingState;
-  }
-  get localDescription(): SdpInit | null {
-    const d = this.pc.localDescription;
-    return d ? { type: d.type as SdpInit['type'], sdp: d.sdp } : null;
-  }
-  get remoteDescription(): SdpInit | null {
-    const d = this.pc.remoteDescription;
-    return d ? { type: d.type as SdpInit['type'], sdp: d.sdp } : null;
   }
 
   async createOffer(options?: { iceRestart?: boolean }): Promise<SdpInit> {

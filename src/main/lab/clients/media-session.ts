@@ -180,7 +180,7 @@ export class MediaSession {
       await slot.applyRemote(description);
       const answer = await slot.pc.createAnswer();
       await slot.pc.setLocalDescription(answer);
-      const sdp = stripCandidates(slot.pc.localDescription?.sdp ?? answer.sdp);
+      const sdp = stripCandidates(answer.sdp);
       this.opts.signaling.send({ type: 'sdp', pc: 'sub', description: { type: 'answer', sdp } });
       slot.markLocalReady();
     });
@@ -246,7 +246,7 @@ export class MediaSession {
     await slot.enqueue(async () => {
       const offer = await slot.pc.createOffer(iceRestart ? { iceRestart: true } : undefined);
       await slot.pc.setLocalDescription(offer);
-      const sdp = stripCandidates(slot.pc.localDescription?.sdp ?? offer.sdp);
+      const sdp = stripCandidates(offer.sdp);
       const answered = new Promise<void>((resolve, reject) => (this.answerWaiter = { resolve, reject }));
       const refused = this.opts.signaling.request(
         { type: 'sdp', pc: 'pub', description: { type: 'offer', sdp } },

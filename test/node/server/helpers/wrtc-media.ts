@@ -20,8 +20,6 @@ interface Track {
 }
 interface Pc {
   connectionState: string;
-  remoteDescription: Desc | null;
-  localDescription: Desc | null;
   onicecandidate: ((e: { candidate: { toJSON(): CandidateInit } | null }) => void) | null;
   ontrack: ((e: { track: Track; streams: Array<{ id: string }> }) => void) | null;
   addTransceiver(track: Track, init: { direction: string }): unknown;
@@ -60,10 +58,15 @@ const W = wrtc as unknown as {
   };
 };
 
-/** One PC plus trickle ICE over the test client (remote candidates queued until SRD). */
+/**
+ * One PC plus trickle ICE over the test client (remote candidates queued until SRD). It never
+ * reads the PC's description getters: they can segfault while libwebrtc's signaling thread
+ * changes the description (see `PeerConnectionLike` in src/main/lab/clients/engines.ts).
+ */
 class Link {
   readonly pc = new W.RTCPeerConnection({ iceServers: [] });
   private readonly queue: CandidateInit[] = [];
+  private remoteApplied = false;
 
   constructor(
     private readonly client: TestClient,
@@ -78,12 +81,13 @@ class Link {
 
   async setRemote(description: Desc): Promise<void> {
     await this.pc.setRemoteDescription(description);
+    this.remoteApplied = true;
     for (const c of this.queue.splice(0)) await this.pc.addIceCandidate(c).catch(() => undefined);
   }
 
   addCandidate(candidate: CandidateInit | null): void {
     if (!candidate) return;
-    if (!this.pc.remoteDescription) this.queue.push(candidate);
+    if (!this.remoteApplied) this.queue.push(candidate);
     else this.pc.addIceCandidate(candidate).catch(() => undefined);
   }
 
@@ -150,7 +154,7 @@ export class Publisher {
     this.client.send({
       type: 'sdp',
       pc: 'pub',
-      description: { type: 'offer', sdp: this.link.pc.localDescription!.sdp },
+      description: { type: 'offer', sdp: offer.sdp },
     });
   }
 
@@ -229,7 +233,7 @@ export class Publisher {
     this.client.send({
       type: 'sdp',
       pc: 'pub',
-      description: { type: 'offer', sdp: this.link.pc.localDescription!.sdp },
+      description: { type: 'offer', sdp: offer.sdp },
     });
   }
 }
@@ -321,7 +325,7 @@ export class Subscriber {
     this.client.send({
       type: 'sdp',
       pc: 'sub',
-      description: { type: 'answer', sdp: this.link.pc.localDescription!.sdp },
+      description: { type: 'answer', sdp: answer.sdp },
     });
   }
 }
