@@ -1,7 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { gzipSync, strToU8 } from 'fflate';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import ComparePanel from '../../src/renderer/src/components/ComparePanel.vue';
 import ReplayPanel from '../../src/renderer/src/components/ReplayPanel.vue';
 import { initStores, useTraceStore, useUiStore } from '../../src/renderer/src/stores';
@@ -130,9 +130,15 @@ describe('ComparePanel', () => {
     const file = new File([bytes as BlobPart], name);
     Object.defineProperty(input.element, 'files', { value: [file], configurable: true });
     await input.trigger('change');
-    await flushPromises();
-    await new Promise((r) => setTimeout(r, 0));
-    await flushPromises();
+    // Opening goes through main's opener (real gunzip and parsing): wait until it is over
+    // rather than for a fixed number of ticks, which a busy machine once outran.
+    await vi.waitFor(
+      async () => {
+        await flushPromises();
+        expect(w.find('[data-testid=compare-progress]').exists()).toBe(false);
+      },
+      { timeout: 10_000, interval: 10 },
+    );
   }
 
   it('reads a second .ndjson.gz, shows both names, the offset and "recovery 500 ms vs 9.8 s"', async () => {

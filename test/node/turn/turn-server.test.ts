@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createPeerConnection } from '../../../src/main/lab/clients/engines';
-import { TurnServer, TurnServerMissingError, TurnServerStartError } from '../../../src/main/lab/turn';
+import {
+  stunAnswers,
+  TurnServer,
+  TurnServerMissingError,
+  TurnServerStartError,
+} from '../../../src/main/lab/turn';
 import { waitFor } from '../../helpers/wait';
 import { turnAvailable } from './availability';
 
@@ -17,6 +22,8 @@ function alive(pid: number): boolean {
 describe.runIf(turnAvailable)('TurnServer (coturn on loopback)', () => {
   it('starts on a free port with a pid file and leaves no process or directory behind', async () => {
     const turn = await TurnServer.start();
+    // start() returns only once UDP answers too (coturn opens it 8–11 ms after TCP).
+    const udpAnsweredAtStart = await stunAnswers(turn.host, turn.port);
     const pid = turn.pid!;
     try {
       expect(turn.running).toBe(true);
@@ -30,11 +37,13 @@ describe.runIf(turnAvailable)('TurnServer (coturn on loopback)', () => {
       ]);
       expect(turn.isRelaySource('127.0.0.1', turn.relayPorts.min)).toBe(true);
       expect(turn.isRelaySource('127.0.0.1', 40_000)).toBe(false);
+      expect(udpAnsweredAtStart).toBe(true);
     } finally {
       await turn.dispose();
     }
     expect(alive(pid)).toBe(false);
     expect(existsSync(turn.dir)).toBe(false);
+    expect(await stunAnswers(turn.host, turn.port, 300)).toBe(false);
     await turn.dispose(); // idempotent
   });
 

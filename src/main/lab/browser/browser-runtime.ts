@@ -3,7 +3,7 @@
  * in one page of a {@link BrowserHost}, which the client owns from now on (closing the client
  * closes its page).
  */
-import type { IceConfig } from '../clients/engines';
+import { hasTurnServer, type IceConfig } from '../clients/engines';
 import type { WebRtcRuntime } from '../clients/webrtc-runtime';
 import type { AgentPage } from './agent-protocol';
 import { BrowserMedia } from './browser-media';
@@ -21,6 +21,7 @@ export function browserRuntime(
 ): WebRtcRuntime {
   return {
     engine: 'browser',
+    relayConfigured: hasTurnServer(ice),
     createPeerConnection: () => new BrowserPeerConnection(page, ice, onError),
     createMedia: () => new BrowserMedia(page, onError),
     describe: () => ({ browser: `Chromium ${page.browserVersion}` }),

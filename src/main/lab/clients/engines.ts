@@ -27,6 +27,13 @@ export interface IceConfig {
   iceTransportPolicy?: 'all' | 'relay';
 }
 
+/** True when `ice` names a TURN server (a `turn:` or `turns:` URL). */
+export function hasTurnServer(ice: IceConfig): boolean {
+  return (ice.iceServers ?? []).some((server) =>
+    (Array.isArray(server.urls) ? server.urls : [server.urls]).some((url) => /^turns?:/i.test(url)),
+  );
+}
+
 /** An SDP offer or answer. */
 export interface SdpInit {
   type: 'offer' | 'answer';

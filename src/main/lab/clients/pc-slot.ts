@@ -10,6 +10,7 @@ import type { ClientMessage, PcName, RecordSink } from '../../../shared';
 import type { CandidateInit, NetworkPath } from '../network-path';
 import type { PeerConnectionLike, SdpInit } from './engines';
 import type { WebRtcRuntime } from './webrtc-runtime';
+import { GatheringTally } from './gathering';
 import { announcedTracks, splitCandidates, type AnnouncedTrack } from './sdp';
 
 /** What a slot needs around it. */
@@ -36,6 +37,7 @@ export class PcSlot {
   private closed = false;
   private remoteApplied = false;
   private remoteTracks: AnnouncedTrack[] = [];
+  private readonly gathered = new GatheringTally();
 
   constructor(
     readonly name: PcName,
@@ -44,6 +46,11 @@ export class PcSlot {
     const pc = (this.pc = o.runtime.createPeerConnection());
     pc.onicecandidate = (event) => {
       const c = event.candidate;
+      if (c?.candidate) this.gathered.add(c.candidate);
+      else if (!c && !this.gathered.empty) {
+        const { level, msg } = this.gathered.take(name, o.runtime.relayConfigured);
+        o.sink({ type: 'log', uid: o.uid, level, msg });
+      }
       const init: CandidateInit | null = c
         ? {
             candidate: c.candidate,

@@ -7,6 +7,7 @@
 import type { EngineName } from '../../../shared/model/engines';
 import {
   createPeerConnection,
+  hasTurnServer,
   type IceConfig,
   type NodeEngineName,
   type PeerConnectionLike,
@@ -16,6 +17,8 @@ import { createSyntheticMedia, type SyntheticMedia } from './synthetic-media';
 /** One client's engine. */
 export interface WebRtcRuntime {
   readonly engine: EngineName;
+  /** True when the PCs are given a TURN server (so they should gather relay candidates). */
+  readonly relayConfigured: boolean;
   /** A new peer connection. */
   createPeerConnection(): PeerConnectionLike;
   /** The media source for published tracks (one per client). */
@@ -30,6 +33,7 @@ export interface WebRtcRuntime {
 export function nodeRuntime(engine: NodeEngineName, ice: IceConfig = {}): WebRtcRuntime {
   return {
     engine,
+    relayConfigured: hasTurnServer(ice),
     createPeerConnection: () => createPeerConnection(engine, ice),
     createMedia: () => createSyntheticMedia(engine),
     describe: () => ({}),

@@ -91,7 +91,11 @@ export class TurnServer {
     });
   }
 
-  /** Starts coturn and waits until its TCP listener accepts connections. */
+  /**
+   * Starts coturn and waits until both listeners answer: its TCP listener accepts a connection
+   * and its UDP listener answers a STUN Binding request. coturn opens the UDP one 8–11 ms after
+   * the TCP one (measured here); a TURN/UDP allocation sent in between would be refused.
+   */
   static async start(options: TurnServerOptions = {}): Promise<TurnServer> {
     const binary = options.binary ?? findTurnserver(options.searchPath);
     if (!binary) throw new TurnServerMissingError();
@@ -136,7 +140,7 @@ export class TurnServer {
       const failure = await Promise.race([
         spawnError,
         server.exited.then(() => new Error(`coturn exited with ${child.exitCode ?? child.signalCode}`)),
-        tcpReachable(server.host, port).then((ok) => (ok ? null : undefined)),
+        listening(server.host, port).then((ok) => (ok ? null : undefined)),
       ]);
       if (failure === null) return server;
       if (failure instanceof Error || Date.now() > deadline) {
@@ -207,6 +211,46 @@ export class TurnServer {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** True when coturn answers on both transports (see {@link TurnServer.start}). */
+async function listening(host: string, port: number): Promise<boolean> {
+  return (await tcpReachable(host, port)) && (await stunAnswers(host, port));
+}
+
+/** STUN (RFC 8489) magic cookie. */
+const STUN_MAGIC_COOKIE = 0x2112a442;
+
+/**
+ * True when a STUN Binding request to `host:port` over UDP gets a response carrying its
+ * transaction id within `timeoutMs`.
+ */
+export function stunAnswers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+    const request = Buffer.alloc(20);
+    request.writeUInt16BE(0x0001, 0); // Binding request, no attributes
+    request.writeUInt32BE(STUN_MAGIC_COOKIE, 4);
+    const transaction = randomBytes(12);
+    transaction.copy(request, 8);
+    let finished = false;
+    const done = (ok: boolean) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      socket.close();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.on('message', (msg) => {
+      // A response (class bit C1: success or error) to our transaction.
+      if (msg.length >= 20 && (msg.readUInt16BE(0) & 0x0100) !== 0 && msg.subarray(8, 20).equals(transaction))
+        done(true);
+    });
+    // ICMP port unreachable surfaces as an error on a later send/receive: not listening yet.
+    socket.on('error', () => done(false));
+    socket.send(request, port, host);
+  });
 }
 
 function tcpReachable(host: string, port: number): Promise<boolean> {
