@@ -4,7 +4,8 @@
  * wait until the remote description is set (wrtc rejects them earlier; werift mismatches
  * them); local candidates go out only when `shouldSendLocalCandidate` allows and our own
  * description has been sent; every operation runs in arrival order on one chain; ICE and PC
- * state changes become `media` records.
+ * state changes become `media` records, and each ICE gathering round ends with a `log` record
+ * of the candidates it found ({@link GatheringTally}).
  */
 import type { ClientMessage, PcName, RecordSink } from '../../../shared';
 import type { CandidateInit, NetworkPath } from '../network-path';
