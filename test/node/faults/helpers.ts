@@ -1,5 +1,31 @@
 /** Loopback helpers shared by the fault-injector tests: UDP echo server/client, waits. */
 import dgram from 'node:dgram';
+import { splitSdpCandidates } from '../../../src/main/lab/faults/candidate';
+
+/** The offer/answer half of a peer connection, as both engines have it. */
+interface Negotiating {
+  createOffer(): Promise<{ type: string; sdp: string }>;
+  createAnswer(): Promise<{ type: string; sdp: string }>;
+  // What createOffer/createAnswer gave (werift's overloads accept only its own description type).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  setLocalDescription(d: any): Promise<unknown>;
+  setRemoteDescription(d: { type: 'offer' | 'answer'; sdp: string }): Promise<unknown>;
+}
+
+/**
+ * One offer/answer round from `client` to `server`, each side applying the other's description
+ * without candidates (they trickle). Uses the descriptions as created, never the getters: those
+ * can race libwebrtc's signaling thread and segfault (PeerConnectionLike in
+ * src/main/lab/clients/engines.ts).
+ */
+export async function offerAnswer(client: Negotiating, server: Negotiating): Promise<void> {
+  const offer = await client.createOffer();
+  await client.setLocalDescription(offer);
+  await server.setRemoteDescription({ type: 'offer', sdp: splitSdpCandidates(offer.sdp).sdp });
+  const answer = await server.createAnswer();
+  await server.setLocalDescription(answer);
+  await client.setRemoteDescription({ type: 'answer', sdp: splitSdpCandidates(answer.sdp).sdp });
+}
 
 /** Resolves after `ms`. */
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

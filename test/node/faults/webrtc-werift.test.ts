@@ -10,10 +10,9 @@
  */
 import { RTCPeerConnection as WeriftPeerConnection, type RTCDataChannel as WeriftChannel } from 'werift';
 import { afterEach, describe, expect, it } from 'vitest';
-import { splitSdpCandidates } from '../../../src/main/lab/faults/candidate';
 import { FaultInjector } from '../../../src/main/lab/faults/fault-injector';
 import type { CandidateInit } from '../../../src/main/lab/network-path';
-import { sleep, waitFor } from './helpers';
+import { offerAnswer, sleep, waitFor } from './helpers';
 import { RTCPeerConnection } from './w3c';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -49,14 +48,7 @@ async function connect(inj: FaultInjector) {
   pcS.onDataChannel.subscribe((c) => (dcS = c));
   const dcC = pcC.createDataChannel('probe');
 
-  // Descriptions as created: candidates trickle (the getters can race libwebrtc's signaling
-  // thread and segfault, see PeerConnectionLike in src/main/lab/clients/engines.ts).
-  const offer = await pcC.createOffer();
-  await pcC.setLocalDescription(offer);
-  await pcS.setRemoteDescription({ type: 'offer', sdp: splitSdpCandidates(offer.sdp).sdp });
-  const answer = await pcS.createAnswer();
-  await pcS.setLocalDescription(answer);
-  await pcC.setRemoteDescription({ type: 'answer', sdp: splitSdpCandidates(answer.sdp).sdp });
+  await offerAnswer(pcC, pcS);
   remoteSet = true;
   for (const c of queue.splice(0)) await pcC.addIceCandidate(c);
   await waitFor(() => dcC.readyState === 'open' && dcS?.readyState === 'open', 15_000, 'channels open');
