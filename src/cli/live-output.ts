@@ -4,12 +4,19 @@
  * Stats and signal records are left out (too many); they stay in the trace.
  */
 import type { TraceRecord, Vocabulary } from '../shared';
-import { peerEventName, stateName } from '../shared';
+import { describeStall, peerEventName, stateName } from '../shared';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2).padStart(7)}s`;
 
-/** A line for a record, or null when the record is not worth a line. */
-export function describeRecord(r: TraceRecord, vocabulary: Vocabulary = 'current'): string | null {
+/**
+ * A line for a record, or null when the record is not worth a line. `timeScale` (the run's)
+ * turns a stall's real milliseconds into the model time they amount to.
+ */
+export function describeRecord(
+  r: TraceRecord,
+  vocabulary: Vocabulary = 'current',
+  timeScale = 1,
+): string | null {
   const who = r.uid === null ? 'lab  ' : `uid ${r.uid}`;
   const at = `[${seconds(r.t)}] ${who}`;
   switch (r.type) {
@@ -32,6 +39,8 @@ export function describeRecord(r: TraceRecord, vocabulary: Vocabulary = 'current
         : null;
     case 'mark':
       return `${at} ── ${r.label}`;
+    case 'stall':
+      return `${at} warning: ${describeStall(r, timeScale)}; verdicts around it are unreliable`;
     case 'log':
       if (r.level === 'warn' || r.level === 'error') return `${at} ${r.level}: ${r.msg}`;
       return r.msg.startsWith('step ') ? `${at} ${r.msg}` : null;

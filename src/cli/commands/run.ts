@@ -5,7 +5,9 @@ import { runScenario } from '../../main/lab/scenario/runner';
 import { describeRecord } from '../live-output';
 import type { Io } from '../main';
 import { parseEngine, parseTimeScale } from './options';
-import { SAFE_TIME_SCALE, type EngineName } from '../../shared/model/engines';
+import type { EngineName } from '../../shared/model/engines';
+import { resolveTiming } from '../../shared/model/config';
+import { assessTimeScale } from '../../shared/model/stalls';
 
 /** `faultline run SCENARIO`: runs a scenario headless with live progress, then checks it. */
 export function registerRun(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -44,17 +46,19 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
         const scenario = await loadScenario(name);
         const vocabulary = scenario.profile === 'legacy' ? 'legacy' : 'current';
         const scale = opts.timeScale ?? scenario.config.timeScale ?? 1;
-        const engines = new Set([opts.engine, ...scenario.participants.flatMap((p) => p.engine ?? [])]);
+        const engines = new Set(scenario.participants.map((p) => p.engine ?? opts.engine));
         if (scenario.turn && scale < 0.5)
           io.err(
             `warning: ICE's failover to a TURN relay takes seconds of real time that no time scale shortens; at ${scale} the timeline may outrun it (0.5 or more is safe)`,
           );
-        for (const engine of engines) {
-          if (scale >= SAFE_TIME_SCALE[engine]) continue;
-          io.err(
-            `warning: ${engine}'s handshakes and media start take real time that no time scale shortens; at ${scale} the timeline may outrun them (${SAFE_TIME_SCALE[engine]} or more is safe)`,
-          );
-        }
+        // Before the lab starts: the engines' own floors; once it has started (Chromium included),
+        // the runner judges the scale again by the stalls it measured and warns in the trace.
+        const before = assessTimeScale(
+          resolveTiming({ ...scenario.config, timeScale: scale }),
+          [...engines],
+          null,
+        );
+        if (!before.ok) io.err(`warning: ${before.message}`);
         const abort = new AbortController();
         const onSigint = (): void => abort.abort();
         process.once('SIGINT', onSigint);
@@ -77,7 +81,7 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
             onRecords: (records) => {
               if (opts.quiet) return;
               for (const r of records) {
-                const line = describeRecord(r, vocabulary);
+                const line = describeRecord(r, vocabulary, scale);
                 if (line) io.out(line);
               }
             },

@@ -13,8 +13,11 @@ import type {
   MediaKind,
   Scenario,
 } from '../../shared';
-import { ClientFaultSchema, resolveTiming, scaled } from '../../shared';
+import { ClientFaultSchema, resolveTiming, scaled, stallThresholdMs } from '../../shared';
+import type { StallSource } from '../../shared/trace/records';
+import { StallMonitor } from './stall-monitor';
 import { Client } from './clients/client';
+import { preloadEngines } from './clients/engines';
 import { FaultInjector } from './faults/fault-injector';
 import { ServerProcess } from './server/server-process';
 import { signToken } from './server/tokens';
@@ -28,6 +31,7 @@ import { DirectPath } from './network-path';
 import type { EngineName } from '../../shared/model/engines';
 import type { BrowserHost } from './browser/agent-protocol';
 import { LabBrowsers } from './browser/lab-browsers';
+import { preloadPlaywright } from './browser/chromium-host';
 import { LabTurn, type TurnChoice } from './turn/lab-turn';
 
 /** Which WebRTC implementation a client uses (see src/shared/model/engines.ts). */
@@ -93,6 +97,8 @@ export class Lab {
   private readonly browsers: LabBrowsers;
   private turn: LabTurn | null = null;
   private disposed = false;
+  /** The largest lateness the server and pages reported since the last {@link resetStallWatch}. */
+  private worstReportedStall = 0;
 
   private constructor(
     readonly timing: LabTiming,
@@ -103,16 +109,46 @@ export class Lab {
     private readonly secret: string | null,
     private readonly injectFaults: boolean,
     recorder: TraceRecorder,
-    givenBrowserHost: BrowserHost | null = null,
+    givenBrowserHost: BrowserHost | null,
+    private readonly stallMonitor: StallMonitor,
   ) {
     this.recorder = recorder;
     this.faults = new FaultController(recorder.sink, timing, (msg) => this.log('error', msg));
-    this.browsers = new LabBrowsers(givenBrowserHost, recorder.sink);
+    this.browsers = new LabBrowsers(givenBrowserHost, recorder.sink, (uid, ms) =>
+      this.noteStall('page', uid, ms),
+    );
   }
 
   /** Starts the server (when embedded) and the recorder. */
   static async create(options: LabOptions = {}): Promise<Lab> {
     const timing = resolveTiming({ ...options.scenario?.config, ...options.timing });
+    // Measures the lab process from its first moment, so the start itself is measured too;
+    // stalls before the recorder exists count toward the worst but are not recorded. The
+    // engines' one-time module loads come first: they say nothing about this machine's load.
+    const engines = [
+      options.engine ?? 'wrtc',
+      ...(options.scenario?.participants.flatMap((p) => p.engine ?? []) ?? []),
+    ];
+    preloadEngines(engines);
+    if (engines.includes('browser') && !options.browserHost) await preloadPlaywright();
+    let lab: Lab | null = null;
+    const stallMonitor = new StallMonitor(stallThresholdMs(timing), (ms, cpuMs) =>
+      lab?.noteStall('lab', null, ms, cpuMs),
+    ).start();
+    try {
+      lab = await Lab.start(options, timing, stallMonitor);
+      return lab;
+    } catch (err) {
+      stallMonitor.stop();
+      throw err;
+    }
+  }
+
+  private static async start(
+    options: LabOptions,
+    timing: LabTiming,
+    stallMonitor: StallMonitor,
+  ): Promise<Lab> {
     const engine = options.engine ?? 'wrtc';
     const channel = options.channel ?? options.scenario?.channel ?? 'faultline';
     const choice = options.server ?? { kind: 'embedded' };
@@ -157,11 +193,13 @@ export class Lab {
       options.injectFaults ?? true,
       recorder,
       options.browserHost ?? null,
+      stallMonitor,
     );
     lab.turn = turn;
-    server?.onEvent((event) =>
-      lab.log(event.level === 'error' ? 'error' : 'info', `server: ${event.message}`),
-    );
+    server?.onEvent((event) => {
+      if (event.type === 'stall') lab.noteStall('server', null, event.ms, event.cpuMs);
+      else lab.log(event.level === 'error' ? 'error' : 'info', `server: ${event.message}`);
+    });
     lab.log('info', `lab started: server ${url.href} (${choice.kind}), engine ${engine}`);
     if (turn) lab.log('info', turn.describe());
     return lab;
@@ -301,6 +339,40 @@ export class Lab {
     this.recorder.record({ type: 'mark', uid: null, label });
   }
 
+  /**
+   * A stall of one of the lab's event loops (this process, the server child, a participant's
+   * page): counted toward {@link worstStallMs}, and recorded as a `stall` record when it is at
+   * least the threshold for this lab's timing (src/shared/model/stalls.ts).
+   */
+  noteStall(source: StallSource, uid: number | null, ms: number, cpuMs?: number): void {
+    if (this.disposed) return;
+    if (source !== 'lab') this.worstReportedStall = Math.max(this.worstReportedStall, ms);
+    const thresholdMs = this.stallMonitor.threshold;
+    if (ms < thresholdMs) return;
+    this.recorder.record({
+      type: 'stall',
+      uid,
+      source,
+      ms,
+      ...(cpuMs === undefined ? {} : { cpuMs }),
+      thresholdMs,
+    });
+  }
+
+  /**
+   * The longest any of the lab's event loops ran late since the lab started (or since
+   * {@link resetStallWatch}), in real ms: what this machine cannot promise a scaled run.
+   */
+  worstStallMs(): number {
+    return Math.max(this.worstReportedStall, this.stallMonitor.seen.worstMs);
+  }
+
+  /** Starts a new measurement of {@link worstStallMs}. */
+  resetStallWatch(): void {
+    this.worstReportedStall = 0;
+    this.stallMonitor.resetWorst();
+  }
+
   /** Adds a log line to the trace. */
   log(level: 'debug' | 'info' | 'warn' | 'error', msg: string): void {
     this.recorder.record({ type: 'log', uid: null, level, msg });
@@ -338,6 +410,7 @@ export class Lab {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.stallMonitor.stop();
     await this.faults.dispose();
     for (const cleanup of this.cleanups.splice(0)) await cleanup();
     for (const { client, injector } of this.participants.values()) {

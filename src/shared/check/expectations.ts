@@ -1,8 +1,9 @@
 /**
- * Scenario expectations against a trace: find the anchor (trace start, or the N-th fault's
- * start or end), then the first matching record at or after it, and judge its delay against
- * the window `withinMs` × timeScale, widened for the real-time jitter that time scaling
- * magnifies (see `CheckOptions.unscaledJitterMs`).
+ * Scenario expectations against a trace: find the anchor (the timeline's start, or the N-th
+ * fault's start or end), then the first matching record at or after it, and judge its delay
+ * against the window `withinMs` × timeScale, widened for the real-time jitter that time scaling
+ * magnifies (see `CheckOptions.unscaledJitterMs`). A verdict the lab's own stall may have
+ * decided is `unreliable` instead.
  */
 import type { Vocabulary } from '../model/vocabulary';
 import type { Expectation } from '../scenario/schema';
@@ -10,7 +11,8 @@ import type { TraceRecord } from '../trace/records';
 import { toDelay } from './faults';
 import type { FaultWindow } from './faults';
 import { describeExpectation, fmtMs } from './messages';
-import type { ExpectationAnchor, ExpectationResult } from './types';
+import { stallOverlapping } from './stalls';
+import type { ExpectationAnchor, ExpectationResult, StallFinding } from './types';
 
 /** Slack for the 0.1 ms rounding of `t`, in real ms. */
 const EPSILON_MS = 0.051;
@@ -40,6 +42,7 @@ function matches(e: Expectation, r: TraceRecord): boolean {
 function anchorOf(
   e: Expectation,
   faults: readonly FaultWindow[],
+  timelineStartT: number,
 ): { anchor: ExpectationAnchor; problem?: string } {
   if (e.afterFault !== undefined) {
     const f = faults[e.afterFault];
@@ -67,7 +70,7 @@ function anchorOf(
     }
     return { anchor: { kind: 'fault-end', fault: e.afterFaultEnd, faultId: f.id, t: f.endT } };
   }
-  return { anchor: { kind: 'start', t: 0 } };
+  return { anchor: { kind: 'start', t: timelineStartT } };
 }
 
 /** What every expectation of one trace is judged against. */
@@ -79,6 +82,39 @@ export interface ExpectationContext {
   vocabulary: Vocabulary;
   /** See `CheckOptions.unscaledJitterMs`. */
   unscaledJitterMs: number;
+  /**
+   * Trace time the scenario's timeline started (its `timeline-start` mark; 0 for a trace
+   * without one): the anchor of expectations that name no fault.
+   */
+  timelineStartT: number;
+  /** The lab's own stalls (`stall` records). */
+  stalls: readonly StallFinding[];
+  /** How far before a fault anchor a stall still matters (real ms; see `stallLookbackMs`). */
+  stallLookbackMs: number;
+}
+
+/**
+ * Judges one expectation; `unreliable` when a stall longer than its allowance overlaps the time
+ * that decided it (from the anchor — or, for a fault anchor, the smallest timeout before it —
+ * to the record measured, or the window's end when none was).
+ */
+export function evaluateExpectation(
+  e: Expectation,
+  index: number,
+  ctx: ExpectationContext,
+): ExpectationResult {
+  const result = judge(e, index, ctx);
+  if (result.anchor.t === null || result.window === null) return result;
+  const from = result.anchor.t - (result.anchor.kind === 'start' ? 0 : ctx.stallLookbackMs);
+  const to = result.match ? result.match.t : result.window.to + result.slackMs;
+  const stall = stallOverlapping(ctx.stalls, from, to, result.slackMs);
+  if (!stall) return result;
+  return {
+    ...result,
+    verdict: 'unreliable',
+    stall,
+    message: `unreliable: ${stall.message} (measured: ${result.message})`,
+  };
 }
 
 /**
@@ -89,15 +125,11 @@ export function unscaledSlackMs(timeScale: number, unscaledJitterMs: number): nu
   return timeScale < 1 ? Math.round(Math.max(0, unscaledJitterMs) * (1 - timeScale) * 10) / 10 : 0;
 }
 
-/** Judges one expectation. */
-export function evaluateExpectation(
-  e: Expectation,
-  index: number,
-  ctx: ExpectationContext,
-): ExpectationResult {
+/** Judges one expectation on what was measured alone. */
+function judge(e: Expectation, index: number, ctx: ExpectationContext): ExpectationResult {
   const { records, faults, timeScale } = ctx;
   const label = e.label ?? describeExpectation(e, ctx.vocabulary);
-  const { anchor, problem } = anchorOf(e, faults);
+  const { anchor, problem } = anchorOf(e, faults, ctx.timelineStartT);
   const base = { index, expectation: e, label, anchor, slackMs: 0 };
   if (problem !== undefined || anchor.t === null) {
     return {

@@ -181,7 +181,7 @@ export function computeFindings(
   records: readonly TraceRecord[],
   faults: readonly FaultWindow[],
   timeScale: number,
-): Findings {
+): Omit<Findings, 'stalls'> {
   const index = buildIndex(records);
   const findings: FaultFinding[] = faults.map((f) => {
     const uids = f.server

@@ -112,6 +112,16 @@ function relabel(e: Expectation, fallback: string, vocabulary: Vocabulary): stri
   }
 }
 
+/**
+ * PASS, FAIL, or UNRELIABLE when nothing failed outright but a stall of the lab decided at least
+ * one expectation.
+ */
+export function resultWord(report: CheckReport): 'PASS' | 'FAIL' | 'UNRELIABLE' {
+  if (report.ok) return 'PASS';
+  const failed = report.violations.length > 0 || report.expectations.some((e) => e.verdict === 'fail');
+  return failed ? 'FAIL' : 'UNRELIABLE';
+}
+
 /** Plain text lines (joined with `\n`) of a report. */
 export function formatReport(report: CheckReport, opts: FormatOptions = {}): string {
   const vocabulary = opts.vocabulary ?? report.vocabulary;
@@ -120,10 +130,14 @@ export function formatReport(report: CheckReport, opts: FormatOptions = {}): str
   const lines: string[] = [];
   const passed = report.expectations.filter((e) => e.verdict === 'pass').length;
 
-  lines.push(`Expectations: ${passed}/${report.expectations.length} pass`);
+  lines.push(
+    `Expectations: ${passed}/${report.expectations.length} pass` +
+      (report.unreliable > 0 ? `, ${report.unreliable} unreliable` : ''),
+  );
   for (const e of report.expectations) {
     const label = vocabulary === report.vocabulary ? e.label : relabel(e.expectation, e.label, vocabulary);
-    lines.push(`  ${e.verdict === 'pass' ? 'PASS' : 'FAIL'}  ${label}: ${outcomeText(e, ts)}`);
+    lines.push(`  ${e.verdict.toUpperCase().padEnd(4)}  ${label}: ${outcomeText(e, ts)}`);
+    if (e.stall) lines.push(`        unreliable: ${e.stall.message}`);
   }
 
   lines.push(
@@ -155,9 +169,14 @@ export function formatReport(report: CheckReport, opts: FormatOptions = {}): str
       lines.push(`    uid ${m.uid ?? 'null'}${m.pc ? ` ${m.pc}` : ''}: ${span}${fault}`);
     }
   }
+  const stalls = report.findings.stalls ?? [];
+  if (stalls.length > 0) {
+    lines.push(`  the lab's own stalls (${stalls.length}): what they overlap is unreliable`);
+    for (const s of stalls) lines.push(`    seq ${s.seq}: ${s.message}`);
+  }
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   lines.push(
-    `Result: ${report.ok ? 'PASS' : 'FAIL'} (${passed}/${report.expectations.length} expectations, ${report.violations.length} violations)`,
+    `Result: ${resultWord(report)} (${passed}/${report.expectations.length} expectations, ${report.violations.length} violations${report.unreliable > 0 ? `, ${report.unreliable} unreliable` : ''})`,
   );
   return lines.join('\n');
 }

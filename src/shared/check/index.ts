@@ -9,16 +9,19 @@ import type { TraceRecord } from '../trace/records';
 import { evaluateExpectation } from './expectations';
 import { collectFaults } from './faults';
 import { computeFindings } from './findings';
+import { collectStalls, stallLookbackMs } from './stalls';
+import { TIMELINE_START_MARK } from '../trace/records';
 import { verifyModel } from './model-check';
 import { violationMessage } from './messages';
 import { DEFAULT_UNSCALED_JITTER_MS, vocabularyOf } from './types';
 import type { CheckInput, CheckOptions, CheckReport, ExpectationResult } from './types';
 
 export * from './types';
-export { formatReport } from './format';
+export { formatReport, resultWord } from './format';
 export type { FormatOptions } from './format';
 export { describeExpectation, violationMessage } from './messages';
 export { collectFaults, toDelay } from './faults';
+export { collectStalls } from './stalls';
 export type { FaultWindow } from './faults';
 
 function expectationsOf(
@@ -68,12 +71,17 @@ export function checkTrace(input: CheckInput, opts: CheckOptions = {}): CheckRep
     .map((v) => ({ ...v, message: violationMessage(v, vocabulary) }))
     .sort((a, b) => a.seq - b.seq);
 
+  const stalls = collectStalls(records, timeScale);
+  const timelineStart = records.find((r) => r.type === 'mark' && r.kind === TIMELINE_START_MARK);
   const context = {
     records,
     faults,
     timeScale,
     vocabulary,
     unscaledJitterMs: opts.unscaledJitterMs ?? DEFAULT_UNSCALED_JITTER_MS,
+    timelineStartT: timelineStart?.t ?? 0,
+    stalls,
+    stallLookbackMs: stallLookbackMs(input.header, timeScale),
   };
   const expectations: ExpectationResult[] = expectationsOf(input, opts.expectations, warnings).map(
     (item, index) => {
@@ -95,7 +103,8 @@ export function checkTrace(input: CheckInput, opts: CheckOptions = {}): CheckRep
     },
   );
 
-  const findings = computeFindings(records, faults, timeScale);
+  const findings = { ...computeFindings(records, faults, timeScale), stalls };
   const ok = violations.length === 0 && expectations.every((e) => e.verdict === 'pass');
-  return { ok, violations, expectations, findings, vocabulary, timeScale, warnings };
+  const unreliable = expectations.filter((e) => e.verdict === 'unreliable').length;
+  return { ok, unreliable, violations, expectations, findings, vocabulary, timeScale, warnings };
 }

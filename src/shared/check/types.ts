@@ -114,7 +114,12 @@ export interface ExpectationResult {
   expectation: Expectation;
   /** The expectation's label, or a description generated in the report's vocabulary. */
   label: string;
-  verdict: 'pass' | 'fail';
+  /**
+   * `unreliable`: the lab itself stalled (see {@link StallFinding}) around this expectation for
+   * longer than its window allows, so what was measured says nothing about the network; the
+   * measured outcome is still in `outcome` and `message`.
+   */
+  verdict: 'pass' | 'fail' | 'unreliable';
   /**
    * What was found: `within` / `early` / `late` (first match vs the window), `missing` (no match
    * after the anchor), `absent` / `present` (for `absent` expectations), `no-anchor`.
@@ -133,6 +138,26 @@ export interface ExpectationResult {
   /** Anchor → match. */
   delay: Delay | null;
   /** Why it passed or failed, for a person. */
+  message: string;
+  /** The stall that made the verdict `unreliable`. */
+  stall?: StallFinding;
+}
+
+/** One stall of the lab's own event loops (a `stall` record): real time the lab could not keep. */
+export interface StallFinding {
+  seq: number;
+  /** When the stall ended (trace ms). */
+  t: number;
+  /** When it began: `t − ms`. */
+  fromT: number;
+  /** Real ms the event loop was blocked. */
+  ms: number;
+  /** The same in model ms (`ms ÷ timeScale`). */
+  modelMs: number;
+  source: 'lab' | 'server' | 'page';
+  /** The browser participant whose page stalled; null for the lab and the server. */
+  uid: number | null;
+  /** One sentence, e.g. "the lab stalled 480 ms (real) at t = 5.2 s; at time scale 0.1 that is 4.8 s of model time". */
   message: string;
 }
 
@@ -204,12 +229,16 @@ export interface MediaReconnectFinding {
 export interface Findings {
   faults: FaultFinding[];
   mediaReconnects: MediaReconnectFinding[];
+  /** The lab's own stalls, in trace order. */
+  stalls: StallFinding[];
 }
 
 /** The checker's whole answer. */
 export interface CheckReport {
-  /** No violations and every expectation passed. */
+  /** No violations and every expectation passed (an unreliable one is not a pass). */
   ok: boolean;
+  /** How many expectations are `unreliable` because the lab stalled around them. */
+  unreliable: number;
   violations: Violation[];
   expectations: ExpectationResult[];
   findings: Findings;

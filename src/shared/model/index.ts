@@ -3,3 +3,4 @@ export * from './states';
 export * from './vocabulary';
 export * from './config';
 export * from './engines';
+export * from './stalls';

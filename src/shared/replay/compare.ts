@@ -3,7 +3,7 @@
  * findings side by side (per fault, client and observer) plus expectation verdicts that changed.
  */
 import { checkTrace } from '../check';
-import type { CheckInput, CheckOptions, CheckReport, Delay } from '../check';
+import type { CheckInput, CheckOptions, CheckReport, Delay, ExpectationResult } from '../check';
 
 /** Metrics compared per client (and per observer for the peer events). */
 export type CompareMetric =
@@ -32,8 +32,8 @@ export interface CompareRow {
 export interface VerdictRow {
   index: number;
   label: string;
-  a: 'pass' | 'fail' | null;
-  b: 'pass' | 'fail' | null;
+  a: ExpectationResult['verdict'] | null;
+  b: ExpectationResult['verdict'] | null;
   changed: boolean;
 }
 

@@ -120,8 +120,42 @@ export const FaultRecordSchema = z.looseObject({
   target: FaultTargetSchema,
   params: z.record(z.string(), z.unknown()).default({}),
 });
-/** A note a person (or a scenario `mark` step) adds. */
-export const MarkRecordSchema = z.looseObject({ ...base, type: z.literal('mark'), label: z.string() });
+/**
+ * A note a person (or a scenario `mark` step) adds. `kind: 'timeline-start'` marks the moment a
+ * scenario's timeline clock started (step `at: 0`): the anchor of expectations without a fault
+ * anchor, since participants (a browser's Chromium, say) are set up before it.
+ */
+export const MarkRecordSchema = z.looseObject({
+  ...base,
+  type: z.literal('mark'),
+  label: z.string(),
+  kind: z.string().optional(),
+});
+/** The `kind` of the mark a scenario run writes as its timeline clock starts. */
+export const TIMELINE_START_MARK = 'timeline-start';
+/** Which process's event loop a `stall` record measured. */
+export const STALL_SOURCES = ['lab', 'server', 'page'] as const;
+/** One of {@link STALL_SOURCES}. */
+export type StallSource = (typeof STALL_SOURCES)[number];
+/**
+ * The lab itself could not keep time: an event loop (the lab process, the channel-server child,
+ * or a browser participant's page, `uid` its participant) was blocked for `ms` real
+ * milliseconds, ending at `t`. Written only past a threshold tied to the smallest scaled timeout
+ * in force (`thresholdMs`, see src/shared/model/stalls.ts): a stall that long can make a client
+ * or the server see an interruption no network caused.
+ */
+export const StallRecordSchema = z.looseObject({
+  ...base,
+  type: z.literal('stall'),
+  source: z.enum(STALL_SOURCES),
+  ms: z.number().nonnegative(),
+  /**
+   * CPU time the stalled process used meanwhile (ms): near `ms` when it was busy itself, near 0
+   * when the machine did not schedule it (other processes had the cores). Absent for pages.
+   */
+  cpuMs: z.number().nonnegative().optional(),
+  thresholdMs: z.number().nonnegative().optional(),
+});
 /** A log line of the lab or the server. */
 export const LogRecordSchema = z.looseObject({
   ...base,
@@ -141,6 +175,7 @@ export const TraceRecordSchema = z.discriminatedUnion('type', [
   FaultRecordSchema,
   MarkRecordSchema,
   LogRecordSchema,
+  StallRecordSchema,
 ]);
 
 /** Names of the known record types. */
@@ -154,6 +189,7 @@ export const RECORD_TYPES = [
   'fault',
   'mark',
   'log',
+  'stall',
 ] as const;
 
 /** A validated trace record. */
@@ -183,3 +219,4 @@ export type StatsRecord = RecordOf<'stats'>;
 export type FaultRecord = RecordOf<'fault'>;
 export type MarkRecord = RecordOf<'mark'>;
 export type LogRecord = RecordOf<'log'>;
+export type StallRecord = RecordOf<'stall'>;

@@ -67,8 +67,13 @@ export class TraceBuilder {
     return this.add({ t, type: 'media', uid, event, pc });
   }
 
-  mark(t: number, label: string): this {
-    return this.add({ t, type: 'mark', uid: null, label });
+  mark(t: number, label: string, kind?: string): this {
+    return this.add({ t, type: 'mark', uid: null, label, ...(kind ? { kind } : {}) });
+  }
+
+  /** A stall of `ms` real ms of one event loop, ending at `t`. */
+  stall(t: number, ms: number, source: 'lab' | 'server' | 'page' = 'lab', uid: number | null = null): this {
+    return this.add({ t, type: 'stall', uid, source, ms });
   }
 
   /** Joins `uid` (DISCONNECTED → CONNECTING at t, → CONNECTED at t + dt). */

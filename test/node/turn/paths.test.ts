@@ -160,6 +160,9 @@ describe('trace and check', () => {
       timeScale: 1,
       vocabulary: 'current',
       unscaledJitterMs: 200,
+      timelineStartT: 0,
+      stalls: [],
+      stallLookbackMs: 4500,
     });
     expect(result.verdict).toBe('pass');
     expect(result.match?.seq).toBe(2);

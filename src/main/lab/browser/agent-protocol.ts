@@ -51,6 +51,8 @@ export const AgentEventSchema = z.discriminatedUnion('kind', [
     trackId: z.string(),
     mid: z.string().nullable(),
   }),
+  /** The page's event loop ran `ms` real ms late (see page-agent.ts). */
+  z.object({ kind: z.literal('stall'), ms: z.number().nonnegative().max(3_600_000) }),
 ]);
 /** See {@link AgentEventSchema}. */
 export type AgentEvent = z.infer<typeof AgentEventSchema>;

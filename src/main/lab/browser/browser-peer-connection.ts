@@ -86,7 +86,7 @@ export class BrowserPeerConnection implements PeerConnectionLike {
     private readonly onError: (message: string) => void = () => undefined,
   ) {
     this.stopListening = page.onEvent((event) => {
-      if (event.pc === this.id) this.handle(event);
+      if (event.kind !== 'stall' && event.pc === this.id) this.handle(event);
     });
     // A page that crashes takes its PCs with it: report them failed, as a dead network would.
     this.stopWatchingPage = page.onClosed(() => {
@@ -175,7 +175,7 @@ export class BrowserPeerConnection implements PeerConnectionLike {
     return this.page.call<T>(method, [this.id, ...args]);
   }
 
-  private handle(event: AgentEvent): void {
+  private handle(event: Exclude<AgentEvent, { kind: 'stall' }>): void {
     if (this.closed) return;
     if (event.kind === 'icecandidate') {
       this.onicecandidate?.({ candidate: event.candidate });

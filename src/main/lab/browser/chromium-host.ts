@@ -58,6 +58,14 @@ export class BrowserUnavailableError extends Error {
   readonly code = 'BROWSER_UNAVAILABLE';
 }
 
+/**
+ * Loads playwright-core now: evaluating it blocks the event loop for several hundred ms once,
+ * which a lab does before it measures its own stalls.
+ */
+export async function preloadPlaywright(): Promise<void> {
+  await import('playwright-core');
+}
+
 /** Headless Chromium hosting browser participants. Launches on the first page. */
 export class ChromiumHost implements BrowserHost {
   private context: Promise<BrowserContext> | null = null;

@@ -19,10 +19,12 @@ export class LabBrowsers {
   /**
    * @param given a host to use (not owned), or null for a headless Chromium of our own
    * @param sink where the participants' warnings and page loss go
+   * @param onStall where each page's event-loop stalls go (real ms, see page-agent.ts)
    */
   constructor(
     private readonly given: BrowserHost | null,
     private readonly sink: RecordSink,
+    private readonly onStall: (uid: number, ms: number) => void = () => undefined,
   ) {}
 
   /** Opens a page for `uid` and wraps it as its engine runtime (owned by the client). */
@@ -30,6 +32,9 @@ export class LabBrowsers {
     if (this.disposed) throw new Error('the lab is disposed');
     const host = this.given ?? (this.own ??= new ChromiumHost());
     const page = await host.openPage();
+    page.onEvent((event) => {
+      if (event.kind === 'stall' && !this.disposed) this.onStall(uid, event.ms);
+    });
     page.onClosed((reason) => {
       if (!this.disposed) this.sink({ type: 'log', uid, level: 'error', msg: reason });
     });

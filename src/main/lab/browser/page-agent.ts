@@ -11,6 +11,8 @@
  *   calls on one peer connection run in the order they arrive (one promise chain per PC).
  * - Events go out through `window.__faultlineEmit(event)` (a function the host installs), each a
  *   JSON object `{ pc, kind, ...snapshot }` carrying the PC's states after the change.
+ * - The page measures its own event loop as the lab's processes do (a 20 ms timer and how late it
+ *   runs) and emits `{ kind: 'stall', ms }` for every lateness of 50 ms or more.
  */
 export const PAGE_AGENT_SOURCE = String.raw`
 (() => {
@@ -172,6 +174,18 @@ export const PAGE_AGENT_SOURCE = String.raw`
       return null;
     },
   };
+
+  const STALL_TICK_MS = 20;
+  const STALL_FLOOR_MS = 50;
+  let stallExpected = performance.now() + STALL_TICK_MS;
+  function stallTick() {
+    const now = performance.now();
+    const late = now - stallExpected;
+    if (late >= STALL_FLOOR_MS) emit({ kind: 'stall', ms: Math.round(late * 10) / 10 });
+    stallExpected = now + STALL_TICK_MS;
+    setTimeout(stallTick, STALL_TICK_MS);
+  }
+  setTimeout(stallTick, STALL_TICK_MS);
 
   window.__faultline = {
     async call(method, args) {

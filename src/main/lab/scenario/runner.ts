@@ -3,11 +3,13 @@
  * UID's actions in order (a `publish` waits for that UID's `join`), records what failed, and
  * ends with the checker's report over the recorded trace.
  */
+import { assessTimeScale, type TimeScaleAssessment } from '../../../shared/model/stalls';
 import type { Scenario, Step, TraceHeader, TraceRecord } from '../../../shared';
 import { checkTrace, type CheckReport } from '../../../shared/check';
 import type { BrowserHost } from '../browser/agent-protocol';
 import { Lab, type EngineName, type ServerChoice } from '../lab';
 import { runTimeline } from './timeline';
+import { waitForQuietMachine } from '../machine-load';
 
 export { describeStep } from './timeline';
 
@@ -31,6 +33,13 @@ export interface RunOptions {
    * its recorder and status live). The runner still owns and disposes it.
    */
   onLab?: (lab: Lab) => void;
+  /**
+   * Called once every participant is set up, before the timeline starts: whether the run's time
+   * scale holds on this machine, judged by the stalls measured while the lab started (a
+   * browser's start included) and by the participant mix. A scale that does not hold is also
+   * written into the trace as a warning.
+   */
+  onAssessment?: (assessment: TimeScaleAssessment) => void;
 }
 
 /** What a run leaves behind. */
@@ -41,6 +50,28 @@ export interface RunResult {
   /** Steps that threw, as "step N (do): message". */
   errors: string[];
   aborted: boolean;
+}
+
+/**
+ * Starts the timeline's clock only once the participants' start-up is over for the machine too:
+ * a browser's processes go on working for about a second after its page is ready, and a scaled
+ * timeline that starts into that contends for the CPU its timeouts need. Waits at most 5 s, and
+ * says in the trace how long it waited (and when the machine stayed busy).
+ */
+async function settleBeforeTimeline(lab: Lab, signal: AbortSignal | undefined): Promise<void> {
+  const quiet = await waitForQuietMachine({ signal });
+  const busy = (share: number): string => `${Math.round(share * 100)} %`;
+  if (!quiet.settled && !signal?.aborted) {
+    lab.log(
+      'warn',
+      `the machine stayed busy (CPU ${busy(quiet.lastBusy)}) for ${Math.round(quiet.waitedMs)} ms after the participants started; the timeline starts anyway`,
+    );
+  } else if (quiet.waitedMs > 500) {
+    lab.log(
+      'info',
+      `waited ${Math.round(quiet.waitedMs)} ms for the machine to settle after the participants started (CPU ${busy(quiet.firstBusy)} → ${busy(quiet.lastBusy)})`,
+    );
+  }
 }
 
 /** Runs one scenario from start to `end` (or its last step) and checks the trace. */
@@ -71,6 +102,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         role: p.role,
       });
     }
+    const engines = scenario.participants.map((p) => p.engine ?? lab.engine);
+    await settleBeforeTimeline(lab, options.signal);
+    const assessment = assessTimeScale(lab.timing, engines, lab.worstStallMs());
+    if (!assessment.ok) lab.log('warn', `before the timeline: ${assessment.message}`);
+    options.onAssessment?.(assessment);
     errors = await runTimeline(lab, scenario, scenario.steps, {
       signal: options.signal,
       onStep: (index, step) => options.onStep?.(index, step, lab.recorder.elapsed()),

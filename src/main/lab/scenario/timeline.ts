@@ -4,7 +4,7 @@
  * wait), failures logged and collected rather than thrown. The scenario runner plays a whole
  * scenario on a fresh lab with it; the soak runner plays one iteration after another on one lab.
  */
-import { scaled, type Scenario, type Step } from '../../../shared';
+import { scaled, TIMELINE_START_MARK, type Scenario, type Step } from '../../../shared';
 import type { Lab } from '../lab';
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -30,7 +30,8 @@ export interface TimelineOptions {
 }
 
 /**
- * Runs `steps` on `lab` from now and waits (at most 5 s of scenario time after the last one) for
+ * Runs `steps` on `lab` from now (marking the moment in the trace: the anchor of expectations
+ * that name no fault) and waits (at most 5 s of scenario time after the last one) for
  * the actions in flight; resolves with the failures, as "step N (do): message".
  */
 export async function runTimeline(
@@ -44,6 +45,7 @@ export async function runTimeline(
   const queues = new Map<number, Promise<void>>();
   const pending: Promise<void>[] = [];
   const started = performance.now();
+  lab.recorder.record({ type: 'mark', uid: null, label: 'timeline start', kind: TIMELINE_START_MARK });
   for (const [index, step] of steps.entries()) {
     await sleep(started + scaled(lab.timing, step.at) - performance.now(), signal);
     if (signal?.aborted) break;

@@ -49,7 +49,13 @@ export type ServerEvent =
   /** Bad input from a client: an `error` reply or a close 4000/4001. */
   | (Base & { type: 'protocol-error'; code: string; closed: boolean; channel?: string; uid?: number })
   /** A server-side peer connection changed state, or was given up. */
-  | (Base & { type: 'pc'; channel: string; uid: number; pc: PcName; state: string });
+  | (Base & { type: 'pc'; channel: string; uid: number; pc: PcName; state: string })
+  /**
+   * The server process's event loop ran `ms` real ms late (reported from 50 ms, the floor in
+   * src/shared/model/stalls.ts; the lab records those past its threshold as `stall` records),
+   * `cpuMs` of which it spent on CPU.
+   */
+  | (Base & { type: 'stall'; ms: number; cpuMs: number });
 
 /** The `type` of a {@link ServerEvent}. */
 export type ServerEventType = ServerEvent['type'];

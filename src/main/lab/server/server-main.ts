@@ -4,6 +4,8 @@
  * `process.send`: `ready` once listening (or `start-failed`), every server event, an `ack`
  * per admin command. Exits when told to shut down or when the parent goes away.
  */
+import { STALL_FLOOR_MS } from '../../../shared/model/stalls';
+import { StallMonitor } from '../stall-monitor';
 import { ChannelServer } from './channel-server';
 import {
   ChildOptionsSchema,
@@ -38,6 +40,19 @@ async function main(): Promise<void> {
   const media = options.media ? (await import('./sfu/sfu')).sfuFactory({ host: options.host }) : undefined;
   const server = new ChannelServer({ ...options, media });
   server.onEvent((event) => send({ type: 'event', event }));
+  // The parent decides which stalls matter (its threshold follows the timing); it hears them all.
+  new StallMonitor(STALL_FLOOR_MS, (ms, cpuMs) =>
+    send({
+      type: 'event',
+      event: {
+        type: 'stall',
+        level: 'warn',
+        message: `event loop stalled ${ms} ms (${cpuMs} ms on CPU)`,
+        ms,
+        cpuMs,
+      },
+    }),
+  ).start();
 
   let stopping: Promise<void> | null = null;
   const stop = (code: number): Promise<void> =>

@@ -54,6 +54,8 @@ export function summarize(r: TraceRecord): string {
       return `${r.level}: ${r.msg}`;
     case 'stats':
       return `rtt ${r.rttMs ?? '-'} ms, loss ${r.lossPct ?? '-'} %`;
+    case 'stall':
+      return `${r.source} event loop stalled ${r.ms} ms`;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { stateName, peerEventName, type Vocabulary } from '../../../shared/model/vocabulary';
 import type { RecordType, TraceRecord } from '../../../shared/trace/records';
+import { stallSubject } from '../../../shared/model/stalls';
 
 /** What a record says, in a few words. */
 export function describeRecord(r: TraceRecord, vocabulary: Vocabulary): string {
@@ -46,6 +47,8 @@ export function describeRecord(r: TraceRecord, vocabulary: Vocabulary): string {
       return `mark: ${r.label}`;
     case 'log':
       return `${r.level}: ${r.msg}`;
+    case 'stall':
+      return `${stallSubject(r.source, r.uid)} stalled ${Math.round(r.ms)} ms (real): what it overlaps is unreliable`;
     default:
       return '';
   }
