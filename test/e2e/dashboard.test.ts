@@ -62,8 +62,14 @@ describe('dashboard in Chromium (browser mode)', () => {
     await page.getByTestId('scenario-time-scale').fill('0.1');
     await page.getByTestId('scenario-run').click();
     await expect
-      .poll(() => page.getByTestId('findings-verdict').textContent(), { timeout: 60_000, interval: 250 })
-      .toMatch(/PASS|FAIL/);
+      .poll(() => page.getByTestId('scenario-status').getAttribute('data-phase'), {
+        timeout: 60_000,
+        interval: 250,
+      })
+      .toBe('done');
+    await expect
+      .poll(() => page.getByTestId('findings-verdict').textContent(), { timeout: 10_000, interval: 250 })
+      .toMatch(/PASS|FAIL|UNRELIABLE/);
     const verdict = await page.getByTestId('findings-verdict').textContent();
     const expectations = await page.getByTestId('findings-expectations').innerText();
     expect(verdict, expectations).toBe('PASS');

@@ -315,6 +315,9 @@ export class LabService {
           this.adopt(lab, { kind: 'embedded' });
           for (const p of scenario.participants) this.engines.set(p.uid, p.engine ?? lab.engine);
         },
+        onAssessment: (assessment) => {
+          this.events.emit('scenario:assessment', { runId: state.runId, ...assessment });
+        },
         onStep: (index, step) => {
           state.step = index;
           this.events.emit('scenario:progress', {

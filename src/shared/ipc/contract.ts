@@ -305,6 +305,18 @@ export const eventContract = {
     steps: z.number().int(),
     label: z.string(),
   }),
+  /**
+   * A run's participants are up and its timeline is about to start: whether its time scale holds
+   * on this machine (the stalls measured while the lab started, and the participant mix).
+   */
+  'scenario:assessment': z.object({
+    runId: z.string(),
+    ok: z.boolean(),
+    timeScale: z.number(),
+    safeScale: z.number(),
+    worstStallMs: z.number().nullable(),
+    message: z.string(),
+  }),
   /** A scenario run ended (the renderer checks the trace itself with the shared checker). */
   'scenario:done': z.object({
     runId: z.string(),

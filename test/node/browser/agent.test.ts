@@ -60,6 +60,20 @@ describe.skipIf(!haveChromium && !process.env['CI'])('the agent page in Chromium
   }, 60_000);
   afterAll(() => host.dispose());
 
+  it('reports its own event-loop stall, at least as long as the page was blocked', async () => {
+    const stalls: number[] = [];
+    const off = page.onEvent((e) => {
+      if (e.kind === 'stall') stalls.push(e.ms);
+    });
+    try {
+      await page.call('spin', [400]);
+      // The stall tick due during the spin runs after it: at least 400 ms − one 20 ms tick late.
+      await waitFor(() => stalls.some((ms) => ms >= 380), 'a stall event of the 400 ms spin', 10_000);
+    } finally {
+      off();
+    }
+  });
+
   it('publishes the fake camera and microphone to a libwebrtc peer that decodes them', async () => {
     const errors: string[] = [];
     const media = new BrowserMedia(page, (m) => errors.push(m));

@@ -66,15 +66,26 @@ export class UdpPeer {
   }
 
   /**
-   * Sends `count` datagrams of `size` bytes, `batch` at a time with a short pause in between so
-   * the kernel's socket buffers never overflow (a loss we do not want to measure).
+   * Sends `count` datagrams of `size` bytes, `batch` at a time, and before each next batch waits
+   * until `arrived()` (the receiver's own count) has caught up with what was sent (at most 2 s a
+   * batch). A fixed pause is not enough: when the event loop runs late, the sender (a timer) and
+   * the receivers in the same process (which read 32 datagrams a poll) fall out of step, and the
+   * kernel drops what overflows a socket buffer — a loss the tests do not mean to measure.
    */
-  async sendPaced(count: number, size: number, port: number, batch = 50, pauseMs = 2): Promise<void> {
+  async sendPaced(
+    count: number,
+    size: number,
+    port: number,
+    arrived: () => number,
+    batch = 50,
+  ): Promise<void> {
     for (let i = 0; i < count; i++) {
       const buf = Buffer.alloc(size);
       buf.writeUInt32BE(i, 0);
       this.send(buf, port);
-      if (i % batch === batch - 1) await sleep(pauseMs);
+      if (i % batch !== batch - 1 && i !== count - 1) continue;
+      const until = Date.now() + 2000;
+      while (arrived() < i + 1 && Date.now() < until) await sleep(1);
     }
   }
 

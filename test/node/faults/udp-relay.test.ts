@@ -66,7 +66,7 @@ describe('UdpRelay faults', () => {
   it('20 % loss (fixed seed) drops 15-25 % of 2,000 datagrams', async () => {
     const { relay, server, client, a } = await setup(false, 1234);
     relay.rules.add('loss', 'up', { kind: 'loss', pct: 20 });
-    await client.sendPaced(2000, 100, a.port);
+    await client.sendPaced(2000, 100, a.port, () => relay.counters().up.packets);
     await waitFor(() => relay.counters().up.packets === 2000, 5000, 'all datagrams at the relay');
     await sleep(100);
     const lossRate = 1 - server.received.length / 2000;
@@ -78,7 +78,7 @@ describe('UdpRelay faults', () => {
   it('burst loss (meanLength 4) comes in runs at about the asked rate', async () => {
     const { relay, server, client, a } = await setup(false, 99);
     relay.rules.add('loss', 'up', { kind: 'loss', pct: 20, meanLength: 4 });
-    await client.sendPaced(2000, 100, a.port);
+    await client.sendPaced(2000, 100, a.port, () => relay.counters().up.packets);
     await waitFor(() => relay.counters().up.packets === 2000, 5000, 'all datagrams at the relay');
     await sleep(100);
     const got = new Set(server.received.map((r) => r.buf.readUInt32BE(0)));
@@ -118,14 +118,15 @@ describe('UdpRelay faults', () => {
   it('blackhole up passes nothing to the server; down passes nothing back; clear restores', async () => {
     const { relay, server, client, a } = await setup(true);
     relay.rules.add('bh', 'up', { kind: 'blackhole' });
-    await client.sendPaced(100, 50, a.port);
+    await client.sendPaced(100, 50, a.port, () => relay.counters().up.packets);
     await sleep(100);
     expect(server.received).toHaveLength(0);
     expect(relay.counters().up.dropped).toBe(100);
     relay.rules.remove('bh');
 
     relay.rules.add('bh2', 'down', { kind: 'blackhole' });
-    await client.sendPaced(100, 50, a.port);
+    const sentBefore = relay.counters().up.packets;
+    await client.sendPaced(100, 50, a.port, () => relay.counters().up.packets - sentBefore);
     await waitFor(() => server.received.length === 100, 2000, 'datagrams at server');
     await sleep(100);
     expect(client.received).toHaveLength(0);
@@ -133,7 +134,8 @@ describe('UdpRelay faults', () => {
 
     relay.rules.remove('bh2');
     const before = relay.counters().down.delivered;
-    await client.sendPaced(20, 50, a.port);
+    const upBefore = relay.counters().up.packets;
+    await client.sendPaced(20, 50, a.port, () => relay.counters().up.packets - upBefore);
     await waitFor(() => client.received.length === 20, 2000, 'echoes after clear');
     expect(relay.counters().down.delivered).toBe(before + 20);
   });

@@ -6,6 +6,7 @@ import { FAST, SECRET } from './helpers/server';
 import { TestClient } from './helpers/ws-client';
 import { signToken } from '../../../src/main/lab/server/tokens';
 import { isAlive as alive } from '../../helpers/process';
+import { waitFor } from '../../helpers/wait';
 
 const token = (uid: number) =>
   signToken(SECRET, { channel: 'room', uid, role: 'host', exp: Math.floor(Date.now() / 1000) + 3600 });
@@ -27,6 +28,19 @@ async function joinedClient(url: string, uid: number): Promise<TestClient> {
 }
 
 describe('ServerProcess', () => {
+  it('reports a stall of its own event loop, at least as long as it was blocked', async () => {
+    server = await ServerProcess.start({ secret: SECRET, timing: FAST });
+    const stalls: Array<{ ms: number; cpuMs: number }> = [];
+    server.onEvent((e) => {
+      if (e.type === 'stall') stalls.push({ ms: e.ms, cpuMs: e.cpuMs });
+    });
+    await server.spin(400);
+    // The stall event follows the ack: its tick ran only once the spin was over.
+    await waitFor(() => stalls.some((s) => s.ms >= 380), 'a stall event of the 400 ms spin', 10_000);
+    // It was the child's own work: busy on its CPU for most of it.
+    expect(stalls.find((s) => s.ms >= 380)!.cpuMs).toBeGreaterThan(0);
+  });
+
   it('resolves the source entry when no build exists', () => {
     const entry = resolveServerEntry();
     expect(entry.entry).toMatch(/server-main\.ts$/);

@@ -12,7 +12,8 @@
  * - Events go out through `window.__faultlineEmit(event)` (a function the host installs), each a
  *   JSON object `{ pc, kind, ...snapshot }` carrying the PC's states after the change.
  * - The page measures its own event loop as the lab's processes do (a 20 ms timer and how late it
- *   runs) and emits `{ kind: 'stall', ms }` for every lateness of 50 ms or more.
+ *   runs) and emits `{ kind: 'stall', ms }` for every lateness of 50 ms or more (`spin(ms)`
+ *   blocks the page on purpose, to prove it).
  */
 export const PAGE_AGENT_SOURCE = String.raw`
 (() => {
@@ -72,6 +73,14 @@ export const PAGE_AGENT_SOURCE = String.raw`
   const methods = {
     info() {
       return { userAgent: navigator.userAgent, secure: window.isSecureContext };
+    },
+    // Blocks this page for ms (at most 5 s): proves its stall monitor in tests.
+    spin(ms) {
+      const until = performance.now() + Math.min(5000, Math.max(0, Number(ms) || 0));
+      while (performance.now() < until) {
+        // busy on purpose
+      }
+      return null;
     },
     createPc(id, config) {
       if (pcs.has(id)) throw new Error('peer connection ' + id + ' exists');

@@ -27,6 +27,8 @@ export interface TimelineOptions {
   signal?: AbortSignal;
   /** Called as each step starts. */
   onStep?: (index: number, step: Step) => void;
+  /** The label of the `timeline-start` mark (default "timeline start"). */
+  startLabel?: string;
 }
 
 /**
@@ -45,7 +47,12 @@ export async function runTimeline(
   const queues = new Map<number, Promise<void>>();
   const pending: Promise<void>[] = [];
   const started = performance.now();
-  lab.recorder.record({ type: 'mark', uid: null, label: 'timeline start', kind: TIMELINE_START_MARK });
+  lab.recorder.record({
+    type: 'mark',
+    uid: null,
+    label: options.startLabel ?? 'timeline start',
+    kind: TIMELINE_START_MARK,
+  });
   for (const [index, step] of steps.entries()) {
     await sleep(started + scaled(lab.timing, step.at) - performance.now(), signal);
     if (signal?.aborted) break;

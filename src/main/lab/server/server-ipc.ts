@@ -28,6 +28,8 @@ export const ParentCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('expire-token'), id: z.number(), channel: z.string(), uid: z.number() }),
   z.object({ type: z.literal('accepting'), id: z.number(), accepting: z.boolean() }),
   z.object({ type: z.literal('shutdown'), id: z.number() }),
+  /** Blocks the child's event loop for `ms` (≤ 5 s): proves its stall monitor in tests. */
+  z.object({ type: z.literal('spin'), id: z.number(), ms: z.number().min(0).max(5000) }),
 ]);
 /** A parent → child command. */
 export type ParentCommand = z.infer<typeof ParentCommandSchema>;

@@ -103,6 +103,13 @@ function handle(server: ChannelServer, command: ParentCommand, stop: (code: numb
       case 'accepting':
         server.setAcceptingJoins(command.accepting);
         break;
+      case 'spin': {
+        const until = performance.now() + command.ms;
+        while (performance.now() < until) {
+          // busy on purpose: the stall monitor must notice
+        }
+        break;
+      }
       case 'shutdown':
         send({ type: 'ack', id: command.id, ok: true });
         void stop(0);

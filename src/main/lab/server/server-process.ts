@@ -142,6 +142,11 @@ export class ServerProcess {
     return this.command({ type: 'accepting', accepting });
   }
 
+  /** Blocks the child's event loop for `ms` (at most 5 s), for tests of its stall monitor. */
+  spin(ms: number): Promise<void> {
+    return this.command({ type: 'spin', ms });
+  }
+
   /** Server events, plus `log` events for process lifecycle and child output. */
   onEvent(listener: (event: ServerEvent) => void): () => void {
     return this.events.on(listener);

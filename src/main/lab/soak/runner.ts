@@ -147,8 +147,10 @@ export async function runSoak(scenario: Scenario, options: SoakOptions): Promise
       iterations < (options.maxIterations ?? Infinity)
     ) {
       const plan = planIteration(scenario, seed, iterations, bounds);
-      lab.mark(`soak iteration ${plan.iteration} seed ${plan.seed}`);
-      const stepErrors = await runTimeline(lab, scenario, plan.steps, { signal: options.signal });
+      const stepErrors = await runTimeline(lab, scenario, plan.steps, {
+        signal: options.signal,
+        startLabel: `soak iteration ${plan.iteration} seed ${plan.seed}`,
+      });
       stepErrors.push(...(await resetLab(lab)));
       await lab.recorder.flush().catch(() => undefined);
       const records = slice;

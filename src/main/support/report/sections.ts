@@ -2,7 +2,7 @@
  * The report's text sections: verdict, expectations, violations, findings and the event table.
  * Every value from the trace is escaped.
  */
-import type { CheckReport, Delay, FaultFinding } from '../../../shared/check';
+import { resultWord, type CheckReport, type Delay, type FaultFinding } from '../../../shared/check';
 import type { TraceRecord } from '../../../shared/trace/records';
 import { redact } from '../../../shared/trace/serialize';
 import { esc, num } from './escape';
@@ -13,9 +13,13 @@ export const MAX_TABLE_ROWS = 20_000;
 /** The overall verdict and counts. */
 export function verdictSection(report: CheckReport): string {
   const passed = report.expectations.filter((e) => e.verdict === 'pass').length;
+  const word = resultWord(report);
+  const unreliable = report.unreliable
+    ? `; ${report.unreliable} unreliable because the lab itself stalled around them`
+    : '';
   return (
-    `<p id="verdict" class="verdict ${report.ok ? 'pass' : 'fail'}" data-verdict="${report.ok ? 'PASS' : 'FAIL'}">${report.ok ? 'PASS' : 'FAIL'}</p>` +
-    `<p>${esc(`${report.violations.length} model violation(s); ${passed} of ${report.expectations.length} expectation(s) passed; ${report.findings.faults.length} fault(s).`)}</p>` +
+    `<p id="verdict" class="verdict ${word.toLowerCase()}" data-verdict="${word}">${word}</p>` +
+    `<p>${esc(`${report.violations.length} model violation(s); ${passed} of ${report.expectations.length} expectation(s) passed${unreliable}; ${report.findings.faults.length} fault(s).`)}</p>` +
     (report.warnings.length
       ? `<ul class="warnings">${report.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`
       : '')
@@ -72,7 +76,10 @@ function faultBlock(f: FaultFinding): string {
 
 /** Findings: per fault, per client and observer, plus media reconnections. Delays in scenario ms. */
 export function findingsSection(report: CheckReport): string {
-  const { faults, mediaReconnects } = report.findings;
+  const { faults, mediaReconnects, stalls } = report.findings;
+  const stallItems = (stalls ?? []).map(
+    (s) => `<li class="stall" data-source="${esc(s.source)}">${esc(`seq ${s.seq}: ${s.message}`)}</li>`,
+  );
   const media = mediaReconnects.map(
     (m) =>
       `<li>${esc(`uid ${m.uid ?? '—'}${m.pc ? ` (${m.pc})` : ''} ICE restart at ${num(m.startT, 0)} ms, duration ${delay(m.duration)}`)}</li>`,
@@ -81,7 +88,10 @@ export function findingsSection(report: CheckReport): string {
     (faults.length
       ? `<ul id="findings">${faults.map(faultBlock).join('')}</ul>`
       : '<p>No faults in this trace.</p>') +
-    (media.length ? `<h3>Media reconnections</h3><ul>${media.join('')}</ul>` : '')
+    (media.length ? `<h3>Media reconnections</h3><ul>${media.join('')}</ul>` : '') +
+    (stallItems.length
+      ? `<h3>The lab's own stalls</h3><p>The lab could not keep time here; what these overlap is unreliable.</p><ul id="stalls">${stallItems.join('')}</ul>`
+      : '')
   );
 }
 

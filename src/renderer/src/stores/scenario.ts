@@ -43,6 +43,8 @@ export const useScenarioStore = defineStore('scenario', () => {
   /** The trace (by its header) the report judged. */
   let reportHeader: unknown = null;
   const error = ref<string | null>(null);
+  /** Whether the current run's time scale holds on this machine (said before its timeline starts). */
+  const assessment = shallowRef<EventPayload<'scenario:assessment'> | null>(null);
 
   let connection: ApiConnection | null = null;
   let unsubscribe: Array<() => void> = [];
@@ -70,6 +72,10 @@ export const useScenarioStore = defineStore('scenario', () => {
     if (autoTimer) clearTimeout(autoTimer);
     autoTimer = setTimeout(() => {
       autoTimer = null;
+      // A run's expectations are judged when it ends: mid-run, the faults they are anchored on
+      // may not have happened yet, and a quiet moment (the runner waiting for the machine to
+      // settle) must not show a FAIL that says nothing.
+      if (run.value && run.value.phase !== 'done') return;
       const trace = useTraceStore();
       if (trace.count <= AUTO_CHECK_MAX_RECORDS && trace.version !== reportVersion.value) check();
     }, AUTO_CHECK_DELAY_MS);
@@ -95,6 +101,7 @@ export const useScenarioStore = defineStore('scenario', () => {
   ): Promise<string | undefined> {
     if (!connection) return undefined;
     error.value = null;
+    assessment.value = null;
     const trace = useTraceStore();
     if (trace.source.kind === 'file') void trace.showLive();
     run.value = {
@@ -154,6 +161,12 @@ export const useScenarioStore = defineStore('scenario', () => {
     };
   }
 
+  function onAssessment(a: EventPayload<'scenario:assessment'>): void {
+    const current = run.value;
+    if (current && current.runId !== '' && current.runId !== a.runId) return;
+    assessment.value = a;
+  }
+
   function onDone(d: EventPayload<'scenario:done'>): void {
     const current = run.value;
     run.value = {
@@ -176,6 +189,7 @@ export const useScenarioStore = defineStore('scenario', () => {
     connection = conn;
     unsubscribe.push(conn.api.on('scenario:progress', onProgress));
     unsubscribe.push(conn.api.on('scenario:done', onDone));
+    unsubscribe.push(conn.api.on('scenario:assessment', onAssessment));
     const trace = useTraceStore();
     const ui = useUiStore();
     unsubscribe.push(watch(() => trace.version, scheduleCheck));
@@ -218,6 +232,7 @@ export const useScenarioStore = defineStore('scenario', () => {
     report,
     reportVersion,
     error,
+    assessment,
     init,
     dispose,
     loadList,
@@ -227,5 +242,6 @@ export const useScenarioStore = defineStore('scenario', () => {
     check,
     onProgress,
     onDone,
+    onAssessment,
   };
 });
