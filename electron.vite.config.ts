@@ -1,6 +1,18 @@
 import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import type { RollupLog, LoggingFunction } from 'rollup';
+
+/**
+ * Drops one kind of third-party build noise: dependencies (zod) whose comments carry pure
+ * annotations Rollup cannot place. Rollup removes such comments and the output is unchanged;
+ * printed, they are two pages of warnings before the line that matters. Everything else,
+ * including annotations in our own code, is still reported.
+ */
+function quietThirdPartyAnnotations(warning: RollupLog, warn: LoggingFunction): void {
+  if (warning.code === 'INVALID_ANNOTATION' && /node_modules/.test(warning.id ?? warning.message)) return;
+  warn(warning);
+}
 
 /**
  * Three bundles (main, preload, renderer) per electron-vite's layout. The channel server runs
@@ -14,6 +26,7 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       rollupOptions: {
+        onwarn: quietThirdPartyAnnotations,
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           server: resolve(__dirname, 'src/main/lab/server/server-main.ts'),
@@ -25,6 +38,7 @@ export default defineConfig({
     build: {
       externalizeDeps: false,
       rollupOptions: {
+        onwarn: quietThirdPartyAnnotations,
         input: {
           index: resolve(__dirname, 'src/preload/index.ts'),
           participant: resolve(__dirname, 'src/preload/participant.ts'),
@@ -36,6 +50,11 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     plugins: [vue()],
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
+    build: {
+      rollupOptions: {
+        onwarn: quietThirdPartyAnnotations,
+        input: { index: resolve(__dirname, 'src/renderer/index.html') },
+      },
+    },
   },
 });

@@ -33,7 +33,7 @@ export default tseslint.config(
   // Formatting is Prettier's job: turn off the stylistic rules that fight it.
   prettier,
   {
-    // src/shared is pure: no Node, no Electron, no Vue (STYLE.md "Layout").
+    // src/shared is pure: no Node, no Electron, no Vue (docs/DEVELOPMENT.md "Conventions").
     files: ['src/shared/**/*'],
     rules: {
       'no-restricted-imports': [

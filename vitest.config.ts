@@ -2,9 +2,9 @@ import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 
 /**
- * Three projects (STYLE.md "Tests"): `node` for shared, lab, main and CLI code on real sockets
- * and peer connections; `dom` for the renderer; `e2e` for the whole app in Debian Chromium
- * (browser mode, playwright-core).
+ * Three projects (docs/DEVELOPMENT.md "Conventions"): `node` for shared, lab, main and CLI code
+ * on real sockets and peer connections; `dom` for the renderer; `e2e` for the whole app in Debian
+ * Chromium (browser mode, playwright-core).
  */
 export default defineConfig({
   test: {

@@ -1,5 +1,5 @@
 /**
- * The main window: its security options (STYLE.md "Security defaults": isolated, sandboxed,
+ * The main window: its security options (docs/DEVELOPMENT.md "Conventions": isolated, sandboxed,
  * no Node) and the guards on its web contents (no new windows, no navigation away from the
  * app, no permissions it does not need). Kept apart from index.ts so unit tests can pin them.
  */

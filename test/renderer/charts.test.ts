@@ -7,6 +7,7 @@ import { buildReconnects } from '../../src/renderer/src/charts/reconnects';
 import { buildSwimlanes, swimlaneTooltip } from '../../src/renderer/src/charts/swimlanes';
 import { TraceIndex } from '../../src/renderer/src/trace/trace-index';
 import { header, Records, seedTrace } from './helpers';
+import { axisSeconds, fmtMoment, fmtScaledDuration } from '../../src/renderer/src/charts/labels';
 
 function indexOf(records: Records, h = header()): TraceIndex {
   const index = new TraceIndex();
@@ -40,6 +41,8 @@ describe('swimlanes', () => {
     const bar = legacy.segments[0]!.bars[2]!;
     expect(swimlaneTooltip(bar, 'current')).toEqual(['uid 1 RECONNECTING for 70 ms', 'cause: socket closed']);
     expect(swimlaneTooltip(bar, 'legacy')[0]).toBe('uid 1 CONNECTING (2) for 70 ms');
+    // A trace recorded at time scale 0.1 reads in the scenario's time, with the real time beside.
+    expect(swimlaneTooltip(bar, 'current', 0.1)[0]).toBe('uid 1 RECONNECTING for 700 ms (70 ms real)');
     expect(swimlaneTooltip(legacy.segments[0]!.bars[3]!, 'current')).toEqual([
       'uid 1 DISCONNECTED for 0 ms (still)',
       'reason: TOKEN_EXPIRE',
@@ -175,5 +178,16 @@ describe('annotations', () => {
     });
     expect(a['selected']).toMatchObject({ type: 'line', xMin: 250, xMax: 250 });
     expect(a['threshold-f1-media']).toMatchObject({ xMin: 10_100 });
+  });
+});
+
+describe('the time axis of a scaled trace', () => {
+  it('reads in scenario time, with the real time in tooltips', () => {
+    expect(axisSeconds(420, 0.1)).toBe('4.2 s');
+    expect(axisSeconds(405, 1)).toBe('0.4 s');
+    expect(fmtMoment(405, 0.1)).toBe('at 4.050 s (0.405 s real)');
+    expect(fmtMoment(405, 1)).toBe('at 0.405 s');
+    expect(fmtScaledDuration(405, 0.1)).toBe('4.05 s (405 ms real)');
+    expect(fmtScaledDuration(405, 1)).toBe('405 ms');
   });
 });

@@ -95,8 +95,9 @@ export interface ExpectationContext {
 
 /**
  * Judges one expectation; `unreliable` when a stall longer than its allowance overlaps the time
- * that decided it (from the anchor — or, for a fault anchor, the smallest timeout before it —
- * to the record measured, or the window's end when none was).
+ * that decided it: from the anchor (for a fault anchor, the smallest timeout before it) to the
+ * record measured, or to the window's end when none was — or, for an `absent` expectation that
+ * held, the window's last stretch, the only place a stall could have pushed an event out of.
  */
 export function evaluateExpectation(
   e: Expectation,
@@ -105,9 +106,18 @@ export function evaluateExpectation(
 ): ExpectationResult {
   const result = judge(e, index, ctx);
   if (result.anchor.t === null || result.window === null) return result;
-  const from = result.anchor.t - (result.anchor.kind === 'start' ? 0 : ctx.stallLookbackMs);
-  const to = result.match ? result.match.t : result.window.to + result.slackMs;
-  const stall = stallOverlapping(ctx.stalls, from, to, result.slackMs);
+  let stall: StallFinding | null;
+  if (result.outcome === 'absent') {
+    // Nothing happened in the window: a stall can only have hidden an event by delaying it past
+    // the window's end, which takes a stall that ends within its own length of that end.
+    const end = result.window.to;
+    const nearEnd = ctx.stalls.filter((s) => s.t >= end - s.ms);
+    stall = stallOverlapping(nearEnd, Number.NEGATIVE_INFINITY, end, result.slackMs);
+  } else {
+    const from = result.anchor.t - (result.anchor.kind === 'start' ? 0 : ctx.stallLookbackMs);
+    const to = result.match ? result.match.t : result.window.to + result.slackMs;
+    stall = stallOverlapping(ctx.stalls, from, to, result.slackMs);
+  }
   if (!stall) return result;
   return {
     ...result,

@@ -1,5 +1,5 @@
 /**
- * The connection model of the seeds (Agora Web SDK 4.x "connection status management"):
+ * The connection model (docs/MODEL.md; after Agora Web SDK 4.x "connection status management"):
  * the five connection states, the reasons a connection ends, and the transitions allowed
  * between states. Pure data: the connection manager enforces it, the checker verifies it.
  */
@@ -34,7 +34,7 @@ export const DISCONNECT_REASONS = [
 /** One of {@link DISCONNECT_REASONS}. */
 export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
 
-/** One row of the transition table in DESIGN.md. */
+/** One row of the transition table (docs/MODEL.md "Transitions"). */
 export interface TransitionRule {
   from: ConnectionState;
   to: ConnectionState;
@@ -53,7 +53,7 @@ const JOIN_REFUSALS: readonly DisconnectReason[] = [
   'NETWORK_ERROR',
 ];
 
-/** The transition table of DESIGN.md, "Connection model". */
+/** The transition table (docs/MODEL.md "Transitions"). */
 export const TRANSITIONS: readonly TransitionRule[] = [
   { from: 'DISCONNECTED', to: 'CONNECTING', reasons: [], when: 'join()' },
   { from: 'CONNECTING', to: 'CONNECTED', reasons: [], when: 'server answered joined' },

@@ -1,6 +1,6 @@
 /**
  * Two vocabularies, one model: the trace stores current (4.x) names; views and exports may
- * show the legacy (2.5/3.x) names of `seeds/channel-connection-legacy.md` instead.
+ * show the legacy (2.5/3.x) names instead (docs/MODEL.md "Vocabularies").
  */
 import type { ConnectionState } from './states';
 

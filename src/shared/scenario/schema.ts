@@ -1,6 +1,7 @@
 /**
- * Scenario files (DESIGN.md "Scenarios"): participants, a timeline of steps, expectations.
- * Times are scenario milliseconds; the runner multiplies them by `timeScale`.
+ * Scenario files (docs/MODEL.md "Scenarios"; the format in README "Scenarios"): participants, a
+ * timeline of steps, expectations. Times are scenario milliseconds; the runner multiplies them by
+ * `timeScale`.
  */
 import { z } from 'zod';
 import { LabTimingSchema } from '../model/config';

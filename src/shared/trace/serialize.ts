@@ -63,9 +63,9 @@ function redactValue(value: unknown, depth: number): unknown {
  * Defense in depth against secrets in traces: drops every field named `token`, `secret`, `sdp`,
  * `credential` or `password` (any case, nested up to 8 levels: `raw`, `params`, `target`…) and replaces string values
  * shaped like an SDP body (`v=0…`) or a channel token. Producers must not put these in records
- * in the first place (DESIGN.md: `signal` carries the message type only); this guard makes a
- * slip harmless. Returns the input itself when nothing had to go (the cheap, common path), a
- * cleaned shallow-copied structure otherwise; the input is never modified.
+ * in the first place (README "Trace format v1": `signal` carries the message type only); this
+ * guard makes a slip harmless. Returns the input itself when nothing had to go (the cheap, common
+ * path), a cleaned shallow-copied structure otherwise; the input is never modified.
  */
 export function redact<T>(value: T): T {
   return redactValue(value, 0) as T;

@@ -1,6 +1,6 @@
 /**
  * Debian Chromium driven by playwright-core (never `playwright install`), with the flags that
- * keep it quiet on an offline machine (WEBRTC-NOTES.md "Browser peers"), in a fresh profile.
+ * keep it quiet on an offline machine (docs/WEBRTC.md "Browser peers"), in a fresh profile.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../../../src/main/lab/browser/chromium-host';
 import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
-import { runScenario } from '../../../src/main/lab/scenario/runner';
+import { runJudgedScenario } from '../../helpers/scenario';
 import { formatReport } from '../../../src/shared/check';
 import { SAFE_TIME_SCALE, type Scenario, type StatsRecord } from '../../../src/shared';
 import { packetsFromPeer } from '../../../src/shared/trace/received';
@@ -31,7 +31,7 @@ describe.skipIf(!haveChromium && !process.env['CI']).each([
 ])('seed-ng with UID $uid in Chromium at time scale $scale', ({ uid, scale }) => {
   it('passes the check, and the browser reports its own states and stats', async () => {
     const scenario = withBrowser(uid);
-    const result = await runScenario(scenario, { timeScale: scale });
+    const result = await runJudgedScenario(scenario, { timeScale: scale });
     const text = formatReport(result.report, { vocabulary: 'current' });
     expect(result.errors, text).toEqual([]);
     expect(result.report.violations, text).toEqual([]);

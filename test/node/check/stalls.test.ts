@@ -130,3 +130,33 @@ describe('the timeline-start mark', () => {
     expect(checkTrace(b.build(), { expectations: [startOnDirect] }).expectations[0]!.verdict).toBe('pass');
   });
 });
+
+describe('stalls and absent expectations', () => {
+  // uid 2 never leaves in 0–20 s after the fault (0.1: 500 → 2500 real ms; user-left is at 2500).
+  const stays = exp({
+    observer: 2,
+    event: 'user-left',
+    peer: 1,
+    afterFault: 0,
+    withinMs: [0, 19_000],
+    absent: true,
+  });
+
+  it('keeps a pass when the stall was early in the window (it could not have hidden an event)', () => {
+    const report = checkTrace(withStall(1200, 300), { expectations: [stays] });
+    expect(report.expectations[0]!.verdict).toBe('pass');
+  });
+
+  it('calls it unreliable when the stall ended within its own length of the window end', () => {
+    // Window ends at 500 + 1900 = 2400 real ms; a 300 ms stall ending at 2300 could have pushed
+    // an event from before 2400 to after it.
+    const report = checkTrace(withStall(2300, 300), { expectations: [stays] });
+    expect(report.expectations[0]).toMatchObject({ verdict: 'unreliable', outcome: 'absent' });
+  });
+
+  it('calls a present event unreliable when a stall came before it (it may have caused it)', () => {
+    const never = exp({ uid: 1, state: 'RECONNECTING', afterFault: 0, withinMs: [0, 8000], absent: true });
+    const report = checkTrace(withStall(900, 400), { expectations: [never] });
+    expect(report.expectations[0]).toMatchObject({ verdict: 'unreliable', outcome: 'present' });
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { builtinScenarios, findBuiltinScenario } from '../../../src/main/lab/scenario/library';
-import { runScenario } from '../../../src/main/lab/scenario/runner';
+import { runJudgedScenario } from '../../helpers/scenario';
 import { formatReport } from '../../../src/shared/check';
 
 // The seeds and the TURN family (ICE failover timers do not scale: test/node/turn runs them at
@@ -17,7 +17,7 @@ describe('built-in scenarios at --time-scale 0.1', () => {
   it.each(others)(
     '%s passes its check',
     async (name) => {
-      const result = await runScenario(findBuiltinScenario(name)!, { timeScale: 0.1 });
+      const result = await runJudgedScenario(findBuiltinScenario(name)!, { timeScale: 0.1 });
       const text = formatReport(result.report);
       expect(result.errors, text).toEqual([]);
       expect(result.report.ok, text).toBe(true);
@@ -25,11 +25,14 @@ describe('built-in scenarios at --time-scale 0.1', () => {
     60_000,
   );
 
-  // werift's DTLS handshake in JavaScript takes 0.3–1 s of real time (WEBRTC-NOTES.md), which no
-  // time scale shortens: at 0.1 its publisher may not be connected yet when the seed's fault
-  // starts (7 s after publish → 0.7 s real). At 0.5 the timeline leaves it room.
+  // werift's DTLS handshake in JavaScript takes 0.3–1 s of real time (docs/WEBRTC.md "Engines"),
+  // which no time scale shortens: at 0.1 its publisher may not be connected yet when the seed's
+  // fault starts (7 s after publish → 0.7 s real). At 0.5 the timeline leaves it room.
   it('seed-ng passes with the werift engine (time scale 0.5)', async () => {
-    const result = await runScenario(findBuiltinScenario('seed-ng')!, { timeScale: 0.5, engine: 'werift' });
+    const result = await runJudgedScenario(findBuiltinScenario('seed-ng')!, {
+      timeScale: 0.5,
+      engine: 'werift',
+    });
     const text = formatReport(result.report);
     expect(result.errors, text).toEqual([]);
     expect(result.report.ok, text).toBe(true);

@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
-import { runScenario } from '../../../src/main/lab/scenario/runner';
+import { runJudgedScenario } from '../../helpers/scenario';
 import { formatReport } from '../../../src/shared/check';
 
 describe.each(['seed-ng', 'seed-legacy'])('%s at --time-scale 0.1', (name) => {
   it('passes every expectation of the seed timeline', async () => {
     const scenario = findBuiltinScenario(name)!;
-    const result = await runScenario(scenario, { timeScale: 0.1 });
+    const result = await runJudgedScenario(scenario, { timeScale: 0.1 });
     const text = formatReport(result.report, {
       vocabulary: scenario.profile === 'legacy' ? 'legacy' : 'current',
     });

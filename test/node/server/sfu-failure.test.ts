@@ -1,7 +1,8 @@
 /**
  * The slow path: a peer connection that dies without a word. werift declares it `failed` only
- * after its 30 s consent timeout (WEBRTC-NOTES.md); the server then closes its side, says so
- * with `media-reset`, and media recovers once the clients rebuild. One test, ~35 s.
+ * after its 30 s consent timeout (docs/WEBRTC.md "Consent freshness and the 30 s expiry"); the
+ * server then closes its side, says so with `media-reset`, and media recovers once the clients
+ * rebuild. One test, ~35 s.
  */
 import { afterEach, expect, it } from 'vitest';
 import { sfuFactory } from '../../../src/main/lab/server/sfu/sfu';

@@ -77,20 +77,34 @@ describe('browser mode entry', () => {
     expect(err).toMatch(/loopback-only unless --allow-remote/);
   });
 
-  it('npm start says in one line that Electron is missing and starts browser mode', async () => {
-    child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--no-open', '--root', renderer()], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FAULTLINE_BROWSER_MODE: '1', FAULTLINE_SKIP_BUILD: '1' },
-    });
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    await lineStarting(child, URL_LINE_PREFIX);
-    expect(out.split('\n')[0]).toBe(
-      'Electron runtime not available on this machine; starting browser mode instead.',
-    );
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }, 120_000);
+  it.each([
+    [
+      'a runtime that is not there',
+      { ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent/electron-dist' },
+      'Electron runtime not available (ELECTRON_OVERRIDE_DIST_PATH holds no runtime (/nonexistent/electron-dist)); starting browser mode instead.',
+    ],
+    [
+      'a person who asked for it',
+      { FAULTLINE_BROWSER_MODE: '1' },
+      'Starting browser mode (FAULTLINE_BROWSER_MODE is set).',
+    ],
+  ])(
+    'npm start says in one line why it starts browser mode: %s',
+    async (_case, env, line) => {
+      // Never a download from a test: the override names a runtime, or browser mode is forced.
+      child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--no-open', '--root', renderer()], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', FAULTLINE_SKIP_BUILD: '1', ...env },
+      });
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      await lineStarting(child, URL_LINE_PREFIX);
+      expect(out.split('\n')[0]).toBe(line);
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+    120_000,
+  );
 });

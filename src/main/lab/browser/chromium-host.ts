@@ -19,7 +19,7 @@ export function chromiumPath(): string {
   return process.env['FAULTLINE_CHROMIUM'] ?? '/usr/bin/chromium';
 }
 
-/** Flags for a quiet headless Chromium on an offline machine (WEBRTC-NOTES.md "Browser peers"). */
+/** Flags for a quiet headless Chromium on an offline machine (docs/WEBRTC.md "Browser peers"). */
 export const QUIET_CHROMIUM_FLAGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',

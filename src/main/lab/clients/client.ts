@@ -3,7 +3,7 @@
  * drive. It wires the state machine (every transition one `state` record), the signaling
  * session ({@link Connector}, {@link SignalingClient}), the media session (pub/sub PCs,
  * synthetic media), media recovery, the stats sampler and the rejoin loop into the behaviour
- * of DESIGN.md "Connection model".
+ * of docs/MODEL.md.
  */
 import {
   scaled,

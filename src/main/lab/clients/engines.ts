@@ -1,7 +1,7 @@
 /**
  * The WebRTC engines the connection manager can run on, behind the small subset of the W3C
  * `RTCPeerConnection` API it uses. `wrtc` (@roamhq/wrtc, libwebrtc) is used as is; `werift`
- * (pure TypeScript) gets a thin adapter where it differs (see WEBRTC-NOTES.md).
+ * (pure TypeScript) gets a thin adapter where it differs (docs/WEBRTC.md "The werift adapter").
  */
 import { createRequire } from 'node:module';
 import type { CandidateInit } from '../network-path';
@@ -115,7 +115,10 @@ export function loadWrtc(): WrtcModule {
   return wrtcModule;
 }
 
-/** Loads werift once (CommonJS build: the one whose ICE constants the notes mention). */
+/**
+ * Loads werift once (CommonJS build: the one whose ICE constants can be changed; docs/WEBRTC.md
+ * "Engines").
+ */
 export function loadWerift(): WeriftModule {
   weriftModule ??= require('werift') as WeriftModule;
   return weriftModule;
@@ -170,8 +173,8 @@ type WeriftPc = InstanceType<WeriftModule['RTCPeerConnection']>;
  * werift behind the W3C subset. Differences it papers over:
  * - descriptions and candidates are werift classes: converted to plain init objects;
  * - ICE restart between two werift peers stalls because DTLS stays connected and no checks are
- *   sent (WEBRTC-NOTES.md): after an ICE-restart answer is applied, the ICE transports are
- *   started again, which is harmless with a libwebrtc peer.
+ *   sent (docs/WEBRTC.md "The werift adapter"): after an ICE-restart answer is applied, the ICE
+ *   transports are started again, which is harmless with a libwebrtc peer.
  */
 export class WeriftPeerConnection implements PeerConnectionLike {
   onicecandidate: ((event: { candidate?: IceCandidateLike | null }) => void) | null = null;

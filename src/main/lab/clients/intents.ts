@@ -1,7 +1,7 @@
 /**
  * What the user of a client asked for, kept across interruptions: the kinds to publish and the
- * remote kinds to subscribe to. A rejoin restores both by itself (DESIGN.md: after a rejoin
- * the client republishes and resubscribes).
+ * remote kinds to subscribe to. A rejoin restores both by itself (docs/MODEL.md "Rejoin
+ * (RECONNECTING)": after a rejoin the client republishes and resubscribes).
  */
 import { MediaKindSchema, type MediaKind } from '../../../shared';
 import { ClientError } from './errors';

@@ -1,6 +1,6 @@
 /**
- * Media-path recovery while CONNECTED (DESIGN.md: a media fault that leaves signaling alive
- * does not leave CONNECTED). On ICE `disconnected` / `failed` it first asks the signaling
+ * Media-path recovery while CONNECTED (docs/MODEL.md "Media-path recovery while CONNECTED": a
+ * media fault that leaves signaling alive does not leave CONNECTED). On ICE `disconnected` / `failed` it first asks the signaling
  * whether the path is alive (a ping answered in time): if not, the client is
  * interrupted (`ice-disconnected` / `ice-failed` → RECONNECTING); if so, it restarts ICE and
  * records `media-reconnect-start`, retrying with backoff until ICE is connected again

@@ -1,6 +1,6 @@
 /**
  * The reconnect policy, pure: exponential backoff with jitter and a cap for rejoins that FAIL,
- * and a budget for the whole RECONNECTING episode (DESIGN.md "Connection model"). Noticing
+ * and a budget for the whole RECONNECTING episode (docs/MODEL.md "Rejoin (RECONNECTING)"). Noticing
  * that the path is back (the probe) is not governed by backoff.
  */
 import { scaled, type LabTiming, type ReconnectPolicy } from '../../../shared';

@@ -1,6 +1,6 @@
 /**
- * The RECONNECTING episode of one client (DESIGN.md "Connection model"): a light probe (open
- * the signaling socket) every probeIntervalMs, each bounded by probeTimeoutMs; the moment a
+ * The RECONNECTING episode of one client (docs/MODEL.md "Rejoin (RECONNECTING)"): a light probe
+ * (open the signaling socket) every probeIntervalMs, each bounded by probeTimeoutMs; the moment a
  * probe opens, the rejoin (`join` with `resume`) starts on that very socket. Backoff spaces
  * out rejoins that FAIL, not the noticing; the budget bounds the whole episode. Each attempt is
  * recorded as `reconnect` records: scheduled (delayMs) → start → success | failure, and

@@ -1,6 +1,6 @@
 /**
  * Cancellable waits and timeouts owned by one client, so that leave/dispose really stops
- * every pending timer (STYLE.md: nothing keeps running after dispose).
+ * every pending timer (docs/DEVELOPMENT.md "Conventions": nothing keeps running after dispose).
  */
 
 /** A set of timers that can all be cancelled at once. */

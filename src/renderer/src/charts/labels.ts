@@ -78,6 +78,29 @@ export function fmtDuration(ms: number): string {
   return `${Math.round(ms)} ms`;
 }
 
+/**
+ * A duration measured in trace (real) ms, read in the scenario's time: at time scale 0.1 a
+ * 405 ms real interval reads "4.05 s (405 ms real)", as the findings say it; at scale 1 just
+ * "405 ms".
+ */
+export function fmtScaledDuration(realMs: number, timeScale: number): string {
+  if (timeScale === 1 || !(timeScale > 0)) return fmtDuration(realMs);
+  return `${fmtDuration(realMs / timeScale)} (${fmtDuration(realMs)} real)`;
+}
+
+/** An axis tick: trace time `t` (real ms) in scenario seconds. */
+export function axisSeconds(t: number, timeScale: number): string {
+  const scale = timeScale > 0 ? timeScale : 1;
+  return `${(t / scale / 1000).toFixed(1)} s`;
+}
+
+/** A moment for a tooltip: "at 4.05 s" (scale 1) or "at 4.05 s (0.405 s real)". */
+export function fmtMoment(t: number, timeScale: number): string {
+  const scale = timeScale > 0 ? timeScale : 1;
+  const model = `at ${(t / scale / 1000).toFixed(3)} s`;
+  return scale === 1 ? model : `${model} (${(t / 1000).toFixed(3)} s real)`;
+}
+
 /** Trace time as "t = 12.345 s". */
 export function fmtT(t: number): string {
   return `${(t / 1000).toFixed(3)} s`;

@@ -6,7 +6,7 @@
 import { CONNECTION_STATES, type ConnectionState } from '../../../shared/model/states';
 import type { Vocabulary } from '../../../shared/model/vocabulary';
 import type { FaultSpan, StateSegment, TraceIndex } from '../trace/trace-index';
-import { STATE_COLORS, fmtDuration, laneLabel, stateLabel } from './labels';
+import { STATE_COLORS, fmtScaledDuration, laneLabel, stateLabel } from './labels';
 
 /** One bar: x is [start, end] in trace ms, y the lane label. */
 export interface SwimlaneBar {
@@ -91,10 +91,13 @@ function summarize(segments: SwimlaneData['segments'], faults: number, vocabular
   return `${parts.join('; ')}. ${faults} fault window${faults === 1 ? '' : 's'}.`;
 }
 
-/** Tooltip lines of one bar: state and duration, then reason and cause when recorded. */
-export function swimlaneTooltip(bar: SwimlaneBar, vocabulary: Vocabulary): string[] {
+/**
+ * Tooltip lines of one bar: state and duration (in the scenario's time for a scaled trace, with
+ * the real time beside it), then reason and cause when recorded.
+ */
+export function swimlaneTooltip(bar: SwimlaneBar, vocabulary: Vocabulary, timeScale = 1): string[] {
   const lines = [
-    `${laneLabel(bar.uid)} ${stateLabel(bar.state, vocabulary)} for ${fmtDuration(bar.x[1] - bar.x[0])}${bar.open ? ' (still)' : ''}`,
+    `${laneLabel(bar.uid)} ${stateLabel(bar.state, vocabulary)} for ${fmtScaledDuration(bar.x[1] - bar.x[0], timeScale)}${bar.open ? ' (still)' : ''}`,
   ];
   if (bar.reason) lines.push(`reason: ${bar.reason}`);
   if (bar.cause) lines.push(`cause: ${bar.cause}`);

@@ -1,6 +1,7 @@
 /**
- * One Chart.js chart on the shared time axis (ms since the trace started): builds it on
- * mount, redraws with `update('none')` when its data, annotations, theme or the shared range
+ * One Chart.js chart on the shared time axis (ms since the trace started; labelled in the
+ * scenario's time, so a run at time scale 0.1 reads as the findings do, with the real time in
+ * every tooltip): builds it on mount, redraws with `update('none')` when its data, annotations, theme or the shared range
  * change, writes zoom and pan back to the ui store (so every chart follows), selects a record
  * when a point is clicked, and destroys the chart on unmount.
  */
@@ -9,6 +10,7 @@ import { onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
 import { useTraceStore } from '../stores/trace';
 import { useUiStore } from '../stores/ui';
 import { CHART_THEMES, type Annotation, type ChartTheme } from './annotations';
+import { axisSeconds, fmtMoment } from './labels';
 import { Chart, registerChartParts } from './setup';
 
 /** What a chart component hands the composable. */
@@ -26,6 +28,19 @@ export interface TimeChartSpec {
   deps?: () => unknown;
 }
 
+/** A usable time scale (1 for a missing or broken header). */
+function timeScaleOf(value: number | undefined): number {
+  return value !== undefined && value > 0 ? value : 1;
+}
+
+/** The trace time of a chart point: its `x`, or the start of a bar's `[from, to]`. */
+function timeOfPoint(raw: unknown): number | null {
+  const x = (raw as { x?: unknown } | null | undefined)?.x;
+  if (typeof x === 'number') return x;
+  if (Array.isArray(x) && typeof x[0] === 'number') return x[0];
+  return null;
+}
+
 /** The x range to show: the shared range, or the whole trace. */
 function xRange(range: { min: number; max: number } | null, lastT: number): { min: number; max: number } {
   return range ?? { min: 0, max: Math.max(lastT, 1000) };
@@ -40,6 +55,8 @@ export function useTimeChart(spec: TimeChartSpec): { redraw: () => void; chart: 
   function shared(theme: ChartTheme): ChartOptions {
     const own = spec.options(theme) as ChartOptions & { scales?: Record<string, object> };
     const range = xRange(ui.timeRange, trace.lastT);
+    const scale = timeScaleOf(trace.index.header?.timeScale);
+    const ownTooltip = own.plugins?.tooltip as { callbacks?: Record<string, unknown> } | undefined;
     const limitMax = Math.max(trace.lastT, range.max, 1000);
     return {
       ...own,
@@ -55,13 +72,30 @@ export function useTimeChart(spec: TimeChartSpec): { redraw: () => void; chart: 
           min: range.min,
           max: range.max,
           grid: { color: theme.grid },
-          ticks: { color: theme.text, callback: (v) => `${(Number(v) / 1000).toFixed(1)} s` },
-          title: { display: true, text: 'time since trace start', color: theme.text },
+          ticks: { color: theme.text, callback: (v) => axisSeconds(Number(v), scale) },
+          title: {
+            display: true,
+            text:
+              scale === 1
+                ? 'time since trace start'
+                : `scenario time since trace start (recorded at time scale ${scale})`,
+            color: theme.text,
+          },
         },
       },
       plugins: {
         ...own.plugins,
         legend: { labels: { color: theme.text }, ...own.plugins?.legend },
+        tooltip: {
+          ...ownTooltip,
+          callbacks: {
+            footer: (items: Array<{ raw: unknown }>) => {
+              const t = timeOfPoint(items[0]?.raw);
+              return t === null ? '' : fmtMoment(t, scale);
+            },
+            ...ownTooltip?.callbacks,
+          },
+        },
         annotation: { annotations: spec.annotations(theme) },
         zoom: {
           limits: { x: { min: 0, max: limitMax, minRange: 50 } },

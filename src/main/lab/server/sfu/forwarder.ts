@@ -3,7 +3,7 @@
  * sequence-number and timestamp space, so the subscriber sees one continuous stream while the
  * source behind it changes (a publisher's new peer connection after a rejoin, a new SSRC, a
  * gap). Packets are cloned per subscriber because werift's `sendRtp` rewrites the packet in
- * place and keeps it for retransmission (WEBRTC-NOTES.md).
+ * place and keeps it for retransmission (docs/WEBRTC.md "Forwarding RTP").
  */
 import { performance } from 'node:perf_hooks';
 import type { RTCRtpSender, RtpPacket } from './werift';

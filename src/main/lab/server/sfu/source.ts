@@ -3,7 +3,7 @@
  * member's pub PC (which may be replaced after a rejoin or ICE restart), the forwarders that
  * copy it to subscribers, and the key-frame requests (PLI) the SFU sends on the publisher's
  * behalf: when a subscriber starts, when the source changes, when RTP resumes after a gap —
- * repeated until a key frame arrives (WEBRTC-NOTES.md "A werift SFU").
+ * repeated until a key frame arrives (docs/WEBRTC.md "Key frames").
  */
 import { performance } from 'node:perf_hooks';
 import type { MediaStreamTrack, RTCRtpReceiver, RtpPacket } from './werift';

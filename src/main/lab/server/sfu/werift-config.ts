@@ -1,8 +1,8 @@
 /**
  * werift peer-connection settings for the SFU, and the candidate rules that go with them.
- * WEBRTC-NOTES.md: no STUN server (the default one is unreachable here), one host candidate on
- * the announced address only, Opus + VP8 only so that every publisher's RTP can be forwarded
- * to every subscriber unchanged.
+ * docs/WEBRTC.md "ICE on a loopback lab" and "The werift SFU": no STUN server (the default one is
+ * unreachable here), one host candidate on the announced address only, Opus + VP8 only so that
+ * every publisher's RTP can be forwarded to every subscriber unchanged.
  */
 import { isIPv4 } from 'node:net';
 import { useOPUS, useVP8, type PeerConfig } from './werift';

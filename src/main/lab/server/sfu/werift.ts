@@ -3,7 +3,7 @@
  * load), with ICE consent freshness tuned to survive a busy server. Every SFU file imports
  * werift's values and types from here, so classes of the ESM and the CJS build never mix.
  *
- * Why the tuning (docs/DEVELOPMENT.md "SFU liveness"): werift sends a consent check every
+ * Why the tuning (docs/DEVELOPMENT.md "SFU liveness under load"): werift sends a consent check every
  * 4–6 s on each PC's selected pair and waits for its reply only max(0.5 s, 2 × RTT + 0.2 s),
  * one shot, no retransmission; consent expires — and the PC goes `failed` — 30 s after the last
  * reply that made it in time. A reply read after a stall of the server's event loop comes after
