@@ -19,7 +19,7 @@ const ARTIFACTS = join(ROOT, 'test-artifacts');
 const MAIN = join(ROOT, 'out', 'main', 'index.js');
 
 const GET_RUNTIME =
-  'set ELECTRON_OVERRIDE_DIST_PATH to a folder holding the Electron 40 binary, or install electron with its download';
+  'set ELECTRON_OVERRIDE_DIST_PATH to a folder holding the Electron 40 binary, or run `npm start` once where its download is reachable (it fetches the runtime)';
 const GET_DISPLAY = 'run under a virtual display: xvfb-run -a npx vitest run test/e2e/electron.test.ts';
 
 /** The Electron binary to launch, or why there is none here and how to get one. */

@@ -97,7 +97,7 @@ export class Lab {
   private readonly browsers: LabBrowsers;
   private turn: LabTurn | null = null;
   private disposed = false;
-  /** The largest lateness the server and pages reported since the last {@link resetStallWatch}. */
+  /** The largest lateness the server and pages reported since the lab started. */
   private worstReportedStall = 0;
 
   private constructor(
@@ -360,17 +360,11 @@ export class Lab {
   }
 
   /**
-   * The longest any of the lab's event loops ran late since the lab started (or since
-   * {@link resetStallWatch}), in real ms: what this machine cannot promise a scaled run.
+   * The longest any of the lab's event loops ran late since the lab started, in real ms: what
+   * this machine cannot promise a scaled run.
    */
   worstStallMs(): number {
     return Math.max(this.worstReportedStall, this.stallMonitor.seen.worstMs);
-  }
-
-  /** Starts a new measurement of {@link worstStallMs}. */
-  resetStallWatch(): void {
-    this.worstReportedStall = 0;
-    this.stallMonitor.resetWorst();
   }
 
   /** Adds a log line to the trace. */

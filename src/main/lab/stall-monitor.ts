@@ -15,7 +15,7 @@ function processCpuUs(): number {
 /** How often the monitor's timer asks to run (ms). */
 export const TICK_MS = 20;
 
-/** What a monitor has seen since it started (or since {@link StallMonitor.resetWorst}). */
+/** What a monitor has seen since it started. */
 export interface StallSummary {
   /** The largest lateness seen, stall or not (real ms). */
   worstMs: number;
@@ -41,7 +41,7 @@ export class StallMonitor {
    * @param cpuUs this process's CPU time in µs (for tests)
    */
   constructor(
-    private thresholdMs: number,
+    private readonly thresholdMs: number,
     private readonly onStall: (ms: number, cpuMs: number) => void,
     private readonly now: () => number = () => performance.now(),
     private readonly cpuUs: () => number = processCpuUs,
@@ -56,11 +56,6 @@ export class StallMonitor {
     return this;
   }
 
-  /** Changes the threshold (a lab whose timing changed). */
-  setThreshold(ms: number): void {
-    this.thresholdMs = ms;
-  }
-
   /** The threshold in force (real ms). */
   get threshold(): number {
     return this.thresholdMs;
@@ -69,11 +64,6 @@ export class StallMonitor {
   /** What was seen so far. */
   get seen(): StallSummary {
     return { ...this.summary };
-  }
-
-  /** Forgets the worst lateness so far (to measure one phase, e.g. the lab's start). */
-  resetWorst(): void {
-    this.summary = { worstMs: 0, ticks: 0, stalls: this.summary.stalls };
   }
 
   /** Stops measuring (idempotent). */

@@ -8,8 +8,7 @@ import type { Scenario, Step, TraceHeader, TraceRecord } from '../../../shared';
 import { checkTrace, type CheckReport } from '../../../shared/check';
 import type { BrowserHost } from '../browser/agent-protocol';
 import { Lab, type EngineName, type ServerChoice } from '../lab';
-import { runTimeline } from './timeline';
-import { waitForQuietMachine } from '../machine-load';
+import { runTimeline, settleBeforeTimeline } from './timeline';
 
 export { describeStep } from './timeline';
 
@@ -50,28 +49,6 @@ export interface RunResult {
   /** Steps that threw, as "step N (do): message". */
   errors: string[];
   aborted: boolean;
-}
-
-/**
- * Starts the timeline's clock only once the participants' start-up is over for the machine too:
- * a browser's processes go on working for about a second after its page is ready, and a scaled
- * timeline that starts into that contends for the CPU its timeouts need. Waits at most 5 s, and
- * says in the trace how long it waited (and when the machine stayed busy).
- */
-async function settleBeforeTimeline(lab: Lab, signal: AbortSignal | undefined): Promise<void> {
-  const quiet = await waitForQuietMachine({ signal });
-  const busy = (share: number): string => `${Math.round(share * 100)} %`;
-  if (!quiet.settled && !signal?.aborted) {
-    lab.log(
-      'warn',
-      `the machine stayed busy (CPU ${busy(quiet.lastBusy)}) for ${Math.round(quiet.waitedMs)} ms after the participants started; the timeline starts anyway`,
-    );
-  } else if (quiet.waitedMs > 500) {
-    lab.log(
-      'info',
-      `waited ${Math.round(quiet.waitedMs)} ms for the machine to settle after the participants started (CPU ${busy(quiet.firstBusy)} → ${busy(quiet.lastBusy)})`,
-    );
-  }
 }
 
 /** Runs one scenario from start to `end` (or its last step) and checks the trace. */

@@ -6,6 +6,7 @@
  */
 import { scaled, TIMELINE_START_MARK, type Scenario, type Step } from '../../../shared';
 import type { Lab } from '../lab';
+import { waitForQuietMachine } from '../machine-load';
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -19,6 +20,28 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * Starts the timeline's clock only once the participants' start-up is over for the machine too:
+ * a browser's processes go on working for about a second after its page is ready, and a scaled
+ * timeline that starts into that contends for the CPU its timeouts need. Waits at most 5 s, and
+ * says in the trace how long it waited (and when the machine stayed busy).
+ */
+export async function settleBeforeTimeline(lab: Lab, signal: AbortSignal | undefined): Promise<void> {
+  const quiet = await waitForQuietMachine({ signal });
+  const busy = (share: number): string => `${Math.round(share * 100)} %`;
+  if (!quiet.settled && !signal?.aborted) {
+    lab.log(
+      'warn',
+      `the machine stayed busy (CPU ${busy(quiet.lastBusy)}) for ${Math.round(quiet.waitedMs)} ms after the participants started; the timeline starts anyway`,
+    );
+  } else if (quiet.waitedMs > 500) {
+    lab.log(
+      'info',
+      `waited ${Math.round(quiet.waitedMs)} ms for the machine to settle after the participants started (CPU ${busy(quiet.firstBusy)} → ${busy(quiet.lastBusy)})`,
+    );
+  }
 }
 
 /** Options of {@link runTimeline}. */

@@ -15,7 +15,7 @@ import { journalBytes } from '../trace/segments';
 import { DEFAULT_FAULT_BOUNDS, planIteration, type FaultPlanBounds } from './fault-plan';
 import { MAX_KEPT_FAILURES, type SoakFailure, type SoakReport } from './report';
 import { ResourceSampler } from './sampler';
-import { runTimeline } from '../scenario/timeline';
+import { runTimeline, settleBeforeTimeline } from '../scenario/timeline';
 import { resetLab } from './steps';
 
 /** How to soak. */
@@ -137,6 +137,7 @@ export async function runSoak(scenario: Scenario, options: SoakOptions): Promise
         role: p.role,
       });
     }
+    await settleBeforeTimeline(lab, options.signal);
     sampler.start();
     // The soak's clock starts once the lab is up; at least one iteration always runs.
     const loopStart = performance.now();
