@@ -81,7 +81,9 @@ export class StallMonitor {
     if (late > this.summary.worstMs) this.summary.worstMs = late;
     if (late >= this.thresholdMs) {
       this.summary.stalls++;
-      // The CPU time since the last tick covers the stall and one tick interval.
+      // The CPU time since the last tick covers the stall and one tick interval; taking a whole
+      // interval off (as if the process were busy through it) errs by up to TICK_MS toward
+      // "waiting for a CPU". process.cpuUsage() counts every thread of the process.
       const cpuMs = Math.max(0, Math.min(late, (cpu - this.lastCpuUs) / 1000 - TICK_MS));
       this.onStall(Math.round(late * 10) / 10, Math.round(cpuMs * 10) / 10);
     }
