@@ -13,9 +13,8 @@ import type {
   MediaKind,
   Scenario,
 } from '../../shared';
-import { ClientFaultSchema, resolveTiming, scaled, stallThresholdMs } from '../../shared';
-import type { StallSource } from '../../shared/trace/records';
-import { StallMonitor } from './stall-monitor';
+import { ClientFaultSchema, resolveTiming, scaled } from '../../shared';
+import { LabStalls } from './lab-stalls';
 import { Client } from './clients/client';
 import { preloadEngines } from './clients/engines';
 import { FaultInjector } from './faults/fault-injector';
@@ -97,8 +96,6 @@ export class Lab {
   private readonly browsers: LabBrowsers;
   private turn: LabTurn | null = null;
   private disposed = false;
-  /** The largest lateness the server and pages reported since the lab started. */
-  private worstReportedStall = 0;
 
   private constructor(
     readonly timing: LabTiming,
@@ -110,13 +107,15 @@ export class Lab {
     private readonly injectFaults: boolean,
     recorder: TraceRecorder,
     givenBrowserHost: BrowserHost | null,
-    private readonly stallMonitor: StallMonitor,
+    /** The lab's own stalls (src/main/lab/lab-stalls.ts). */
+    readonly stalls: LabStalls,
   ) {
     this.recorder = recorder;
     this.faults = new FaultController(recorder.sink, timing, (msg) => this.log('error', msg));
     this.browsers = new LabBrowsers(givenBrowserHost, recorder.sink, (uid, ms) =>
-      this.noteStall('page', uid, ms),
+      stalls.note('page', uid, ms),
     );
+    stalls.attach(recorder.sink);
   }
 
   /** Starts the server (when embedded) and the recorder. */
@@ -131,24 +130,16 @@ export class Lab {
     ];
     preloadEngines(engines);
     if (engines.includes('browser') && !options.browserHost) await preloadPlaywright();
-    let lab: Lab | null = null;
-    const stallMonitor = new StallMonitor(stallThresholdMs(timing), (ms, cpuMs) =>
-      lab?.noteStall('lab', null, ms, cpuMs),
-    ).start();
+    const stalls = new LabStalls(timing);
     try {
-      lab = await Lab.start(options, timing, stallMonitor);
-      return lab;
+      return await Lab.start(options, timing, stalls);
     } catch (err) {
-      stallMonitor.stop();
+      stalls.stop();
       throw err;
     }
   }
 
-  private static async start(
-    options: LabOptions,
-    timing: LabTiming,
-    stallMonitor: StallMonitor,
-  ): Promise<Lab> {
+  private static async start(options: LabOptions, timing: LabTiming, stalls: LabStalls): Promise<Lab> {
     const engine = options.engine ?? 'wrtc';
     const channel = options.channel ?? options.scenario?.channel ?? 'faultline';
     const choice = options.server ?? { kind: 'embedded' };
@@ -193,11 +184,11 @@ export class Lab {
       options.injectFaults ?? true,
       recorder,
       options.browserHost ?? null,
-      stallMonitor,
+      stalls,
     );
     lab.turn = turn;
     server?.onEvent((event) => {
-      if (event.type === 'stall') lab.noteStall('server', null, event.ms, event.cpuMs);
+      if (event.type === 'stall') stalls.note('server', null, event.ms, event.cpuMs);
       else lab.log(event.level === 'error' ? 'error' : 'info', `server: ${event.message}`);
     });
     lab.log('info', `lab started: server ${url.href} (${choice.kind}), engine ${engine}`);
@@ -339,34 +330,6 @@ export class Lab {
     this.recorder.record({ type: 'mark', uid: null, label });
   }
 
-  /**
-   * A stall of one of the lab's event loops (this process, the server child, a participant's
-   * page): counted toward {@link worstStallMs}, and recorded as a `stall` record when it is at
-   * least the threshold for this lab's timing (src/shared/model/stalls.ts).
-   */
-  noteStall(source: StallSource, uid: number | null, ms: number, cpuMs?: number): void {
-    if (this.disposed) return;
-    if (source !== 'lab') this.worstReportedStall = Math.max(this.worstReportedStall, ms);
-    const thresholdMs = this.stallMonitor.threshold;
-    if (ms < thresholdMs) return;
-    this.recorder.record({
-      type: 'stall',
-      uid,
-      source,
-      ms,
-      ...(cpuMs === undefined ? {} : { cpuMs }),
-      thresholdMs,
-    });
-  }
-
-  /**
-   * The longest any of the lab's event loops ran late since the lab started, in real ms: what
-   * this machine cannot promise a scaled run.
-   */
-  worstStallMs(): number {
-    return Math.max(this.worstReportedStall, this.stallMonitor.seen.worstMs);
-  }
-
   /** Adds a log line to the trace. */
   log(level: 'debug' | 'info' | 'warn' | 'error', msg: string): void {
     this.recorder.record({ type: 'log', uid: null, level, msg });
@@ -404,7 +367,7 @@ export class Lab {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.stallMonitor.stop();
+    this.stalls.stop();
     await this.faults.dispose();
     for (const cleanup of this.cleanups.splice(0)) await cleanup();
     for (const { client, injector } of this.participants.values()) {

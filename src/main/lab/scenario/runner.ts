@@ -81,7 +81,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
     const engines = scenario.participants.map((p) => p.engine ?? lab.engine);
     await settleBeforeTimeline(lab, options.signal);
-    const assessment = assessTimeScale(lab.timing, engines, lab.worstStallMs());
+    const assessment = assessTimeScale(lab.timing, engines, lab.stalls.worstMs());
     if (!assessment.ok) lab.log('warn', `before the timeline: ${assessment.message}`);
     options.onAssessment?.(assessment);
     errors = await runTimeline(lab, scenario, scenario.steps, {
