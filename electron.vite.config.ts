@@ -29,7 +29,7 @@ export default defineConfig({
         onwarn: quietThirdPartyAnnotations,
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          server: resolve(__dirname, 'src/main/lab/server/server-main.ts'),
+          server: resolve(__dirname, 'src/lab/server/server-main.ts'),
         },
       },
     },

@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
 import globals from 'globals';
 import prettier from 'eslint-config-prettier';
+import house from './scripts/eslint/import-boundaries.js';
 
 /** Flat config: TypeScript everywhere, Vue in the renderer, house import boundaries. */
 export default tseslint.config(
@@ -47,8 +48,8 @@ export default tseslint.config(
     // thread may be changing and segfault the process (node-webrtc #696): code that can hold a
     // wrtc PC keeps the descriptions it created or applied. werift (the SFU) and Chromium
     // (the browser engine) are safe.
-    files: ['src/main/**/*.ts', 'test/node/**/*.ts', 'bench/**/*.ts', 'bench/**/*.mjs'],
-    ignores: ['src/main/lab/server/sfu/**', 'src/main/lab/browser/**', 'test/node/browser/**'],
+    files: ['src/{lab,app,main,web,cli}/**/*.ts', 'test/node/**/*.ts', 'bench/**/*.ts', 'bench/**/*.mjs'],
+    ignores: ['src/lab/server/sfu/**', 'src/lab/browser/**', 'test/node/browser/**'],
     rules: {
       'no-restricted-syntax': [
         'error',
@@ -62,8 +63,14 @@ export default tseslint.config(
     },
   },
   {
-    // The lab is Electron-free.
-    files: ['src/main/lab/**/*', 'src/cli/**/*'],
+    // Only the Electron shell (src/main) and the preloads may import Electron.
+    files: ['src/{lab,app,web,cli}/**/*'],
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
+  },
+  {
+    // One folder per runtime, imports pointing one way, one door into lab and app.
+    files: ['src/**/*.{ts,vue}'],
+    plugins: { house },
+    rules: { 'house/import-boundaries': 'error' },
   },
 );

@@ -4,7 +4,7 @@
  * forwarded stream (server process CPU with 1 publisher and k subscribers).
  */
 import pidusage from 'pidusage';
-import { Lab, type EngineName } from '../src/main/lab/lab';
+import { Lab, type EngineName } from '../src/lab/lab';
 import type { StateRecord, TraceRecord } from '../src/shared';
 import { fmt, mean, percentile, printTable } from './stats';
 

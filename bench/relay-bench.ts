@@ -1,9 +1,9 @@
 /**
  * The fault injector's media relay against a direct loopback UDP path: echo RTT p50/p99 added
  * by the relay, its forwarding rate, and a sanity run with 50 ms latency each way.
- * The measuring itself lives in src/main/lab/faults/measure.ts (reusable by tests).
+ * The measuring itself lives in src/lab/faults/measure.ts (reusable by tests).
  */
-import { measureRelay } from '../src/main/lab/faults/measure';
+import { measureRelay } from '../src/lab/faults/measure';
 import { fmt, printTable } from './stats';
 
 /** Runs the relay figures and prints them; `quick` uses a tenth of the packets. */

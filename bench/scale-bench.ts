@@ -3,16 +3,16 @@
  * members (heartbeats at the protocol interval, timeScale 1); SFU cost for 1/5/10 wrtc
  * publishers each subscribed by every other; and a ramp of members until join p95, heartbeat
  * loss or server CPU crosses its threshold (bounded in time). The measuring lives in
- * src/main/lab/load (reusable by tests).
+ * src/lab/load (reusable by tests).
  */
-import { Lab } from '../src/main/lab/lab';
-import { startUsage } from '../src/main/lab/load/process-usage';
+import { Lab } from '../src/lab/lab';
+import { startUsage } from '../src/lab/load/process-usage';
 import {
   DEFAULT_LIMITS,
   SignalingLoad,
   crossedLimit,
   type SignalingStep,
-} from '../src/main/lab/load/signaling-load';
+} from '../src/lab/load/signaling-load';
 import type { StatsRecord } from '../src/shared';
 import { packetsFromPeer } from '../src/shared/trace/received';
 import { fmt, printTable } from './stats';

@@ -14,10 +14,10 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
-import { TraceRecorder } from '../src/main/lab/trace/recorder';
-import { writeTrace } from '../src/main/lab/trace/codec';
-import { writeBundle } from '../src/main/support/bundle';
-import { openSupportFile } from '../src/main/support/open';
+import { TraceRecorder } from '../src/lab/trace/recorder';
+import { writeTrace } from '../src/lab/trace/codec';
+import { writeBundle } from '../src/app/support/bundle';
+import { openSupportFile } from '../src/app/support/open';
 import { serializeTrace } from '../src/shared/trace/serialize';
 import { generateTrace } from './renderer/records';
 

@@ -10,9 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { checkTrace } from '../src/shared/check';
 import type { RecordInput, TraceRecord } from '../src/shared/trace/records';
 import { makeHeader } from '../src/shared/trace/serialize';
-import { TraceRecorder } from '../src/main/lab/trace/recorder';
-import { writeTrace } from '../src/main/lab/trace/codec';
-import { readTrace } from '../src/main/lab/trace/reader';
+import { TraceRecorder } from '../src/lab/trace/recorder';
+import { writeTrace } from '../src/lab/trace/codec';
+import { readTrace } from '../src/lab/trace/reader';
 import { fmt, printTable } from './stats';
 
 /** One measured operation. */

@@ -19,7 +19,7 @@ for (const stream of [process.stdout, process.stderr])
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-const { installProcessGuards } = await import('../src/main/process-guards.ts');
+const { installProcessGuards } = await import('../src/app/process-guards.ts');
 installProcessGuards((message) => process.stderr.write(`faultline: ${message}\n`));
 const { main } = await import('../src/cli/main.ts');
 const code = await main(process.argv.slice(2));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run web`: browser mode. Builds the renderer when out/renderer is missing or older than
- * its sources, then runs src/main/web/main.ts (through tsx) with the arguments given, e.g.
+ * its sources, then runs src/web/main.ts (through tsx) with the arguments given, e.g.
  * `npm run web -- --port 5174 --no-open`. Prints `Faultline browser mode: <url>`.
  * FAULTLINE_SKIP_BUILD=1 skips the build (tests, or a renderer given with --root).
  */

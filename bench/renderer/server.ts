@@ -7,10 +7,10 @@
  */
 import { IpcError, type InvokeResponse } from '../../src/shared/ipc/contract';
 import type { TraceHeader, TraceRecord } from '../../src/shared/trace/records';
-import { createDispatcher, type Handlers } from '../../src/main/ipc/handlers';
-import { ServiceEvents } from '../../src/main/services/events';
-import { idleStatus } from '../../src/main/services/status';
-import { BrowserModeServer } from '../../src/main/web/server';
+import { createDispatcher, type Handlers } from '../../src/app/ipc/handlers';
+import { ServiceEvents } from '../../src/app/services/events';
+import { idleStatus } from '../../src/app/services/status';
+import { BrowserModeServer } from '../../src/web/server';
 import type { RecordGenerator } from './records';
 
 /** What {@link BenchServer.stream} pushes. */

@@ -6,13 +6,13 @@ import { app, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
 import { ElectronBrowserHost, PARTICIPANT_SWITCHES } from './browser-participant/electron-host';
 import { registerElectronIpc } from './ipc/electron-ipc';
-import { createDispatcher, createHandlers } from './ipc/handlers';
+import { createDispatcher, createHandlers } from '../app';
 import { electronTraceDialogs } from './ipc/trace-dialogs';
 import { installMenu } from './menu';
-import { installProcessGuards } from './process-guards';
-import { LabService } from './services/lab-service';
-import { OpenUploads } from './services/open-uploads';
-import { electronJournalDir } from './services/recovery';
+import { installProcessGuards } from '../app';
+import { LabService } from '../app';
+import { OpenUploads } from '../app';
+import { electronJournalDir } from '../app';
 import { createMainWindow, hardenContents, isAppUrl, type AppPage } from './window-options';
 
 const page: AppPage = {

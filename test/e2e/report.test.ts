@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
-import { renderReport } from '../../src/main/support/report/render';
+import { renderReport } from '../../src/app/support/report/render';
 import { hostileTrace, sampleTrace } from '../node/report/fixtures';
 import { launchChromium } from './helpers/chromium';
 

@@ -7,7 +7,7 @@
  */
 import { resultWord } from '../../src/shared/check';
 import type { Scenario } from '../../src/shared';
-import { runScenario, type RunOptions, type RunResult } from '../../src/main/lab/scenario/runner';
+import { runScenario, type RunOptions, type RunResult } from '../../src/lab/scenario/runner';
 
 /** See the file comment. */
 export async function runJudgedScenario(

@@ -1,5 +1,5 @@
 /** Test helpers for watching a lab's trace. */
-import type { Lab } from '../../src/main/lab/lab';
+import type { Lab } from '../../src/lab/lab';
 import type { StateRecord, TraceRecord } from '../../src/shared';
 
 /**

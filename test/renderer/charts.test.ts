@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildAnnotations, CHART_THEMES } from '../../src/renderer/src/charts/annotations';
-import { decimateMinMax } from '../../src/renderer/src/charts/decimate';
-import { buildLinkStats } from '../../src/renderer/src/charts/link-stats';
-import { buildPeerEvents, thresholdDelays } from '../../src/renderer/src/charts/peer-events';
-import { buildReconnects } from '../../src/renderer/src/charts/reconnects';
-import { buildSwimlanes, swimlaneTooltip } from '../../src/renderer/src/charts/swimlanes';
-import { TraceIndex } from '../../src/renderer/src/trace/trace-index';
+import { buildAnnotations, CHART_THEMES } from '../../src/shared/view/charts/annotations';
+import { decimateMinMax } from '../../src/shared/view/charts/decimate';
+import { buildLinkStats } from '../../src/shared/view/charts/link-stats';
+import { buildPeerEvents, thresholdDelays } from '../../src/shared/view/charts/peer-events';
+import { buildReconnects } from '../../src/shared/view/charts/reconnects';
+import { buildSwimlanes, swimlaneTooltip } from '../../src/shared/view/charts/swimlanes';
+import { TraceIndex } from '../../src/shared/view/trace-index';
 import { header, Records, seedTrace } from './helpers';
-import { axisSeconds, fmtMoment, fmtScaledDuration } from '../../src/renderer/src/charts/labels';
+import { axisSeconds, fmtMoment, fmtScaledDuration } from '../../src/shared/view/charts/labels';
 
 function indexOf(records: Records, h = header()): TraceIndex {
   const index = new TraceIndex();

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import ComparePanel from '../../src/renderer/src/components/ComparePanel.vue';
 import ReplayPanel from '../../src/renderer/src/components/ReplayPanel.vue';
 import { initStores, useTraceStore, useUiStore } from '../../src/renderer/src/stores';
-import { openSupportBase64 } from '../../src/main/services/trace-files';
+import { openSupportBase64 } from '../../src/app/services/trace-files';
 import type { FrameScheduler } from '../../src/shared/replay';
 import { serializeTrace } from '../../src/shared/trace/serialize';
 import { FakeApi, fakeConnection, header, labStatus, Records, seedTrace } from './helpers';

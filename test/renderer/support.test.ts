@@ -9,7 +9,7 @@ import RecoveryBanner from '../../src/renderer/src/components/RecoveryBanner.vue
 import ComparePanel from '../../src/renderer/src/components/ComparePanel.vue';
 import ReproduceButton from '../../src/renderer/src/components/ReproduceButton.vue';
 import TraceFile from '../../src/renderer/src/components/TraceFile.vue';
-import seedNg from '../../src/main/lab/scenario/library/seed-ng.json';
+import seedNg from '../../src/lab/scenario/library/seed-ng.json';
 import { initStores, useTraceStore } from '../../src/renderer/src/stores';
 import { FakeApi, fakeConnection, header, labStatus } from './helpers';
 

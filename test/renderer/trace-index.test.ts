@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TraceIndex } from '../../src/renderer/src/trace/trace-index';
-import { StatsSeries } from '../../src/renderer/src/trace/series';
+import { TraceIndex } from '../../src/shared/view/trace-index';
+import { StatsSeries } from '../../src/shared/view/series';
 import { Records, seedTrace } from './helpers';
 
 describe('TraceIndex', () => {

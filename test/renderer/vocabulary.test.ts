@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { peerLabel, stateLabel } from '../../src/renderer/src/charts/labels';
+import { peerLabel, stateLabel } from '../../src/shared/view/charts/labels';
 import { describeRecord, filterRecords } from '../../src/renderer/src/trace/describe';
 import { seedTrace } from './helpers';
 

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readJournal } from '../../main/lab/trace/segments';
-import { writeBundle } from '../../main/support/bundle';
-import { renderReport } from '../../main/support/report/render';
+import { readJournal } from '../../lab';
+import { writeBundle } from '../../app';
+import { renderReport } from '../../app';
 import type { Io } from '../main';
 
 interface ExportOptions {

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { Lab } from '../../main/lab/lab';
+import { Lab } from '../../lab';
 import { describeRecord } from '../live-output';
 import type { Io } from '../main';
 import { parseEngine, parseTimeScale } from './options';

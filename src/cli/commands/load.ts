@@ -2,7 +2,7 @@
  * The CLI's one loader for anything support receives (a bundle, a plain or gzip trace, a
  * chrome://webrtc-internals dump, an rtcstats dump), shared by `check` and `report`.
  */
-import { openSupportFile, SupportOpenError, type OpenedSupportFile } from '../../main/support/open';
+import { openSupportFile, SupportOpenError, type OpenedSupportFile } from '../../app';
 import type { Io } from '../main';
 
 /** Describes a {@link SupportOpenError} for a person: the path, the code, and the member at fault. */

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { renderReport } from '../../main/support/report/render';
+import { renderReport } from '../../app';
 import type { Io } from '../main';
 import { loadSupportFile } from './load';
 

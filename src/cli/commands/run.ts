@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { formatReport } from '../../shared/check';
-import { loadScenario } from '../../main/lab/scenario/library';
-import { runScenario } from '../../main/lab/scenario/runner';
+import { loadScenario } from '../../lab';
+import { runScenario } from '../../lab';
 import { describeRecord } from '../live-output';
 import type { Io } from '../main';
 import { parseEngine, parseTimeScale } from './options';

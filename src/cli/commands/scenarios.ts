@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { builtinScenarios } from '../../main/lab/scenario/library';
+import { builtinScenarios } from '../../lab';
 import type { Io } from '../main';
 
 /** `faultline scenarios`: lists the built-in scenarios. */

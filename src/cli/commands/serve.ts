@@ -1,5 +1,5 @@
 import { type Command } from 'commander';
-import { runStandaloneServer } from '../../main/lab/server/standalone';
+import { runStandaloneServer } from '../../lab';
 import type { Io } from '../main';
 import { parsePort, parseTimeScale } from './options';
 

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { EngineName } from '../../main/lab/lab';
-import { loadScenario } from '../../main/lab/scenario/library';
+import type { EngineName } from '../../lab';
+import { loadScenario } from '../../lab';
 import {
   DurationError,
   formatDuration,
@@ -9,9 +9,9 @@ import {
   parseDuration,
   runSoak,
   type SoakProgress,
-} from '../../main/lab/soak';
-import { writeTrace } from '../../main/lab/trace/codec';
-import { removeJournal, streamJournal } from '../../main/lab/trace/segments';
+} from '../../lab';
+import { writeTrace } from '../../lab';
+import { removeJournal, streamJournal } from '../../lab';
 import type { TraceRecord } from '../../shared/trace/records';
 import type { Io } from '../main';
 import { parseByteSize, parseEngine, parseTimeScale } from './options';

@@ -10,9 +10,9 @@
  * same agent runs under playwright in the Node tests (`ChromiumHost`).
  */
 import { BrowserWindow, ipcMain, session, type IpcMainEvent, type Session } from 'electron';
-import { AgentPageBase } from '../lab/browser/agent-page-base';
-import { parseAgentEvent, type AgentPage, type BrowserHost } from '../lab/browser/agent-protocol';
-import { AGENT_URL, pageAgentHtml } from '../lab/browser/page-agent';
+import { AgentPageBase } from '../../lab';
+import { parseAgentEvent, type AgentPage, type BrowserHost } from '../../lab';
+import { AGENT_URL, pageAgentHtml } from '../../lab';
 
 /** Session partition of the participant windows (no `persist:`: nothing reaches the disk). */
 export const PARTICIPANT_PARTITION = 'faultline-participants';

@@ -5,8 +5,8 @@
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { INVOKE_CHANNELS } from '../../shared/ipc/contract';
-import type { ServiceEvents } from '../services/events';
-import type { Dispatch, Envelope } from './handlers';
+import type { ServiceEvents } from '../../app';
+import type { Dispatch, Envelope } from '../../app';
 
 /** What the IPC adapter needs to know about the app. */
 export interface ElectronIpcOptions {

@@ -2,8 +2,8 @@
  * What the desktop's Open dialog does once a file is chosen, without Electron (so tests drive
  * it with a real file): open it with progress and cancel, then send it as `trace:opened`.
  */
-import type { ServiceEvents } from '../services/events';
-import { openSupport, type OpenControl } from '../services/trace-files';
+import type { ServiceEvents } from '../../app';
+import { openSupport, type OpenControl } from '../../app';
 
 /**
  * Opens `path` (bundle, trace or browser dump) with `control` and emits it as `trace:opened`.

@@ -6,9 +6,9 @@
  * the page to do the same (`app:menu`), and comes here directly only while no window is up.
  */
 import { dialog, type BrowserWindow } from 'electron';
-import type { LabService } from '../services/lab-service';
-import { defaultExportName, exportSupport } from '../services/trace-files';
-import type { TraceDialogs } from './handlers';
+import type { LabService } from '../../app';
+import { defaultExportName, exportSupport } from '../../app';
+import type { TraceDialogs } from '../../app';
 import { openChosenFile } from './open-chosen';
 
 const OPEN_FILTERS = [

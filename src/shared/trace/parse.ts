@@ -1,6 +1,6 @@
 /**
  * The one parser of trace format v1, with two front ends: {@link parseTraceText} here (pure, for
- * the renderer's importer) and the Node streaming reader (`src/main/lab/trace/reader.ts`), which
+ * the renderer's importer) and the Node streaming reader (`src/lab/trace/reader.ts`), which
  * splits a byte stream into lines and feeds them to the same {@link TraceLineParser}.
  */
 import { RECORD_TYPES, TRACE_FORMAT, TRACE_VERSION, TraceHeaderSchema, TraceRecordSchema } from './records';

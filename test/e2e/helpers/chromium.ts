@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { chromiumPath, QUIET_CHROMIUM_FLAGS } from '../../../src/main/lab/browser/chromium-host';
+import { chromiumPath, QUIET_CHROMIUM_FLAGS } from '../../../src/lab/browser/chromium-host';
 
 /** Where Debian puts Chromium; override with FAULTLINE_CHROMIUM. */
 export const CHROMIUM_PATH = chromiumPath();

@@ -6,15 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAgentEvent, type AgentPage } from '../../../src/main/lab/browser/agent-protocol';
-import { BrowserMedia } from '../../../src/main/lab/browser/browser-media';
-import { BrowserPeerConnection } from '../../../src/main/lab/browser/browser-peer-connection';
-import {
-  ChromiumHost,
-  BrowserUnavailableError,
-  chromiumPath,
-} from '../../../src/main/lab/browser/chromium-host';
-import { createPeerConnection } from '../../../src/main/lab/clients/engines';
+import { parseAgentEvent, type AgentPage } from '../../../src/lab/browser/agent-protocol';
+import { BrowserMedia } from '../../../src/lab/browser/browser-media';
+import { BrowserPeerConnection } from '../../../src/lab/browser/browser-peer-connection';
+import { ChromiumHost, BrowserUnavailableError, chromiumPath } from '../../../src/lab/browser/chromium-host';
+import { createPeerConnection } from '../../../src/lab/clients/engines';
 import { waitFor } from '../../helpers/wait';
 
 const haveChromium = existsSync(chromiumPath());

@@ -6,8 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { chromiumPath } from '../../../src/main/lab/browser/chromium-host';
-import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
+import { chromiumPath } from '../../../src/lab/browser/chromium-host';
+import { findBuiltinScenario } from '../../../src/lab/scenario/library';
 import { runJudgedScenario } from '../../helpers/scenario';
 import { formatReport } from '../../../src/shared/check';
 import { SAFE_TIME_SCALE, type Scenario, type StatsRecord } from '../../../src/shared';

@@ -14,7 +14,7 @@ import {
   exportBundle,
   writeBundle,
   type BundleManifest,
-} from '../../../src/main/support/bundle';
+} from '../../../src/app/support/bundle';
 import { parseTraceText } from '../../../src/shared/trace/parse';
 import { FAKE_TOKEN, findIps, parseCsv, syntheticTrace, unzip, unzipText } from './helpers';
 

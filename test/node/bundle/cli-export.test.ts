@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../../src/cli/main';
-import { BUNDLE_FILES } from '../../../src/main/support/bundle';
+import { BUNDLE_FILES } from '../../../src/app/support/bundle';
 import { serializeTrace } from '../../../src/shared/trace/serialize';
 import { parseTraceText } from '../../../src/shared/trace/parse';
 import { FAKE_TOKEN, findIps, syntheticTrace, unzipText } from './helpers';

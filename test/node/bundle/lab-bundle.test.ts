@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../../src/cli/main';
-import type { Lab } from '../../../src/main/lab/lab';
-import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
-import { runScenario } from '../../../src/main/lab/scenario/runner';
-import { readTrace } from '../../../src/main/lab/trace/reader';
-import { BUNDLE_FILES, writeBundle } from '../../../src/main/support/bundle';
-import { renderReport } from '../../../src/main/support/report/render';
+import type { Lab } from '../../../src/lab/lab';
+import { findBuiltinScenario } from '../../../src/lab/scenario/library';
+import { runScenario } from '../../../src/lab/scenario/runner';
+import { readTrace } from '../../../src/lab/trace/reader';
+import { BUNDLE_FILES, writeBundle } from '../../../src/app/support/bundle';
+import { renderReport } from '../../../src/app/support/report/render';
 import type { TraceRecord } from '../../../src/shared/trace/records';
 import { findIps, unzipText } from './helpers';
 

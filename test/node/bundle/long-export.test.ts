@@ -8,12 +8,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readTrace } from '../../../src/main/lab/trace/reader';
-import { TraceRecorder } from '../../../src/main/lab/trace/recorder';
-import { listJournalFiles, renameJournal } from '../../../src/main/lab/trace/segments';
-import type { LabService } from '../../../src/main/services/lab-service';
-import { exportSupport, exportTrace } from '../../../src/main/services/trace-files';
-import { BUNDLE_FILES } from '../../../src/main/support/bundle';
+import { readTrace } from '../../../src/lab/trace/reader';
+import { TraceRecorder } from '../../../src/lab/trace/recorder';
+import { listJournalFiles, renameJournal } from '../../../src/lab/trace/segments';
+import type { LabService } from '../../../src/app/services/lab-service';
+import { exportSupport, exportTrace } from '../../../src/app/services/trace-files';
+import { BUNDLE_FILES } from '../../../src/app/support/bundle';
 import { parseTraceText } from '../../../src/shared/trace/parse';
 import { unzipText } from './helpers';
 

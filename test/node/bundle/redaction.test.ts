@@ -31,7 +31,7 @@ describe('Redactor', () => {
     const r = new Redactor();
     const text =
       'at 02:27:01 node 20.20.0 chrome 120.0.6099.109 mac aa:bb:cc:dd:ee:ff std::vector ' +
-      'sha-256 AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89 /work/main/src/main/lab file.ndjson 999.1.1.1';
+      'sha-256 AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89 /work/main/src/lab file.ndjson 999.1.1.1';
     expect(r.text(text)).toBe(text);
     expect(findIps(r.text(text))).toEqual([]);
     // and the finder itself does find addresses

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main, type Io } from '../../../src/cli/main';
-import { writeBundle } from '../../../src/main/support/bundle';
+import { writeBundle } from '../../../src/app/support/bundle';
 import { serializeTrace } from '../../../src/shared/trace/serialize';
 import { sampleHeader, sampleRecords } from '../trace/sample';
 

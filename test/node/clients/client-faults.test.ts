@@ -5,8 +5,8 @@
  * rejoins with resume while media keeps flowing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { FaultInjector } from '../../../src/main/lab/faults/fault-injector';
-import { sfuFactory } from '../../../src/main/lab/server/sfu/sfu';
+import { FaultInjector } from '../../../src/lab/faults/fault-injector';
+import { sfuFactory } from '../../../src/lab/server/sfu/sfu';
 import { makeClient, Records, startServer, testTiming, waitFor } from './helpers';
 
 const cleanup: Array<() => Promise<unknown> | unknown> = [];

@@ -5,8 +5,8 @@
  * republish, resubscribe); leave/dispose stop everything.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { sfuFactory } from '../../../src/main/lab/server/sfu/sfu';
-import type { EngineName } from '../../../src/main/lab/clients/engines';
+import { sfuFactory } from '../../../src/lab/server/sfu/sfu';
+import type { EngineName } from '../../../src/lab/clients/engines';
 import { makeClient, Records, startServer, testTiming, waitFor, type TestServer } from './helpers';
 
 const cleanup: Array<() => Promise<unknown> | unknown> = [];

@@ -3,8 +3,8 @@
  * loopback: join, refusals, leave, interruption and rejoin, kicks, budget give-up.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Client } from '../../../src/main/lab/clients/client';
-import { ClientError } from '../../../src/main/lab/clients/errors';
+import type { Client } from '../../../src/lab/clients/client';
+import { ClientError } from '../../../src/lab/clients/errors';
 import {
   CHANNEL,
   makeClient,

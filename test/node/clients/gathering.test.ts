@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { candidateKind, GatheringTally } from '../../../src/main/lab/clients/gathering';
-import { hasTurnServer } from '../../../src/main/lab/clients/engines';
+import { candidateKind, GatheringTally } from '../../../src/lab/clients/gathering';
+import { hasTurnServer } from '../../../src/lab/clients/engines';
 
 const host = 'candidate:1 1 udp 2122260223 127.0.0.1 52141 typ host generation 0';
 const relay = 'candidate:9 1 UDP 41885439 127.0.0.1 20011 typ relay raddr 127.0.0.1 rport 52141';

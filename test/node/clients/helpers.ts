@@ -1,11 +1,11 @@
 /** Shared helpers of the connection-manager tests (loopback only). */
 import type { LabTiming, LabTimingInput, RecordInput } from '../../../src/shared';
 import { resolveTiming } from '../../../src/shared';
-import { Client, type ClientOptions } from '../../../src/main/lab/clients/client';
-import { seededRandom } from '../../../src/main/lab/clients/reconnect-policy';
-import { DirectPath } from '../../../src/main/lab/network-path';
-import { ChannelServer } from '../../../src/main/lab/server/channel-server';
-import { signToken } from '../../../src/main/lab/server/tokens';
+import { Client, type ClientOptions } from '../../../src/lab/clients/client';
+import { seededRandom } from '../../../src/lab/clients/reconnect-policy';
+import { DirectPath } from '../../../src/lab/network-path';
+import { ChannelServer } from '../../../src/lab/server/channel-server';
+import { signToken } from '../../../src/lab/server/tokens';
 
 /** Records one test collected, with typed access to loose fields. */
 export class Records {

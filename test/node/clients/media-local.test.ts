@@ -8,10 +8,10 @@ import {
   createPeerConnection,
   type NodeEngineName,
   type PeerConnectionLike,
-} from '../../../src/main/lab/clients/engines';
-import { createSyntheticMedia, type SyntheticMedia } from '../../../src/main/lab/clients/synthetic-media';
-import { StatsSampler, type StatsSample } from '../../../src/main/lab/clients/stats-sampler';
-import { isLoopbackUdpCandidate } from '../../../src/main/lab/network-path';
+} from '../../../src/lab/clients/engines';
+import { createSyntheticMedia, type SyntheticMedia } from '../../../src/lab/clients/synthetic-media';
+import { StatsSampler, type StatsSample } from '../../../src/lab/clients/stats-sampler';
+import { isLoopbackUdpCandidate } from '../../../src/lab/network-path';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {

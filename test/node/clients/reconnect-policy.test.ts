@@ -5,7 +5,7 @@ import {
   ReconnectSchedule,
   scaledPolicy,
   seededRandom,
-} from '../../../src/main/lab/clients/reconnect-policy';
+} from '../../../src/lab/clients/reconnect-policy';
 
 const policy = { baseDelayMs: 100, factor: 2, maxDelayMs: 1000, jitter: 0 };
 

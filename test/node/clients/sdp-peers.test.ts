@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordInput } from '../../../src/shared';
-import { announcedTracks, splitCandidates } from '../../../src/main/lab/clients/sdp';
-import { PeerDirectory } from '../../../src/main/lab/clients/peers';
+import { announcedTracks, splitCandidates } from '../../../src/lab/clients/sdp';
+import { PeerDirectory } from '../../../src/lab/clients/peers';
 
 const SDP = [
   'v=0',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordInput } from '../../../src/shared';
-import { ConnectionStateMachine, IllegalTransitionError } from '../../../src/main/lab/clients/state-machine';
+import { ConnectionStateMachine, IllegalTransitionError } from '../../../src/lab/clients/state-machine';
 
 describe('ConnectionStateMachine', () => {
   it('records every allowed transition as one state record and tells listeners', () => {

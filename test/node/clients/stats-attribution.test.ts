@@ -4,9 +4,9 @@
  * not UIDs, kinds that are not audio/video, and `__proto__` from a hostile SDP are never keys.
  */
 import { describe, expect, it } from 'vitest';
-import { announcedTracks } from '../../../src/main/lab/clients/sdp';
-import type { PeerConnectionLike } from '../../../src/main/lab/clients/engines';
-import { StatsSampler } from '../../../src/main/lab/clients/stats-sampler';
+import { announcedTracks } from '../../../src/lab/clients/sdp';
+import type { PeerConnectionLike } from '../../../src/lab/clients/engines';
+import { StatsSampler } from '../../../src/lab/clients/stats-sampler';
 
 /** A PC whose getStats answers these stats (only what the sampler reads). */
 function scriptedPc(stats: Array<Record<string, unknown>>): PeerConnectionLike {

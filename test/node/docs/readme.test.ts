@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
-import { builtinScenarios } from '../../../src/main/lab/scenario/library';
+import { builtinScenarios } from '../../../src/lab/scenario/library';
 
 const root = join(__dirname, '..', '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');

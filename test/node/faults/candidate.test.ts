@@ -6,7 +6,7 @@ import {
   rewriteCandidateAddress,
   rewriteCandidateInit,
   splitSdpCandidates,
-} from '../../../src/main/lab/faults/candidate';
+} from '../../../src/lab/faults/candidate';
 
 const HOST =
   'candidate:1467250027 1 udp 2122260223 127.0.0.1 46243 typ host generation 0 ufrag abcd network-id 1';

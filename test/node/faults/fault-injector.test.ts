@@ -1,7 +1,7 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CandidateParseError } from '../../../src/main/lab/faults/candidate';
-import { FaultInjector, InvalidFaultError } from '../../../src/main/lab/faults/fault-injector';
+import { CandidateParseError } from '../../../src/lab/faults/candidate';
+import { FaultInjector, InvalidFaultError } from '../../../src/lab/faults/fault-injector';
 import { sleep, UdpPeer, waitFor } from './helpers';
 
 const cleanups: Array<() => Promise<void>> = [];

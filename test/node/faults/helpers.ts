@@ -1,6 +1,6 @@
 /** Loopback helpers shared by the fault-injector tests: UDP echo server/client, waits. */
 import dgram from 'node:dgram';
-import { splitSdpCandidates } from '../../../src/main/lab/faults/candidate';
+import { splitSdpCandidates } from '../../../src/lab/faults/candidate';
 
 /** The offer/answer half of a peer connection, as both engines have it. */
 interface Negotiating {
@@ -16,7 +16,7 @@ interface Negotiating {
  * One offer/answer round from `client` to `server`, each side applying the other's description
  * without candidates (they trickle). Uses the descriptions as created, never the getters: those
  * can race libwebrtc's signaling thread and segfault (PeerConnectionLike in
- * src/main/lab/clients/engines.ts).
+ * src/lab/clients/engines.ts).
  */
 export async function offerAnswer(client: Negotiating, server: Negotiating): Promise<void> {
   const offer = await client.createOffer();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Impairment, type ImpairmentOptions } from '../../../src/main/lab/faults/impairment';
+import { Impairment, type ImpairmentOptions } from '../../../src/lab/faults/impairment';
 import { mulberry32 } from '../../../src/shared/random';
 
 function make<T = number>(mode: 'datagram' | 'stream', extra: Partial<ImpairmentOptions<T>> = {}) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureRelay } from '../../../src/main/lab/faults/measure';
+import { measureRelay } from '../../../src/lab/faults/measure';
 
 describe('measureRelay', () => {
   it('reports RTTs of both paths and a forwarding rate', async () => {

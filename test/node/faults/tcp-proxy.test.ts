@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nextSynRetransmit, TcpProxy } from '../../../src/main/lab/faults/tcp-proxy';
+import { nextSynRetransmit, TcpProxy } from '../../../src/lab/faults/tcp-proxy';
 import { sleep, waitFor } from './helpers';
 import { dial, TcpSink } from './tcp-helpers';
 

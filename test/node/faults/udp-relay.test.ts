@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UdpRelay } from '../../../src/main/lab/faults/udp-relay';
+import { UdpRelay } from '../../../src/lab/faults/udp-relay';
 import { echoRtts, quantile, sleep, UdpPeer, waitFor } from './helpers';
 
 const cleanups: Array<() => Promise<void>> = [];

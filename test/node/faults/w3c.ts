@@ -3,7 +3,7 @@
  * on DOM globals the node project does not load; and wrtc's RTCPeerConnection behind it.
  */
 import wrtc from '@roamhq/wrtc';
-import type { CandidateInit } from '../../../src/main/lab/network-path';
+import type { CandidateInit } from '../../../src/lab/network-path';
 
 /** A data channel. */
 export interface Channel {

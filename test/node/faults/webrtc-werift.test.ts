@@ -10,8 +10,8 @@
  */
 import { RTCPeerConnection as WeriftPeerConnection, type RTCDataChannel as WeriftChannel } from 'werift';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FaultInjector } from '../../../src/main/lab/faults/fault-injector';
-import type { CandidateInit } from '../../../src/main/lab/network-path';
+import { FaultInjector } from '../../../src/lab/faults/fault-injector';
+import type { CandidateInit } from '../../../src/lab/network-path';
 import { offerAnswer, sleep, waitFor } from './helpers';
 import { RTCPeerConnection } from './w3c';
 

@@ -5,8 +5,8 @@
  * relay as a peer-reflexive candidate), exactly as the lab's connection manager does.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { FaultInjector } from '../../../src/main/lab/faults/fault-injector';
-import type { CandidateInit } from '../../../src/main/lab/network-path';
+import { FaultInjector } from '../../../src/lab/faults/fault-injector';
+import type { CandidateInit } from '../../../src/lab/network-path';
 import { offerAnswer, sleep, waitFor } from './helpers';
 import { RTCPeerConnection, type Channel, type Pc } from './w3c';
 

@@ -1,6 +1,6 @@
 /** Nothing keeps running after a lab is disposed: no child process, no socket, no timer. */
 import { describe, expect, it } from 'vitest';
-import { Lab } from '../../../src/main/lab/lab';
+import { Lab } from '../../../src/lab/lab';
 import { waitFor } from '../../helpers/wait';
 import { isAlive as alive } from '../../helpers/process';
 

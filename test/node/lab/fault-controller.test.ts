@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultController } from '../../../src/main/lab/fault-controller';
+import { FaultController } from '../../../src/lab/fault-controller';
 import { resolveTiming, type RecordInput } from '../../../src/shared';
 
 function setup(timeScale = 0.01) {

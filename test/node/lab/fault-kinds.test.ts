@@ -4,7 +4,7 @@
  * drops ~20 %, latency adds its delay, …) are tested in test/node/faults.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Lab } from '../../../src/main/lab/lab';
+import { Lab } from '../../../src/lab/lab';
 import type { StatsRecord, TraceRecord } from '../../../src/shared';
 import { peerEvents, records, transitions, waitFor, waitForTransition } from '../../helpers/wait';
 

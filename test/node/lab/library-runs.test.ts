@@ -3,7 +3,7 @@
  * family have their own, more detailed tests), and the seed timeline passes with the werift engine too.
  */
 import { describe, expect, it } from 'vitest';
-import { builtinScenarios, findBuiltinScenario } from '../../../src/main/lab/scenario/library';
+import { builtinScenarios, findBuiltinScenario } from '../../../src/lab/scenario/library';
 import { runJudgedScenario } from '../../helpers/scenario';
 import { formatReport } from '../../../src/shared/check';
 

@@ -5,7 +5,7 @@
  * outcome does not depend on how busy this machine is (a share is always ≤ 1 and never < 0).
  */
 import { describe, expect, it } from 'vitest';
-import { waitForQuietMachine } from '../../../src/main/lab/machine-load';
+import { waitForQuietMachine } from '../../../src/lab/machine-load';
 
 describe('waitForQuietMachine', () => {
   it('settles after the asked number of quiet windows', async () => {

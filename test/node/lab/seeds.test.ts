@@ -4,7 +4,7 @@
  * user-joined and user-published after UID 1 reconnects.
  */
 import { describe, expect, it } from 'vitest';
-import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
+import { findBuiltinScenario } from '../../../src/lab/scenario/library';
 import { runJudgedScenario } from '../../helpers/scenario';
 import { formatReport } from '../../../src/shared/check';
 

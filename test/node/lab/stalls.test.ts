@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { formatReport, resultWord } from '../../../src/shared/check';
 import { describeStall, stallThresholdMs, resolveTiming } from '../../../src/shared';
 import type { StallRecord } from '../../../src/shared/trace/records';
-import { StallMonitor, TICK_MS } from '../../../src/main/lab/stall-monitor';
-import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
-import { runScenario } from '../../../src/main/lab/scenario/runner';
+import { StallMonitor, TICK_MS } from '../../../src/lab/stall-monitor';
+import { findBuiltinScenario } from '../../../src/lab/scenario/library';
+import { runScenario } from '../../../src/lab/scenario/runner';
 
 /** Keeps this thread busy for `ms` (the event loop cannot run meanwhile). */
 function busy(ms: number): void {

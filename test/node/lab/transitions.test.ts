@@ -3,7 +3,7 @@
  * channel server process, real WebSockets through the fault injector, real peer connections.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Lab } from '../../../src/main/lab/lab';
+import { Lab } from '../../../src/lab/lab';
 import { transitions, waitFor, waitForTransition } from '../../helpers/wait';
 
 const TIMING = { timeScale: 0.1, reconnect: { budgetMs: 60_000 } };

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { INVOKE_CHANNELS } from '../../../src/shared/ipc';
-import { createDispatcher, createHandlers, type Handlers } from '../../../src/main/ipc/handlers';
-import { LabService } from '../../../src/main/services/lab-service';
+import { createDispatcher, createHandlers, type Handlers } from '../../../src/app/ipc/handlers';
+import { LabService } from '../../../src/app/services/lab-service';
 
 function spies(): Handlers {
   const table = {} as Record<string, unknown>;

@@ -62,7 +62,7 @@ vi.mock('electron', () => ({
   },
 }));
 
-import { AGENT_URL } from '../../../src/main/lab/browser/page-agent';
+import { AGENT_URL } from '../../../src/lab/browser/page-agent';
 import {
   ElectronBrowserHost,
   PARTICIPANT_EVENT_CHANNEL,

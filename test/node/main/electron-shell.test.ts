@@ -87,9 +87,9 @@ import {
   type FaultlineBridge,
 } from '../../../src/shared/ipc';
 import { FORBIDDEN, registerElectronIpc } from '../../../src/main/ipc/electron-ipc';
-import { createDispatcher, type Handlers } from '../../../src/main/ipc/handlers';
+import { createDispatcher, type Handlers } from '../../../src/app/ipc/handlers';
 import { menuTemplate } from '../../../src/main/menu';
-import { ServiceEvents } from '../../../src/main/services/events';
+import { ServiceEvents } from '../../../src/app/services/events';
 import { createMainWindow, hardenContents, isAppUrl, type AppPage } from '../../../src/main/window-options';
 
 const page: AppPage = { file: '/opt/faultline/out/renderer/index.html' };

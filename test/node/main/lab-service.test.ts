@@ -5,8 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventContract, invokeContract, type EventChannel, type EventPayload } from '../../../src/shared/ipc';
 import type { Scenario } from '../../../src/shared';
-import { createDispatcher, createHandlers, type Dispatch } from '../../../src/main/ipc/handlers';
-import { LabService } from '../../../src/main/services/lab-service';
+import { createDispatcher, createHandlers, type Dispatch } from '../../../src/app/ipc/handlers';
+import { LabService } from '../../../src/app/services/lab-service';
 import { waitFor } from '../../helpers/wait';
 
 let service: LabService | undefined;

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../../src/shared/ipc';
 import { serializeTrace } from '../../../src/shared/trace/serialize';
 import type { TraceHeader, TraceRecord } from '../../../src/shared/trace/records';
-import { createDispatcher, createHandlers, type TraceDialogs } from '../../../src/main/ipc/handlers';
+import { createDispatcher, createHandlers, type TraceDialogs } from '../../../src/app/ipc/handlers';
 import { openChosenFile } from '../../../src/main/ipc/open-chosen';
-import { ServiceEvents } from '../../../src/main/services/events';
-import { OpenUploads } from '../../../src/main/services/open-uploads';
-import type { LabService } from '../../../src/main/services/lab-service';
+import { ServiceEvents } from '../../../src/app/services/events';
+import { OpenUploads } from '../../../src/app/services/open-uploads';
+import type { LabService } from '../../../src/app/services/lab-service';
 
 const RECORDS = 200_000;
 const header = {

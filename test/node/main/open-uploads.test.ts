@@ -12,11 +12,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { invokeContract, type EventPayload } from '../../../src/shared/ipc';
 import { serializeTrace } from '../../../src/shared/trace/serialize';
 import type { TraceHeader, TraceRecord } from '../../../src/shared/trace/records';
-import { createDispatcher, createHandlers, exportOptions } from '../../../src/main/ipc/handlers';
-import { ServiceEvents } from '../../../src/main/services/events';
-import { OpenUploads } from '../../../src/main/services/open-uploads';
-import type { LabService } from '../../../src/main/services/lab-service';
-import { exportSupport, openSupport } from '../../../src/main/services/trace-files';
+import { createDispatcher, createHandlers, exportOptions } from '../../../src/app/ipc/handlers';
+import { ServiceEvents } from '../../../src/app/services/events';
+import { OpenUploads } from '../../../src/app/services/open-uploads';
+import type { LabService } from '../../../src/app/services/lab-service';
+import { exportSupport, openSupport } from '../../../src/app/services/trace-files';
 
 const header: TraceHeader = {
   format: 'faultline-trace',

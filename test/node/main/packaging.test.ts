@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { resolveServerEntry } from '../../../src/main/lab/server/resolve-entry';
+import { resolveServerEntry } from '../../../src/lab/server/resolve-entry';
 
 const root = join(import.meta.dirname, '../../..');
 // js-yaml comes with electron-builder (which reads this very file with it); it ships no types.

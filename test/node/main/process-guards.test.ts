@@ -6,13 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeReason } from '../../../src/main/process-guards';
+import { describeReason } from '../../../src/app/process-guards';
 
 const root = join(import.meta.dirname, '../../..');
 
 function runChild(guarded: boolean): { status: number | null; stdout: string; stderr: string } {
   const script = [
-    `const { installProcessGuards } = await import(${JSON.stringify(join(root, 'src/main/process-guards.ts'))});`,
+    `const { installProcessGuards } = await import(${JSON.stringify(join(root, 'src/app/process-guards.ts'))});`,
     guarded ? `installProcessGuards((m) => console.error('REPORTED ' + m));` : '',
     `Promise.reject(new Error('stray failure'));`,
     `setTimeout(() => console.log('still alive'), 200);`,

@@ -6,15 +6,15 @@ import { gunzipSync } from 'node:zlib';
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventContract, invokeContract } from '../../../src/shared/ipc';
-import { createDispatcher, createHandlers, exportOptions } from '../../../src/main/ipc/handlers';
-import { LabService } from '../../../src/main/services/lab-service';
+import { createDispatcher, createHandlers, exportOptions } from '../../../src/app/ipc/handlers';
+import { LabService } from '../../../src/app/services/lab-service';
 import {
   defaultExportName,
   exportBundleBase64,
   exportSupport,
   openSupport,
   openSupportBase64,
-} from '../../../src/main/services/trace-files';
+} from '../../../src/app/services/trace-files';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-support-wiring-'));
 let service: LabService;

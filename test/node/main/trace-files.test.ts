@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventContract } from '../../../src/shared/ipc';
-import { LabService } from '../../../src/main/services/lab-service';
-import { defaultTraceName, exportTrace, openTrace } from '../../../src/main/services/trace-files';
+import { LabService } from '../../../src/app/services/lab-service';
+import { defaultTraceName, exportTrace, openTrace } from '../../../src/app/services/trace-files';
 
 let service: LabService | undefined;
 afterEach(async () => {

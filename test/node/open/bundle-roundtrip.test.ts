@@ -1,5 +1,5 @@
 /**
- * Export and open meet: a bundle written by the exporter (src/main/support/bundle) opens with
+ * Export and open meet: a bundle written by the exporter (src/app/support/bundle) opens with
  * every checksum verified and the same records, and a tampered member is named.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { writeBundle } from '../../../src/main/support/bundle';
-import { renderReport } from '../../../src/main/support/report/render';
-import { openSupportFile } from '../../../src/main/support/open';
+import { writeBundle } from '../../../src/app/support/bundle';
+import { renderReport } from '../../../src/app/support/report/render';
+import { openSupportFile } from '../../../src/app/support/open';
 import { sampleHeader, sampleRecords } from '../trace/sample';
 
 describe('a bundle from the exporter', () => {

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { openSupportFile, SupportOpenError } from '../../../src/main/support/open';
-import type { OpenSupportOptions } from '../../../src/main/support/open';
+import { openSupportFile, SupportOpenError } from '../../../src/app/support/open';
+import type { OpenSupportOptions } from '../../../src/app/support/open';
 import { deflatedZeros, makeBundle, rawZip, rng, traceText } from './helpers';
 
 const enc = new TextEncoder();

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSupportFile, SupportOpenError } from '../../../src/main/support/open';
-import type { OpenProgress } from '../../../src/main/support/open';
+import { openSupportFile, SupportOpenError } from '../../../src/app/support/open';
+import type { OpenProgress } from '../../../src/app/support/open';
 import { makeBundle, traceText } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-open-'));

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDispatcher, createHandlers } from '../../../src/main/ipc/handlers';
-import { LabService } from '../../../src/main/services/lab-service';
-import { JournalStore } from '../../../src/main/services/recovery';
+import { createDispatcher, createHandlers } from '../../../src/app/ipc/handlers';
+import { LabService } from '../../../src/app/services/lab-service';
+import { JournalStore } from '../../../src/app/services/recovery';
 import type { EventPayload } from '../../../src/shared/ipc/contract';
 import { invokeContract } from '../../../src/shared/ipc/contract';
 

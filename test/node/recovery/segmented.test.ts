@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
-import { listJournalFiles } from '../../../src/main/lab/trace/segments';
-import { JournalStore } from '../../../src/main/services/recovery';
+import { listJournalFiles } from '../../../src/lab/trace/segments';
+import { JournalStore } from '../../../src/app/services/recovery';
 
 const child = fileURLToPath(new URL('../trace/fixtures/record-child.ts', import.meta.url));
 let dir: string | null = null;

@@ -4,8 +4,8 @@
  * take ≈ 1.1 cores here and the SFU ≈ 40 % of one, so wrtc ×10 fits on 2 cores).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lab } from '../../../src/main/lab/lab';
-import { MemberSwarm, SignalingMember } from '../../../src/main/lab/load';
+import { Lab } from '../../../src/lab/lab';
+import { MemberSwarm, SignalingMember } from '../../../src/lab/load';
 import type { PeerRecord, StatsRecord, TraceRecord } from '../../../src/shared';
 import { packetsFromPeer, subPacketsReceived } from '../../../src/shared/trace/received';
 import { waitFor } from '../../helpers/wait';
@@ -15,7 +15,7 @@ const LIGHT_MEMBERS = 40;
 /**
  * Model time the channel must hold with heartbeats (real = × timeScale): past werift's 30 s
  * consent expiry counted from the connections' start, which used to fail every server PC of
- * this load (the loaded server read consent replies after their timers; src/main/lab/server/
+ * this load (the loaded server read consent replies after their timers; src/lab/server/
  * sfu/werift.ts).
  */
 const HOLD_MS = 30_000;

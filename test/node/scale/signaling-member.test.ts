@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
-import { Lab } from '../../../src/main/lab/lab';
-import { MemberJoinError, MemberSwarm, SignalingMember } from '../../../src/main/lab/load';
+import { Lab } from '../../../src/lab/lab';
+import { MemberJoinError, MemberSwarm, SignalingMember } from '../../../src/lab/load';
 import { waitFor } from '../../helpers/wait';
 
 const cleanups: Array<() => Promise<void> | void> = [];

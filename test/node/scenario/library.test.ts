@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinScenarios, loadScenario, MAX_SCENARIO_BYTES } from '../../../src/main/lab/scenario/library';
+import { builtinScenarios, loadScenario, MAX_SCENARIO_BYTES } from '../../../src/lab/scenario/library';
 import { ScenarioError, parseScenario } from '../../../src/shared';
 
 const minimal = {

@@ -1,7 +1,7 @@
-import { RtpHeader, RtpPacket, type RTCRtpSender } from '../../../src/main/lab/server/sfu/werift';
+import { RtpHeader, RtpPacket, type RTCRtpSender } from '../../../src/lab/server/sfu/werift';
 import { describe, expect, it } from 'vitest';
-import { Forwarder } from '../../../src/main/lab/server/sfu/forwarder';
-import { isVp8KeyframeStart } from '../../../src/main/lab/server/sfu/vp8';
+import { Forwarder } from '../../../src/lab/server/sfu/forwarder';
+import { isVp8KeyframeStart } from '../../../src/lab/server/sfu/vp8';
 
 /** A sender stand-in that records what werift would be asked to send. */
 function fakeSender(state = 'connected') {

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ServerProcess } from '../../../src/main/lab/server/server-process';
-import type { ServerEvent } from '../../../src/main/lab/server/events';
-import { resolveServerEntry } from '../../../src/main/lab/server/resolve-entry';
+import { ServerProcess } from '../../../src/lab/server/server-process';
+import type { ServerEvent } from '../../../src/lab/server/events';
+import { resolveServerEntry } from '../../../src/lab/server/resolve-entry';
 import { FAST, SECRET } from './helpers/server';
 import { TestClient } from './helpers/ws-client';
-import { signToken } from '../../../src/main/lab/server/tokens';
+import { signToken } from '../../../src/lab/server/tokens';
 import { isAlive as alive } from '../../helpers/process';
 import { waitFor } from '../../helpers/wait';
 

@@ -5,7 +5,7 @@
  * rebuild. One test, ~35 s.
  */
 import { afterEach, expect, it } from 'vitest';
-import { sfuFactory } from '../../../src/main/lab/server/sfu/sfu';
+import { sfuFactory } from '../../../src/lab/server/sfu/sfu';
 import { startServer, waitFor, type Fixture } from './helpers/server';
 import { Publisher, Subscriber } from './helpers/wrtc-media';
 

@@ -9,8 +9,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SfuPeer } from '../../../src/main/lab/server/sfu/peer';
-import { sfuFactory } from '../../../src/main/lab/server/sfu/sfu';
+import type { SfuPeer } from '../../../src/lab/server/sfu/peer';
+import { sfuFactory } from '../../../src/lab/server/sfu/sfu';
 import { startServer, waitFor, type Fixture } from './helpers/server';
 import { Publisher, Subscriber } from './helpers/wrtc-media';
 

@@ -1,7 +1,7 @@
 import { RTCPeerConnection as WeriftPc, type MediaStreamTrack, type RTCRtpReceiver } from 'werift';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sfuFactory } from '../../../src/main/lab/server/sfu/sfu';
-import { peerConfig } from '../../../src/main/lab/server/sfu/werift-config';
+import { sfuFactory } from '../../../src/lab/server/sfu/sfu';
+import { peerConfig } from '../../../src/lab/server/sfu/werift-config';
 import { startServer, waitFor, type Fixture } from './helpers/server';
 import { Publisher, Subscriber } from './helpers/wrtc-media';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runStandaloneServer, type StandaloneServer } from '../../../src/main/lab/server/standalone';
-import { signToken } from '../../../src/main/lab/server/tokens';
+import { runStandaloneServer, type StandaloneServer } from '../../../src/lab/server/standalone';
+import { signToken } from '../../../src/lab/server/tokens';
 import { TestClient } from './helpers/ws-client';
 
 let server: StandaloneServer | null = null;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signToken, verifyToken } from '../../../src/main/lab/server/tokens';
+import { signToken, verifyToken } from '../../../src/lab/server/tokens';
 
 const secret = 'test-secret';
 const now = Date.UTC(2026, 0, 1);

@@ -1,12 +1,12 @@
 /**
  * The SFU's werift: the CommonJS build (one class family for every SFU file) with consent
- * checks that accept a reply read up to 4 s late (src/main/lab/server/sfu/werift.ts), while the
+ * checks that accept a reply read up to 4 s late (src/lab/server/sfu/werift.ts), while the
  * 30 s consent expiry and the 5 s check cadence stay as RFC 7675 has them.
  */
 import { createRequire } from 'node:module';
 import { expect, it } from 'vitest';
-import { SfuPeer } from '../../../src/main/lab/server/sfu/peer';
-import { CONSENT_REPLY_WINDOW_MS, consentTiming } from '../../../src/main/lab/server/sfu/werift';
+import { SfuPeer } from '../../../src/lab/server/sfu/peer';
+import { CONSENT_REPLY_WINDOW_MS, consentTiming } from '../../../src/lab/server/sfu/werift';
 
 const require = createRequire(import.meta.url);
 

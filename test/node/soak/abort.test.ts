@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Lab } from '../../../src/main/lab/lab';
-import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
-import { runSoak } from '../../../src/main/lab/soak';
+import type { Lab } from '../../../src/lab/lab';
+import { findBuiltinScenario } from '../../../src/lab/scenario/library';
+import { runSoak } from '../../../src/lab/soak';
 import { waitFor } from '../../helpers/wait';
 
 describe('soak abort (Ctrl-C)', () => {

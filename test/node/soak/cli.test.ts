@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
 import { parseByteSize } from '../../../src/cli/commands/options';
-import { readTrace } from '../../../src/main/lab/trace';
-import type { SoakReport } from '../../../src/main/lab/soak';
+import { readTrace } from '../../../src/lab/trace';
+import type { SoakReport } from '../../../src/lab/soak';
 
 function capture(): {
   io: { out: (l: string) => void; err: (l: string) => void };

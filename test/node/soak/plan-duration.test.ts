@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
+import { findBuiltinScenario } from '../../../src/lab/scenario/library';
 import {
   BoundedSeries,
   DurationError,
@@ -8,7 +8,7 @@ import {
   planIteration,
   slopePerHour,
   summarize,
-} from '../../../src/main/lab/soak';
+} from '../../../src/lab/soak';
 import { ClientFaultSchema, type Scenario } from '../../../src/shared';
 
 describe('parseDuration', () => {

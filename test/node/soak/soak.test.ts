@@ -8,10 +8,10 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Lab } from '../../../src/main/lab/lab';
-import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
-import { median, runSoak, type Point, type SoakReport } from '../../../src/main/lab/soak';
-import { listJournalFiles, readJournal } from '../../../src/main/lab/trace/segments';
+import type { Lab } from '../../../src/lab/lab';
+import { findBuiltinScenario } from '../../../src/lab/scenario/library';
+import { median, runSoak, type Point, type SoakReport } from '../../../src/lab/soak';
+import { listJournalFiles, readJournal } from '../../../src/lab/trace/segments';
 
 const SOAK_MS = 75_000;
 const MiB_BOUND = 64;

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTrace, TraceReadError } from '../../../src/main/lab/trace/reader';
-import { parseTraceText, serializeTrace, writeTrace } from '../../../src/main/lab/trace/codec';
+import { readTrace, TraceReadError } from '../../../src/lab/trace/reader';
+import { parseTraceText, serializeTrace, writeTrace } from '../../../src/lab/trace/codec';
 import { sampleHeader, sampleRecords } from './sample';
 
 let dir: string;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
-import { readTrace } from '../../../src/main/lab/trace/reader';
+import { readTrace } from '../../../src/lab/trace/reader';
 
 const child = fileURLToPath(new URL('./fixtures/record-child.ts', import.meta.url));
 let dir: string | null = null;

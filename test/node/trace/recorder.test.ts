@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TraceRecordSchema, TraceHeaderSchema } from '../../../src/shared/trace/records';
 import type { RecordInput, TraceRecord } from '../../../src/shared/trace/records';
-import { TraceRecorder } from '../../../src/main/lab/trace/recorder';
-import { JournalError } from '../../../src/main/lab/trace/journal';
-import { readTrace } from '../../../src/main/lab/trace/reader';
+import { TraceRecorder } from '../../../src/lab/trace/recorder';
+import { JournalError } from '../../../src/lab/trace/journal';
+import { readTrace } from '../../../src/lab/trace/reader';
 
 const header = { timeScale: 0.1, app: { name: 'faultline', version: 'test' } };
 const mark = (label: string): RecordInput => ({ type: 'mark', uid: null, label });

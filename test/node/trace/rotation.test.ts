@@ -8,9 +8,9 @@ import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { readTrace } from '../../../src/main/lab/trace/reader';
-import { TraceRecorder } from '../../../src/main/lab/trace/recorder';
-import type { JournalRotation } from '../../../src/main/lab/trace/journal';
+import { readTrace } from '../../../src/lab/trace/reader';
+import { TraceRecorder } from '../../../src/lab/trace/recorder';
+import type { JournalRotation } from '../../../src/lab/trace/journal';
 import type { TraceRecord } from '../../../src/shared/trace/records';
 import {
   journalBytes,
@@ -18,7 +18,7 @@ import {
   readJournal,
   removeJournal,
   renameJournal,
-} from '../../../src/main/lab/trace/segments';
+} from '../../../src/lab/trace/segments';
 
 let dir: string | null = null;
 afterEach(async () => {

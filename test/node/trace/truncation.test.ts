@@ -6,8 +6,8 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readTrace, TraceReadError } from '../../../src/main/lab/trace/reader';
-import { parseTraceText, serializeTrace } from '../../../src/main/lab/trace/codec';
+import { readTrace, TraceReadError } from '../../../src/lab/trace/reader';
+import { parseTraceText, serializeTrace } from '../../../src/lab/trace/codec';
 import { sampleHeader, sampleRecords } from './sample';
 import { mulberry32 } from '../../../src/shared/random';
 

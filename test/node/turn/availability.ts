@@ -2,7 +2,7 @@
  * Whether the TURN tests can run: they need Debian's coturn. Outside CI a missing `turnserver`
  * skips them with a printed reason; in CI (.ci/run installs coturn) it is a failure.
  */
-import { findTurnserver } from '../../../src/main/lab/turn';
+import { findTurnserver } from '../../../src/lab/turn';
 
 const found = findTurnserver();
 if (!found && !process.env.CI) {

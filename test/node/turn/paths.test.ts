@@ -5,9 +5,9 @@
  */
 import dgram from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import { FaultInjector } from '../../../src/main/lab/faults';
-import { Lab } from '../../../src/main/lab/lab';
-import { LabTurn, TurnConfigError } from '../../../src/main/lab/turn';
+import { FaultInjector } from '../../../src/lab/faults';
+import { Lab } from '../../../src/lab/lab';
+import { LabTurn, TurnConfigError } from '../../../src/lab/turn';
 import { ExpectationSchema, type TraceRecord } from '../../../src/shared';
 import { redact } from '../../../src/shared/trace/serialize';
 import { evaluateExpectation } from '../../../src/shared/check/expectations';

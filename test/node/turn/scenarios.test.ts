@@ -8,8 +8,8 @@ import type { TraceRecord } from '../../../src/shared';
 import { formatReport } from '../../../src/shared/check';
 import { runJudgedScenario } from '../../helpers/scenario';
 import { existsSync } from 'node:fs';
-import { chromiumPath } from '../../../src/main/lab/browser/chromium-host';
-import { findBuiltinScenario } from '../../../src/main/lab/scenario/library';
+import { chromiumPath } from '../../../src/lab/browser/chromium-host';
+import { findBuiltinScenario } from '../../../src/lab/scenario/library';
 import { turnAvailable } from './availability';
 
 /** The selected-pair labels of a uid's publisher PC, in order, without repeats. */

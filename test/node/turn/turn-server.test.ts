@@ -1,12 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createPeerConnection } from '../../../src/main/lab/clients/engines';
-import {
-  stunAnswers,
-  TurnServer,
-  TurnServerMissingError,
-  TurnServerStartError,
-} from '../../../src/main/lab/turn';
+import { createPeerConnection } from '../../../src/lab/clients/engines';
+import { stunAnswers, TurnServer, TurnServerMissingError, TurnServerStartError } from '../../../src/lab/turn';
 import { waitFor } from '../../helpers/wait';
 import { turnAvailable } from './availability';
 

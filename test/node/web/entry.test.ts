@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { URL_LINE_PREFIX } from '../../../src/main/web/args';
+import { URL_LINE_PREFIX } from '../../../src/web/args';
 import { isAlive } from '../../helpers/process';
 
 const root = join(import.meta.dirname, '../../..');
@@ -40,7 +40,7 @@ describe('browser mode entry', () => {
   it('prints the URL line, serves the page, and stops on SIGTERM', async () => {
     child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(root, 'src/main/web/main.ts'), '--no-open', '--root', renderer()],
+      ['--import', 'tsx', join(root, 'src/web/main.ts'), '--no-open', '--root', renderer()],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const line = await lineStarting(child, URL_LINE_PREFIX);
@@ -61,7 +61,7 @@ describe('browser mode entry', () => {
       [
         '--import',
         'tsx',
-        join(root, 'src/main/web/main.ts'),
+        join(root, 'src/web/main.ts'),
         '--no-open',
         '--host',
         '0.0.0.0',

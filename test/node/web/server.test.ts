@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { createDispatcher, createHandlers } from '../../../src/main/ipc/handlers';
-import { LabService } from '../../../src/main/services/lab-service';
-import { BrowserModeServer } from '../../../src/main/web/server';
-import { parseWebArgs } from '../../../src/main/web/args';
-import { resolveStaticPath } from '../../../src/main/web/static-files';
+import { createDispatcher, createHandlers } from '../../../src/app/ipc/handlers';
+import { LabService } from '../../../src/app/services/lab-service';
+import { BrowserModeServer } from '../../../src/web/server';
+import { parseWebArgs } from '../../../src/web/args';
+import { resolveStaticPath } from '../../../src/web/static-files';
 
 let root = '';
 let server: BrowserModeServer | undefined;

@@ -5,7 +5,7 @@
  */
 import type { ChartImage } from '../../../shared/ipc';
 import type { TraceHeader } from '../../../shared/trace/records';
-import { CHART_THEMES } from './annotations';
+import { CHART_THEMES } from '../../../shared/view/charts/annotations';
 import { Chart } from './setup';
 
 const rendered = new Map<string, HTMLCanvasElement>();

@@ -9,8 +9,8 @@ import type { ChartConfiguration, ChartData, ChartEvent, ChartOptions } from 'ch
 import { onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
 import { useTraceStore } from '../stores/trace';
 import { useUiStore } from '../stores/ui';
-import { CHART_THEMES, type Annotation, type ChartTheme } from './annotations';
-import { axisSeconds, fmtMoment } from './labels';
+import { CHART_THEMES, type Annotation, type ChartTheme } from '../../../shared/view/charts/annotations';
+import { axisSeconds, fmtMoment } from '../../../shared/view/charts/labels';
 import { Chart, registerChartParts } from './setup';
 
 /** What a chart component hands the composable. */

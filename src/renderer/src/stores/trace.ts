@@ -10,7 +10,7 @@ import { IpcError, type EventPayload, type InvokeParsed, type InvokeResponse } f
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import type { ApiConnection } from '../api';
 import type { OpenedTrace } from '../trace/file';
-import { TraceIndex } from '../trace/trace-index';
+import { TraceIndex } from '../../../shared/view/trace-index';
 import { bytesToBase64 } from '../trace/base64';
 import { openInMain, openNativeInMain, type OpenInMainOptions } from '../trace/upload';
 import { describeError } from './errors';

@@ -1,8 +1,8 @@
 /** Test fixtures around an in-process ChannelServer. */
 import { resolveTiming, type LabTiming } from '../../../../src/shared/model/config';
-import { ChannelServer, type ChannelServerOptions } from '../../../../src/main/lab/server/channel-server';
-import type { ServerEvent } from '../../../../src/main/lab/server/events';
-import { signToken } from '../../../../src/main/lab/server/tokens';
+import { ChannelServer, type ChannelServerOptions } from '../../../../src/lab/server/channel-server';
+import type { ServerEvent } from '../../../../src/lab/server/events';
+import { signToken } from '../../../../src/lab/server/tokens';
 import { TestClient } from './ws-client';
 
 /** Lab timing at 1/20 speed: heartbeat timeout 1 s, media timeout 0.5 s, token warning 1.5 s. */

@@ -5,8 +5,8 @@
  * RTCVideoSink). Not the lab's connection manager — just enough to exercise the server.
  */
 import wrtc from '@roamhq/wrtc';
-import type { CandidateInit } from '../../../../src/main/lab/network-path';
-import { isLoopbackUdpCandidate } from '../../../../src/main/lab/network-path';
+import type { CandidateInit } from '../../../../src/lab/network-path';
+import { isLoopbackUdpCandidate } from '../../../../src/lab/network-path';
 import type { ServerMessage } from '../../../../src/shared/protocol/messages';
 import type { TestClient } from './ws-client';
 
@@ -61,7 +61,7 @@ const W = wrtc as unknown as {
 /**
  * One PC plus trickle ICE over the test client (remote candidates queued until SRD). It never
  * reads the PC's description getters: they can segfault while libwebrtc's signaling thread
- * changes the description (see `PeerConnectionLike` in src/main/lab/clients/engines.ts).
+ * changes the description (see `PeerConnectionLike` in src/lab/clients/engines.ts).
  */
 class Link {
   readonly pc = new W.RTCPeerConnection({ iceServers: [] });

@@ -1,0 +1,138 @@
+/**
+ * Crash recovery: every lab the service starts journals its trace to
+ * `<journalDir>/<id>.open.ndjson`; a clean stop renames it to `<id>.ndjson`. A journal still
+ * named `.open` belongs to a session that crashed or was killed, and is offered at the next
+ * start (list / open as the current trace / discard). A journal may be rotated into segments
+ * (`<id>.open.ndjson.000001.gz`, …; see `lab/trace/segments.ts`): it is still one session here,
+ * moved, read and deleted as a whole. Electron-free.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventPayload, InvokeResponse } from '../../shared/ipc/contract';
+import { TraceReadError } from '../../lab';
+import { journalBytes, readJournal, removeJournal, renameJournal } from '../../lab';
+import { serviceError } from './errors';
+
+const OPEN_SUFFIX = '.open.ndjson';
+const CLEAN_SUFFIX = '.ndjson';
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** How many cleanly closed journals are kept (oldest removed first). */
+export const KEPT_CLEAN_JOURNALS = 20;
+
+/** Journals of the desktop app: `<userData>/journals`. */
+export function electronJournalDir(userData: string): string {
+  return join(userData, 'journals');
+}
+
+/** Journals of browser mode and the CLI: `~/.faultline/journals`. */
+export function homeJournalDir(home: string = homedir()): string {
+  return join(home, '.faultline', 'journals');
+}
+
+/** The fallback when the shell names no directory: under the OS temp directory. */
+export function tempJournalDir(): string {
+  return join(tmpdir(), 'faultline-journals');
+}
+
+/** One journal not closed cleanly, as `recovery:list` reports it. */
+export type RecoverableJournal = InvokeResponse<'recovery:list'>[number];
+
+/** The journals of one directory. */
+export class JournalStore {
+  constructor(readonly dir: string) {}
+
+  /** A fresh `.open` journal path (the directory is created). */
+  async create(now: Date = new Date()): Promise<string> {
+    await mkdir(this.dir, { recursive: true });
+    const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
+    return join(this.dir, `faultline-${stamp}-${randomBytes(3).toString('hex')}${OPEN_SUFFIX}`);
+  }
+
+  /** Marks a journal closed cleanly (renames it, every segment) and prunes old clean ones. Never throws. */
+  async markClean(path: string): Promise<void> {
+    if (!path.endsWith(OPEN_SUFFIX)) return;
+    await renameJournal(path, path.slice(0, -OPEN_SUFFIX.length) + CLEAN_SUFFIX).catch(() => undefined);
+    await this.prune().catch(() => undefined);
+  }
+
+  /** Journals not closed cleanly, newest first, except `exclude` (the live ones). */
+  async list(exclude: ReadonlySet<string> = new Set()): Promise<RecoverableJournal[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const out: RecoverableJournal[] = [];
+    for (const name of names) {
+      if (!name.endsWith(OPEN_SUFFIX)) continue;
+      const id = name.slice(0, -OPEN_SUFFIX.length);
+      const path = join(this.dir, name);
+      if (!ID_PATTERN.test(id) || exclude.has(path)) continue;
+      const bytes = await journalBytes(path);
+      try {
+        const trace = await readJournal(path);
+        const scenario = trace.header.scenario as { name?: unknown } | null;
+        out.push({
+          id,
+          startedAt: trace.header.startedAt,
+          records: trace.records.length,
+          bytes,
+          scenario: scenario && typeof scenario.name === 'string' ? scenario.name : null,
+        });
+      } catch {
+        // Killed before the header reached the disk: nothing to recover.
+        out.push({ id, startedAt: null, records: 0, bytes, scenario: null });
+      }
+    }
+    return out.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+  }
+
+  /** Reads journal `id` as a `trace:opened` payload (BAD_REQUEST if unknown, BAD_TRACE if unreadable). */
+  async open(id: string): Promise<EventPayload<'trace:opened'>> {
+    const path = await this.existing(id);
+    try {
+      const trace = await readJournal(path);
+      return {
+        name: `${id}${CLEAN_SUFFIX}`,
+        header: trace.header,
+        records: trace.records,
+        truncated: trace.truncated,
+        warnings: ['Recovered from the journal of a session that did not close cleanly.', ...trace.warnings],
+      };
+    } catch (error) {
+      if (error instanceof TraceReadError) throw serviceError('BAD_TRACE', error.message);
+      throw error;
+    }
+  }
+
+  /** Deletes journal `id` (every segment). */
+  async discard(id: string): Promise<void> {
+    await removeJournal(await this.existing(id));
+  }
+
+  private async existing(id: string): Promise<string> {
+    const path = this.pathOf(id);
+    const found = await stat(path).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!found)
+      throw serviceError(
+        'BAD_REQUEST',
+        `There is no unfinished journal "${id}" (it may have been discarded).`,
+      );
+    return path;
+  }
+
+  private pathOf(id: string): string {
+    if (!ID_PATTERN.test(id)) throw serviceError('BAD_REQUEST', `"${id.slice(0, 64)}" is not a journal id.`);
+    return join(this.dir, `${id}${OPEN_SUFFIX}`);
+  }
+
+  private async prune(): Promise<void> {
+    const names = (await readdir(this.dir))
+      .filter((n) => n.endsWith(CLEAN_SUFFIX) && !n.endsWith(OPEN_SUFFIX))
+      .sort();
+    for (const name of names.slice(0, Math.max(0, names.length - KEPT_CLEAN_JOURNALS)))
+      await removeJournal(join(this.dir, name));
+  }
+}
