@@ -43,7 +43,7 @@ if (!process.env.FAULTLINE_SKIP_BUILD && rendererIsStale()) {
 
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', join(root, 'src', 'main', 'web', 'main.ts'), ...process.argv.slice(2)],
+  ['--import', 'tsx', join(root, 'src', 'web', 'main.ts'), ...process.argv.slice(2)],
   { cwd: root, stdio: 'inherit' },
 );
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

@@ -38,7 +38,7 @@ function openBrowser(url: string): void {
 
 async function main(): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const args = parseWebArgs(process.argv.slice(2), join(here, '../../../out/renderer'));
+  const args = parseWebArgs(process.argv.slice(2), join(here, '../../out/renderer'));
   if (!existsSync(join(args.root, 'index.html'))) {
     console.error(
       `No built renderer in ${args.root}: run \`npx electron-vite build\` (npm run web does it for you).`,
