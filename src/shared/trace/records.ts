@@ -74,13 +74,23 @@ const CandidateEndSchema = z.object({
   port: z.number().nullable(),
 });
 /**
- * Media-path events: ICE restarts, ICE and peer-connection state changes, and changes of the
- * selected candidate pair (`value` e.g. `relay/udp`, with both ends in `local` and `remote`).
+ * Media-path events: the lab's media reconnects, ICE restarts (`ice-restart`: an offer made with
+ * `iceRestart`), ICE, peer-connection and signaling state changes (`value` the new state), and
+ * changes of the selected candidate pair (`value` `<route>/<transport>`, e.g. `relay/udp`, with
+ * both ends in `local` and `remote`).
  */
 export const MediaRecordSchema = z.looseObject({
   ...base,
   type: z.literal('media'),
-  event: z.enum(['media-reconnect-start', 'media-reconnect-end', 'ice-state', 'pc-state', 'candidate-pair']),
+  event: z.enum([
+    'media-reconnect-start',
+    'media-reconnect-end',
+    'ice-state',
+    'pc-state',
+    'signaling-state',
+    'ice-restart',
+    'candidate-pair',
+  ]),
   pc: z.enum(['pub', 'sub']).optional(),
   value: z.string().optional(),
   local: CandidateEndSchema.optional(),
@@ -93,6 +103,18 @@ export const SignalRecordSchema = z.looseObject({
   dir: z.enum(['tx', 'rx']),
   msg: z.string(),
 });
+/**
+ * Packets of one media kind over one stats interval (deltas since the previous sample; null when
+ * the engine has no such counter): what a diagnosis needs to tell "sending stopped" from
+ * "receiving stopped" per kind.
+ */
+export const KindPacketsSchema = z.object({
+  sentPackets: z.number().nonnegative().nullable(),
+  receivedPackets: z.number().nonnegative().nullable(),
+  lostPackets: z.number().nullable(),
+});
+/** {@link KindPacketsSchema} as a type. */
+export type KindPackets = z.infer<typeof KindPacketsSchema>;
 /** One stats sample of a local client (null when the engine has no figure yet). */
 export const StatsRecordSchema = z.looseObject({
   ...base,
@@ -102,6 +124,10 @@ export const StatsRecordSchema = z.looseObject({
   jitterMs: z.number().nullable(),
   sendKbps: z.number().nullable(),
   recvKbps: z.number().nullable(),
+  /** Real milliseconds the deltas of this sample cover (absent in older traces). */
+  intervalMs: z.number().nonnegative().optional(),
+  /** Per-kind packet deltas over `intervalMs` (absent in older traces). */
+  kinds: z.object({ audio: KindPacketsSchema.optional(), video: KindPacketsSchema.optional() }).optional(),
   raw: z.record(z.string(), z.unknown()).optional(),
 });
 /** Where a fault applies: a client's path, or the server (uid null). */
@@ -156,12 +182,18 @@ export const StallRecordSchema = z.looseObject({
   cpuMs: z.number().nonnegative().optional(),
   thresholdMs: z.number().nonnegative().optional(),
 });
-/** A log line of the lab or the server. */
+/**
+ * A log line of the lab or the server, or a browser API call of an imported dump. Imported calls
+ * carry the API name in `event` (e.g. `setRemoteDescriptionOnFailure`, `addIceCandidateFailed`,
+ * `getUserMediaFailure`) and, for failures, level `error` and the browser's words in `error`.
+ */
 export const LogRecordSchema = z.looseObject({
   ...base,
   type: z.literal('log'),
   level: z.enum(['debug', 'info', 'warn', 'error']),
   msg: z.string(),
+  event: z.string().optional(),
+  error: z.string().optional(),
 });
 
 /** Any known record. */

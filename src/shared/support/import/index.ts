@@ -5,3 +5,4 @@ export * from './stats';
 export * from './detect';
 export * from './webrtc-internals';
 export * from './rtcstats';
+export * from './peer-connections';
