@@ -9,7 +9,7 @@
  * (`raw.sub.fromPeers`: on the sub PC, per publisher UID and kind), so a test or a person can
  * tell which publisher's media stopped arriving, not only that the total dropped.
  */
-import type { PcName, RecordSink } from '../../shared';
+import type { KindPackets, PcName, RecordSink } from '../../shared';
 import { isUidKey } from '../../shared/trace/received';
 import type { EngineName, PeerConnectionLike } from './engines';
 import type { AnnouncedTrack } from './sdp';
@@ -29,6 +29,10 @@ export interface StatsSample {
   jitterMs: number | null;
   sendKbps: number | null;
   recvKbps: number | null;
+  /** Real ms the deltas cover (the longest PC interval sampled); absent on a PC's first sample. */
+  intervalMs?: number;
+  /** Packet deltas per media kind over `intervalMs`, summed over the PCs. */
+  kinds?: { audio?: KindPackets; video?: KindPackets };
   raw: Record<string, unknown>;
 }
 
@@ -201,6 +205,8 @@ class Accumulator {
   private readonly remoteJitter: number[] = [];
   private rtt: number | undefined;
   private remoteRtt: number | undefined;
+  private intervalMs = 0;
+  private readonly kinds = new KindDeltas();
   private readonly raw: Record<string, unknown> = {};
   /** The selected pair of each PC sampled. */
   readonly pairs = new Map<PcName, { pc: PeerConnectionLike; pair: SelectedPair }>();
@@ -216,6 +222,7 @@ class Accumulator {
     const prev = baselines.get(pc);
     const next: PcBaseline = { at: now, counters: new Map() };
     const dt = prev ? now - prev.at : 0;
+    if (dt > 0) this.intervalMs = Math.max(this.intervalMs, dt);
     const byId = new Map(stats.map((s) => [String(s.id), s]));
     let selectedPair: string | undefined;
     let framesDecoded = 0;
@@ -237,6 +244,7 @@ class Accumulator {
             this.sendSeen = true;
             this.sendDt = Math.max(this.sendDt, dt);
           }
+          if (p && dt > 0) this.kinds.add(s.kind, 'sentPackets', c.packets - p.packets);
           break;
         }
         case 'inbound-rtp': {
@@ -268,6 +276,10 @@ class Accumulator {
             const got = Math.max(0, c.packets - p.packets);
             this.downLost += lost;
             this.downTotal += lost + got;
+          }
+          if (p && dt > 0) {
+            this.kinds.add(kind, 'receivedPackets', c.packets - p.packets);
+            this.kinds.add(kind, 'lostPackets', c.lost - p.lost);
           }
           break;
         }
@@ -317,6 +329,8 @@ class Accumulator {
       jitterMs: jitters.length ? round(Math.max(...jitters)) : null,
       sendKbps: this.sendSeen && this.sendDt > 0 ? round(this.sendBits / this.sendDt) : null,
       recvKbps: this.recvSeen && this.recvDt > 0 ? round(this.recvBits / this.recvDt) : null,
+      ...(this.intervalMs > 0 ? { intervalMs: round(this.intervalMs) } : {}),
+      ...this.kinds.result(),
       raw: {
         engine,
         uplinkLossPct,
@@ -331,6 +345,30 @@ class Accumulator {
   /** The publisher's pair when there is one (it carries the client's own media), else the subscriber's. */
   private overallPair(): string | null {
     return (this.pairs.get('pub') ?? this.pairs.get('sub'))?.pair.label ?? null;
+  }
+}
+
+type KindField = keyof KindPackets;
+
+/**
+ * Per-kind packet deltas of one sample, summed over PCs. A kind appears once any of its counters
+ * moved or was read; a counter never read stays null (the engine has no such figure).
+ */
+class KindDeltas {
+  private readonly byKind = new Map<'audio' | 'video', KindPackets>();
+
+  add(kind: unknown, field: KindField, delta: number): void {
+    if ((kind !== 'audio' && kind !== 'video') || !Number.isFinite(delta)) return;
+    const entry = this.byKind.get(kind) ?? { sentPackets: null, receivedPackets: null, lostPackets: null };
+    // Counters restart with a new RTP stream (a rejoin): a negative delta is a restart, not a figure.
+    const value = field === 'lostPackets' ? delta : Math.max(0, delta);
+    entry[field] = (entry[field] ?? 0) + value;
+    this.byKind.set(kind, entry);
+  }
+
+  result(): { kinds?: { audio?: KindPackets; video?: KindPackets } } {
+    if (this.byKind.size === 0) return {};
+    return { kinds: Object.fromEntries(this.byKind) };
   }
 }
 
