@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerRun } from './commands/run';
 import { registerCheck } from './commands/check';
+import { registerDiagnose } from './commands/diagnose';
 import { registerServe } from './commands/serve';
 import { registerLab } from './commands/lab';
 import { registerScenarios } from './commands/scenarios';
@@ -35,6 +36,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   registerRun(program, io, setExit);
   registerCheck(program, io, setExit);
+  registerDiagnose(program, io, setExit);
   registerServe(program, io, setExit);
   registerLab(program, io, setExit);
   registerScenarios(program, io, setExit);

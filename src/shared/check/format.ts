@@ -21,6 +21,11 @@ export interface FormatOptions {
   vocabulary?: Vocabulary;
   /** Cap on listed violations (default 50; the rest are counted). */
   maxViolations?: number;
+  /**
+   * The diagnosis's verdict (`no expectations; 3 incidents`): the Result line of a trace without
+   * expectations says it instead of a bare word.
+   */
+  verdict?: string;
 }
 
 function delayText(d: Delay, timeScale: number): string {
@@ -112,12 +117,16 @@ function relabel(e: Expectation, fallback: string, vocabulary: Vocabulary): stri
   }
 }
 
+/** The one-word verdict of a check. */
+export type ResultWord = 'PASS' | 'FAIL' | 'UNRELIABLE' | 'NO EXPECTATIONS';
+
 /**
  * PASS, FAIL, or UNRELIABLE when nothing failed outright but a stall of the lab decided at least
- * one expectation.
+ * one expectation. A trace nobody set expectations for (a customer's dump, say) never passes:
+ * it is NO EXPECTATIONS, and what it shows is the diagnosis's to say.
  */
-export function resultWord(report: CheckReport): 'PASS' | 'FAIL' | 'UNRELIABLE' {
-  if (report.ok) return 'PASS';
+export function resultWord(report: CheckReport): ResultWord {
+  if (report.ok) return report.expectations.length === 0 ? 'NO EXPECTATIONS' : 'PASS';
   const failed = report.violations.length > 0 || report.expectations.some((e) => e.verdict === 'fail');
   return failed ? 'FAIL' : 'UNRELIABLE';
 }
@@ -175,8 +184,12 @@ export function formatReport(report: CheckReport, opts: FormatOptions = {}): str
     for (const s of stalls) lines.push(`    seq ${s.seq}: ${s.message}`);
   }
   for (const w of report.warnings) lines.push(`warning: ${w}`);
+  const counts = `${passed}/${report.expectations.length} expectations, ${report.violations.length} violations${report.unreliable > 0 ? `, ${report.unreliable} unreliable` : ''}`;
+  const word = resultWord(report);
   lines.push(
-    `Result: ${resultWord(report)} (${passed}/${report.expectations.length} expectations, ${report.violations.length} violations${report.unreliable > 0 ? `, ${report.unreliable} unreliable` : ''})`,
+    word === 'NO EXPECTATIONS' && opts.verdict
+      ? `Result: ${opts.verdict} (${report.violations.length} violations)`
+      : `Result: ${word} (${counts})`,
   );
   return lines.join('\n');
 }

@@ -18,6 +18,7 @@ import type { CheckInput, CheckOptions, CheckReport, ExpectationResult } from '.
 
 export * from './types';
 export { formatReport, resultWord } from './format';
+export type { ResultWord } from './format';
 export type { FormatOptions } from './format';
 export { describeExpectation, violationMessage } from './messages';
 export { collectFaults, toDelay } from './faults';

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../../../src/shared';
 import { formatReport } from '../../../src/shared/check';
 import { runJudgedScenario } from '../../helpers/scenario';
+import { expectFaultsDiagnosed } from '../../helpers/diagnosis';
 import { existsSync } from 'node:fs';
 import { chromiumPath } from '../../../src/lab/browser/chromium-host';
 import { findBuiltinScenario } from '../../../src/lab/scenario/library';
@@ -60,6 +61,8 @@ describe.runIf(turnAvailable)('TURN fallback scenarios (coturn on loopback)', ()
       ).toBe(true);
       const text2 = JSON.stringify(result.records);
       expect(text2).not.toMatch(/credential|"password"/);
+      // Read blind, each blocked path is diagnosed as the relay fallback it caused.
+      expectFaultsDiagnosed(result);
     },
     180_000, // up to three runs of ~40 s when the lab proves the machine interfered
   );

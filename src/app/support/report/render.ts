@@ -38,7 +38,7 @@ body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330;background:#ff
 h1{font-size:20px}h2{font-size:16px;margin-top:28px;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;width:100%;font-size:12px}td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
 td:last-child{word-break:break-all}
-.verdict{font-size:22px;font-weight:bold}.pass{color:#1f7a45}.fail{color:#c62828}.unreliable{color:#a86200}
+.verdict{font-size:22px;font-weight:bold}.pass{color:#1f7a45}.fail{color:#c62828}.unreliable{color:#a86200}.no-expectations{color:#a86200}
 tr.fail td{background:#fdecec}.summary{color:#444;margin:4px 0}.note{color:#8a5a00}
 .key{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}.dashed{border-left:2px dashed #e5484d;width:0}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px}dt{font-weight:bold}

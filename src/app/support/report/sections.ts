@@ -18,7 +18,7 @@ export function verdictSection(report: CheckReport): string {
     ? `; ${report.unreliable} unreliable because the lab itself stalled around them`
     : '';
   return (
-    `<p id="verdict" class="verdict ${word.toLowerCase()}" data-verdict="${word}">${word}</p>` +
+    `<p id="verdict" class="verdict ${word.toLowerCase().replace(/ /g, '-')}" data-verdict="${word}">${word}</p>` +
     `<p>${esc(`${report.violations.length} model violation(s); ${passed} of ${report.expectations.length} expectation(s) passed${unreliable}; ${report.findings.faults.length} fault(s).`)}</p>` +
     (report.warnings.length
       ? `<ul class="warnings">${report.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`
