@@ -110,11 +110,15 @@ export class SnapshotTracker {
     const pair = selectedPair(snap);
     if (pair && pair.id !== this.pairId) {
       this.pairId = pair.id;
+      const { label, local, remote } = describePair(snap, pair.report);
       this.builder.add(at, {
         type: 'media',
         uid: this.uid,
         event: 'candidate-pair',
-        value: describePair(snap, pair.id, pair.report),
+        value: label,
+        // Addresses stay out of the trace (privacy); the route and transport are what diagnose.
+        local: { ...local, address: null, port: null },
+        remote: { ...remote, address: null, port: null },
       });
     }
     const figures = computeFigures(snap, this.prev, at - this.prevAt);
@@ -124,15 +128,41 @@ export class SnapshotTracker {
   }
 }
 
-/** Maps a browser peer-connection event to a record: ICE and connection states become `media`, the rest `log`. */
-export function eventRecord(uid: number | null, type: string, value: unknown): RecordInput {
+const STATE_EVENTS: Record<string, 'ice-state' | 'pc-state' | 'signaling-state'> = {
+  iceconnectionstatechange: 'ice-state',
+  connectionstatechange: 'pc-state',
+  signalingstatechange: 'signaling-state',
+};
+
+/** `createOffer` (and its callbacks) asked for an ICE restart: Chrome logs the options as text. */
+function asksIceRestart(lower: string, value: unknown): boolean {
+  if (!lower.startsWith('createoffer') || lower.includes('success') || lower.includes('fail')) return false;
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
+  return /iceRestart\W+true/i.test(text);
+}
+
+/**
+ * Maps a browser peer-connection event (`updateLog` type, with or without Chrome's `on` prefix) to
+ * records: ICE, PC and signaling state changes become `media` state records; an offer asking for
+ * an ICE restart adds a `media` `ice-restart`; every API call stays a `log` record naming it in
+ * `event`, level `error` with the browser's words in `error` when it failed.
+ */
+export function eventRecords(uid: number | null, type: string, value: unknown): RecordInput[] {
   const lower = type.toLowerCase();
+  const bare = lower.startsWith('on') ? lower.slice(2) : lower;
   const text = summarizeValue(value);
-  if (uid !== null && (lower === 'iceconnectionstatechange' || lower === 'oniceconnectionstatechange')) {
-    return { type: 'media', uid, event: 'ice-state', value: text };
-  }
-  if (uid !== null && (lower === 'connectionstatechange' || lower === 'onconnectionstatechange')) {
-    return { type: 'media', uid, event: 'pc-state', value: text };
-  }
-  return { type: 'log', uid, level: 'info', msg: text ? `${type}: ${text}` : type };
+  const state = STATE_EVENTS[bare];
+  if (uid !== null && state) return [{ type: 'media', uid, event: state, value: text.replace(/^"|"$/g, '') }];
+  const failed = /fail|error/.test(lower);
+  const log: RecordInput = {
+    type: 'log',
+    uid,
+    level: failed ? 'error' : 'info',
+    msg: text ? `${type}: ${text}` : type,
+    event: type,
+    ...(failed && text ? { error: text } : {}),
+  };
+  if (uid !== null && asksIceRestart(lower, value))
+    return [{ type: 'media', uid, event: 'ice-restart' }, log];
+  return [log];
 }

@@ -14,7 +14,7 @@
  * the previous `getstats` of that pc (its `id` dropped), a report `timestamp` of 0 means the
  * object's top-level `timestamp`. Full snapshots are rebuilt by merging the deltas.
  */
-import { ImportBuilder, SnapshotTracker, eventRecord, parseTime } from './build';
+import { ImportBuilder, SnapshotTracker, eventRecords, parseTime } from './build';
 import type { ImportResult } from './build';
 import type { StatsSnapshot } from './stats';
 import { SupportOpenError } from './errors';
@@ -135,7 +135,8 @@ export function importRtcstats(text: string): ImportResult {
       continue;
     }
     // `create` carries the ICE configuration (credentials): only the method is kept.
-    builder.add(at, eventRecord(pc?.uid ?? null, method, method === 'create' ? undefined : payload));
+    for (const record of eventRecords(pc?.uid ?? null, method, method === 'create' ? undefined : payload))
+      builder.add(at, record);
   }
   if (entries === 0) {
     throw new SupportOpenError(
@@ -146,7 +147,7 @@ export function importRtcstats(text: string): ImportResult {
   if (bad > 0)
     builder.warn(`${bad} lines are not rtcstats entries (first: line ${firstBad}); they were skipped.`);
   const env: Record<string, unknown> = {
-    peerConnections: Object.fromEntries([...pcs].map(([id, pc]) => [String(pc.uid), id])),
+    peerConnections: Object.fromEntries([...pcs].map(([id, pc]) => [String(pc.uid), { id, url: null }])),
   };
   if (typeof meta.userAgent === 'string') env.userAgent = meta.userAgent.slice(0, 300);
   if (typeof meta.fileFormat === 'number') env.fileFormat = meta.fileFormat;

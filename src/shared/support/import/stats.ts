@@ -9,6 +9,13 @@ export type StatsReport = Record<string, unknown>;
 /** A whole `getStats()` result: report id → report. */
 export type StatsSnapshot = Map<string, StatsReport>;
 
+/** Packet deltas of one media kind over a stats interval (the trace's `KindPackets`). */
+export interface KindDeltas {
+  sentPackets: number | null;
+  receivedPackets: number | null;
+  lostPackets: number | null;
+}
+
 /** The figures of a `stats` record. */
 export interface StatsFigures {
   rttMs: number | null;
@@ -16,6 +23,10 @@ export interface StatsFigures {
   jitterMs: number | null;
   sendKbps: number | null;
   recvKbps: number | null;
+  /** Real ms since the previous snapshot (absent on the first). */
+  intervalMs?: number;
+  /** Per-kind packet deltas since the previous snapshot (absent on the first). */
+  kinds?: { audio?: KindDeltas; video?: KindDeltas };
 }
 
 function num(v: unknown): number | null {
@@ -42,14 +53,45 @@ export function selectedPair(snap: StatsSnapshot): { id: string; report: StatsRe
   return null;
 }
 
-/** A short description of a candidate pair (types and protocol only, never addresses). */
-export function describePair(snap: StatsSnapshot, id: string, pair: StatsReport): string {
-  const local = typeof pair.localCandidateId === 'string' ? snap.get(pair.localCandidateId) : undefined;
-  const remote = typeof pair.remoteCandidateId === 'string' ? snap.get(pair.remoteCandidateId) : undefined;
-  const kind = (c: StatsReport | undefined): string =>
-    typeof c?.candidateType === 'string' ? c.candidateType : '?';
-  const proto = typeof local?.protocol === 'string' ? ` ${local.protocol}` : '';
-  return `${kind(local)}->${kind(remote)}${proto} (${id})`;
+/** One end of a selected pair, as the trace's `candidate-pair` records carry it. */
+export interface PairEnd {
+  type: string | null;
+  protocol: string | null;
+  relayProtocol: string | null;
+  address: string | null;
+  port: number | null;
+}
+
+function pairEnd(c: StatsReport | undefined): PairEnd {
+  const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+  return {
+    type: str(c?.candidateType),
+    protocol: str(c?.protocol),
+    relayProtocol: str(c?.relayProtocol),
+    address: str(c?.address) ?? str(c?.ip),
+    port: num(c?.port),
+  };
+}
+
+/**
+ * A selected pair in the lab's label form `<route>/<transport>` (`host/udp`, `relay/udp`,
+ * `relay/tcp`, `srflx/udp`: the route from the local candidate, the transport to the first hop)
+ * with both ends.
+ */
+export function describePair(
+  snap: StatsSnapshot,
+  pair: StatsReport,
+): { label: string; local: PairEnd; remote: PairEnd } {
+  const local = pairEnd(
+    typeof pair.localCandidateId === 'string' ? snap.get(pair.localCandidateId) : undefined,
+  );
+  const remote = pairEnd(
+    typeof pair.remoteCandidateId === 'string' ? snap.get(pair.remoteCandidateId) : undefined,
+  );
+  const relayed = local.type === 'relay' || local.relayProtocol !== null;
+  const route = relayed ? 'relay' : local.type === 'prflx' ? 'host' : (local.type ?? '?');
+  const transport = relayed ? (local.relayProtocol ?? local.protocol) : local.protocol;
+  return { label: `${route}/${transport ?? '?'}`, local, remote };
 }
 
 function sum(snap: StatsSnapshot, type: string, field: string): number | null {
@@ -105,5 +147,54 @@ export function computeFigures(cur: StatsSnapshot, prev: StatsSnapshot | null, d
     recvKbps = rate(received(cur, pair), received(prev, prevPair), dtMs);
   }
   const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
-  return { rttMs: round(rttMs), lossPct, jitterMs: round(jitterMs), sendKbps, recvKbps };
+  const figures: StatsFigures = {
+    rttMs: round(rttMs),
+    lossPct,
+    jitterMs: round(jitterMs),
+    sendKbps,
+    recvKbps,
+  };
+  if (prev && dtMs > 0) {
+    figures.intervalMs = Math.round(dtMs * 10) / 10;
+    const kinds = kindDeltas(cur, prev);
+    if (kinds) figures.kinds = kinds;
+  }
+  return figures;
+}
+
+type KindName = 'audio' | 'video';
+
+/** Sum of one counter per kind over the RTP reports of one type. */
+function byKind(snap: StatsSnapshot, type: string, field: string): Map<KindName, number> {
+  const out = new Map<KindName, number>();
+  for (const r of snap.values()) {
+    const kind = r.kind ?? r.mediaType;
+    const v = num(r[field]);
+    if (r.type !== type || (kind !== 'audio' && kind !== 'video') || v === null) continue;
+    out.set(kind, (out.get(kind) ?? 0) + v);
+  }
+  return out;
+}
+
+/**
+ * Per-kind packet deltas between two snapshots: sent from outbound-rtp, received and lost from
+ * inbound-rtp. A counter that fell (a new RTP stream) counts from zero again, never negative.
+ */
+export function kindDeltas(cur: StatsSnapshot, prev: StatsSnapshot): StatsFigures['kinds'] | null {
+  const fields: Array<[keyof KindDeltas, string, string]> = [
+    ['sentPackets', 'outbound-rtp', 'packetsSent'],
+    ['receivedPackets', 'inbound-rtp', 'packetsReceived'],
+    ['lostPackets', 'inbound-rtp', 'packetsLost'],
+  ];
+  const out: { audio?: KindDeltas; video?: KindDeltas } = {};
+  for (const [name, type, field] of fields) {
+    const now = byKind(cur, type, field);
+    const before = byKind(prev, type, field);
+    for (const [kind, value] of now) {
+      const entry = (out[kind] ??= { sentPackets: null, receivedPackets: null, lostPackets: null });
+      const then = before.get(kind) ?? 0;
+      entry[name] = value >= then ? value - then : name === 'lostPackets' ? 0 : value;
+    }
+  }
+  return out.audio || out.video ? out : null;
 }

@@ -3,8 +3,11 @@
  *
  * ```
  * { "UserAgent"?: string,
+ *   "getUserMedia"?: [{ "origin", "audio", "video", "timestamp"?, "error"?, "errorMessage"? }],
  *   "PeerConnections": { [pcKey]: {
- *       "updateLog": [{ "time": epoch-ms number | numeric string | date string,
+ *       "url"?: string,
+ *       "updateLog": [{ "timestamp": epoch-ms number (current Chrome),
+ *                       "time": epoch-ms number | numeric string | date string (older Chrome),
  *                       "type": "iceconnectionstatechange" | "connectionstatechange" | …,
  *                       "value": string }],
  *       "stats": { "<reportId>-<statName>": {
@@ -17,7 +20,8 @@
  * Sample times come from the `<reportId>-timestamp` series when present, else are spread evenly
  * from `startTime` to `endTime`. Samples of all reports within {@link BUCKET_MS} are one snapshot.
  */
-import { ImportBuilder, SnapshotTracker, eventRecord, parseTime } from './build';
+import { ImportBuilder, SnapshotTracker, eventRecords, parseTime } from './build';
+import type { PeerConnectionEntry } from './peer-connections';
 import type { ImportResult } from './build';
 import type { StatsSnapshot } from './stats';
 import { SupportOpenError } from './errors';
@@ -132,12 +136,13 @@ export function importWebrtcInternals(dump: unknown): ImportResult {
     );
   }
   const builder = new ImportBuilder('webrtc-internals');
-  const peerConnections: Record<string, string> = {};
+  const peerConnections: Record<string, PeerConnectionEntry> = {};
   let uid = 0;
   let badTimes = 0;
   for (const [key, pc] of Object.entries(dump.PeerConnections)) {
     uid++;
-    peerConnections[String(uid)] = key;
+    const url = isObject(pc) && typeof pc.url === 'string' ? pc.url.slice(0, 300) : null;
+    peerConnections[String(uid)] = { id: key, url };
     if (!isObject(pc)) {
       builder.warn(`Peer connection "${key.slice(0, 80)}" is not an object; it was skipped.`);
       continue;
@@ -145,18 +150,19 @@ export function importWebrtcInternals(dump: unknown): ImportResult {
     let lastAt: number | null = null;
     for (const entry of Array.isArray(pc.updateLog) ? pc.updateLog : []) {
       if (!isObject(entry) || typeof entry.type !== 'string') continue;
-      let at = parseTime(entry.time);
+      let at = parseTime(entry.timestamp ?? entry.time);
       if (at === null) {
         badTimes++;
         if (lastAt === null) continue;
         at = lastAt;
       }
       lastAt = at;
-      builder.add(at, eventRecord(uid, entry.type, entry.value));
+      for (const record of eventRecords(uid, entry.type, entry.value)) builder.add(at, record);
     }
     if (isObject(pc.stats)) importStats(pc.stats, uid, builder);
   }
   if (uid === 0) builder.warn('The dump lists no peer connections.');
+  importGetUserMedia(dump.getUserMedia, builder);
   if (badTimes > 0)
     builder.warn(
       `${badTimes} events had no readable time; they were placed at the previous event's time (or dropped when none came before).`,
@@ -164,4 +170,47 @@ export function importWebrtcInternals(dump: unknown): ImportResult {
   const env: Record<string, unknown> = { peerConnections };
   if (typeof dump.UserAgent === 'string') env.userAgent = dump.UserAgent.slice(0, 300);
   return builder.finish(env);
+}
+
+/**
+ * The dump's `getUserMedia` section: each request as a `log` record `getUserMedia`, each failure
+ * as `getUserMediaFailure` (level error, the error name and message in `error`). Entries without
+ * a readable time are skipped with a warning.
+ */
+function importGetUserMedia(section: unknown, builder: ImportBuilder): void {
+  if (!Array.isArray(section)) return;
+  let skipped = 0;
+  for (const entry of section) {
+    if (!isObject(entry)) continue;
+    const at = parseTime(entry.timestamp ?? entry.time);
+    if (at === null) {
+      skipped++;
+      continue;
+    }
+    const origin = typeof entry.origin === 'string' ? ` by ${entry.origin.slice(0, 200)}` : '';
+    const error = typeof entry.error === 'string' ? entry.error.slice(0, 100) : null;
+    if (error !== null) {
+      const message = typeof entry.errorMessage === 'string' ? `: ${entry.errorMessage.slice(0, 200)}` : '';
+      builder.add(at, {
+        type: 'log',
+        uid: null,
+        level: 'error',
+        msg: `getUserMedia failed${origin}: ${error}${message}`,
+        event: 'getUserMediaFailure',
+        error: `${error}${message}`,
+      });
+    } else {
+      const what = ['audio', 'video'].filter(
+        (k) => entry[k] !== undefined && entry[k] !== false && entry[k] !== '',
+      );
+      builder.add(at, {
+        type: 'log',
+        uid: null,
+        level: 'info',
+        msg: `getUserMedia request${origin} (${what.join(' + ') || 'no tracks'})`,
+        event: 'getUserMedia',
+      });
+    }
+  }
+  if (skipped > 0) builder.warn(`${skipped} getUserMedia entries had no readable time; they were skipped.`);
 }
