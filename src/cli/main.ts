@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { registerRun } from './commands/run';
 import { registerCheck } from './commands/check';
 import { registerDiagnose } from './commands/diagnose';
+import { registerReproduce } from './commands/reproduce';
+import { registerCompare } from './commands/compare';
 import { registerServe } from './commands/serve';
 import { registerLab } from './commands/lab';
 import { registerScenarios } from './commands/scenarios';
@@ -37,6 +39,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   registerRun(program, io, setExit);
   registerCheck(program, io, setExit);
   registerDiagnose(program, io, setExit);
+  registerReproduce(program, io, setExit);
+  registerCompare(program, io, setExit);
   registerServe(program, io, setExit);
   registerLab(program, io, setExit);
   registerScenarios(program, io, setExit);

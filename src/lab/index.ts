@@ -12,6 +12,7 @@ export type { ActiveFault } from './fault-controller';
 export { Lab, type EngineName, type ServerChoice } from './lab';
 export { builtinScenarios, findBuiltinScenario, loadScenario } from './scenario/library';
 export { runScenario } from './scenario/runner';
+export type { RunResult } from './scenario/runner';
 export { runStandaloneServer } from './server/standalone';
 export {
   DurationError,
