@@ -8,7 +8,7 @@ import type { TraceView } from './context';
 import type { Outage } from './connectivity';
 import { spanText } from './connectivity';
 import type { DraftIncident } from './evidence';
-import { secs } from './evidence';
+import { inRange, secs } from './evidence';
 import type { Episode } from './quality';
 import type { IncidentCause } from './types';
 
@@ -17,6 +17,7 @@ export interface ClassifyContext {
   view: TraceView;
   serverRestarts: readonly DraftIncident[];
   /** Candidate-pair changes of every subject. */
+  /** Candidate-pair changes, ascending by start. */
   pairChanges: readonly DraftIncident[];
 }
 
@@ -32,21 +33,16 @@ function causeOf(o: Outage, ctx: ClassifyContext): IncidentCause {
   const server = serverRestartOf(o, ctx);
   if (server) return { class: 'server-side', confidence: 0.9, params: { restart: secs(server.start) } };
   const until = (o.end ?? view.endT) + 5000;
-  const pair = ctx.pairChanges.find(
-    (p) =>
-      p.subject === o.subject && PATH_CAUSES.has(p.cause.class) && p.start >= o.start && p.start <= until,
+  const pair = inRange(ctx.pairChanges, (p) => p.start, o.start, until).find(
+    (p) => p.subject === o.subject && PATH_CAUSES.has(p.cause.class),
   );
   if (pair) return { ...pair.cause, confidence: Math.max(pair.cause.confidence, 0.8) };
   const abrupt = o.detectedAt !== null && o.detectedAt - o.start < 500;
   if (abrupt && o.stateCause && /^socket-(error|closed)$/.test(o.stateCause)) {
     return { class: 'connection-reset', confidence: 0.6, params: { stateCause: o.stateCause } };
   }
-  const refused = (view.reconnects.get(o.subject) ?? []).find(
-    (r) =>
-      r.phase === 'failure' &&
-      /refused|ECONNREFUSED/i.test(r.error ?? '') &&
-      view.model(r.t) >= o.start &&
-      view.model(r.t) <= until,
+  const refused = inRange(view.reconnects.get(o.subject) ?? [], (r) => view.model(r.t), o.start, until).find(
+    (r) => r.phase === 'failure' && /refused|ECONNREFUSED/i.test(r.error ?? ''),
   );
   if (refused)
     return { class: 'server-unreachable', confidence: 0.7, params: { error: refused.error ?? '' } };

@@ -6,7 +6,10 @@
  */
 import type { TraceView } from './context';
 import type { SignalingSilence } from './evidence';
-import { pcStates, secs, signalingSilences, uniqueSeqs } from './evidence';
+import { anyWithin, inRange, IntervalIndex, pcStates, secs, signalingSilences, uniqueSeqs } from './evidence';
+
+const startOf = (x: { start: number }): number => x.start;
+const timeOf = (x: { t: number }): number => x.t;
 import type { FlowGap } from './flows';
 import { findGaps, fromPeerFlow, kbpsFlow, kindFlow } from './flows';
 import type { IncidentDirection } from './types';
@@ -58,31 +61,61 @@ function observedUplinkGaps(view: TraceView, subject: number): { gaps: FlowGap[]
   return { gaps: mergeGaps(gaps), observed };
 }
 
+const departureCache = new WeakMap<TraceView, Map<string, number[]>>();
+
+/**
+ * Model times (ascending) at which `observer` was told that `publisher` (any, when null) left or
+ * unpublished for a reason other than a server timeout — built once per view and pair.
+ */
+function departures(view: TraceView, observer: number, publisher: number | null): number[] {
+  let byKey = departureCache.get(view);
+  if (!byKey) departureCache.set(view, (byKey = new Map()));
+  const key = `${observer}:${publisher ?? '*'}`;
+  let times = byKey.get(key);
+  if (!times) {
+    times = (view.peers.get(observer) ?? [])
+      .filter(
+        (p) =>
+          (publisher === null || p.peer === publisher) &&
+          (p.event === 'user-left' || p.event === 'user-unpublished') &&
+          p.reason !== 'ServerTimeOut',
+      )
+      .map((p) => view.model(p.t))
+      .sort((a, b) => a - b);
+    byKey.set(key, times);
+  }
+  return times;
+}
+
 /** True when the silence is the publisher leaving or unpublishing, as the observer was told. */
 function endsByDeparture(view: TraceView, observer: number, publisher: number | null, gap: FlowGap): boolean {
-  return (view.peers.get(observer) ?? []).some((p) => {
-    if (publisher !== null && p.peer !== publisher) return false;
-    if (p.event !== 'user-left' && p.event !== 'user-unpublished') return false;
-    const t = view.model(p.t);
-    return t >= gap.start - 2000 && t <= gap.firstSilentT + 500 && p.reason !== 'ServerTimeOut';
-  });
+  return anyWithin(departures(view, observer, publisher), gap.start - 2000, gap.firstSilentT + 500);
+}
+
+const leavingCache = new WeakMap<TraceView, Map<number, number[]>>();
+
+/** Model times (ascending) at which the subject was leaving: DISCONNECTING, a LEAVE, a closed PC. */
+function leavings(view: TraceView, subject: number): number[] {
+  let bySubject = leavingCache.get(view);
+  if (!bySubject) leavingCache.set(view, (bySubject = new Map()));
+  let times = bySubject.get(subject);
+  if (!times) {
+    times = [
+      ...(view.states.get(subject) ?? [])
+        .filter((s) => s.to === 'DISCONNECTING' || (s.to === 'DISCONNECTED' && s.reason === 'LEAVE'))
+        .map((s) => view.model(s.t)),
+      ...pcStates(view, subject)
+        .filter((c) => c.value === 'closed')
+        .map((c) => c.t),
+    ].sort((a, b) => a - b);
+    bySubject.set(subject, times);
+  }
+  return times;
 }
 
 /** True when the subject itself was leaving when its flow went silent. */
 function leftAround(view: TraceView, subject: number, gap: FlowGap): boolean {
-  return (
-    (view.states.get(subject) ?? []).some((s) => {
-      const t = view.model(s.t);
-      return (
-        (s.to === 'DISCONNECTING' || (s.to === 'DISCONNECTED' && s.reason === 'LEAVE')) &&
-        t <= gap.firstSilentT + 500 &&
-        t >= gap.start - 2000
-      );
-    }) ||
-    pcStates(view, subject).some(
-      (c) => c.value === 'closed' && c.t <= gap.firstSilentT + 500 && c.t >= gap.start - 2000,
-    )
-  );
+  return anyWithin(leavings(view, subject), gap.start - 2000, gap.firstSilentT + 500);
 }
 
 function mergeGaps(gaps: FlowGap[]): FlowGap[] {
@@ -109,6 +142,7 @@ export function gatherEvidence(view: TraceView, subject: number): SubjectEvidenc
     .filter((g) => !leftAround(view, subject, g))
     .map((g) => ({ ...g, direction: 'up' as const }));
   const down: DirectedGap[] = findGaps(received)
+    .sort((a, b) => a.start - b.start)
     .filter((g) => !leftAround(view, subject, g) && !endsByDeparture(view, subject, null, g))
     .map((g) => ({ ...g, direction: 'down' as const }));
   return {
@@ -182,9 +216,11 @@ export function detectOutages(view: TraceView, ev: SubjectEvidence): Outage[] {
     const from = Math.max(previousEnd, d.at - LOOKBACK_MS);
     const near = (g: { start: number; end: number | null }) =>
       g.start >= from && g.start <= d.at + 1000 && (g.end === null || g.end >= d.at - 3000);
-    const up = ev.up.filter(near);
-    const down = ev.down.filter(near);
-    const silences = ev.silences.filter(near);
+    const window = <T extends { start: number; end: number | null }>(list: readonly T[]): T[] =>
+      inRange(list, startOf, from, d.at + 1000).filter(near);
+    const up = window(ev.up);
+    const down = window(ev.down);
+    const silences = window(ev.silences);
     for (const g of [...up, ...down]) used.add(g);
     const starts = [...up, ...down].map((g) => g.start);
     // Signaling is sampled every heartbeat: its silence only dates the start without media evidence.
@@ -214,12 +250,12 @@ export function detectOutages(view: TraceView, ev: SubjectEvidence): Outage[] {
     });
     previousEnd = end ?? Infinity;
   }
+  const connectivity = new IntervalIndex(outages);
+  const changes = pcStates(view, ev.subject);
   for (const g of [...ev.up, ...ev.down]) {
     if (used.has(g)) continue;
-    if (outages.some((o) => g.start >= o.start - 1000 && g.start <= (o.end ?? Infinity))) continue;
-    const ice = pcStates(view, ev.subject).find(
-      (c) => c.value === 'disconnected' && c.t >= g.start && c.t <= (g.end ?? Infinity),
-    );
+    if (connectivity.covers(g.start, 1000, 0)) continue;
+    const ice = inRange(changes, timeOf, g.start, g.end ?? Infinity).find((c) => c.value === 'disconnected');
     outages.push({
       subject: ev.subject,
       kind: 'media-stall',

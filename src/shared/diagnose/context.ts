@@ -56,6 +56,7 @@ export class TraceView {
   readonly peers: Grouped<PeerRecord> = new Map();
   readonly logs: LogRecord[] = [];
   readonly stalls: StallSpan[] = [];
+  private readonly stateTimes = new Map<number, number[]>();
   /** Model ms of the last record. */
   readonly endT: number;
   /** Model ms between heartbeats (the lab's config; 2000 when the trace does not say). */
@@ -88,12 +89,18 @@ export class TraceView {
 
   /** The subject's Agora-model state just after model time `t` (null before its first state). */
   stateAt(subject: number, t: number): ConnectionState | null {
-    let state: ConnectionState | null = null;
-    for (const r of this.states.get(subject) ?? []) {
-      if (this.model(r.t) > t) break;
-      state = r.to;
+    const states = this.states.get(subject) ?? [];
+    let times = this.stateTimes.get(subject);
+    if (!times) this.stateTimes.set(subject, (times = states.map((r) => this.model(r.t))));
+    // The last state entered at or before t (records are in seq order, so in time order).
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (times[mid]! <= t) lo = mid + 1;
+      else hi = mid;
     }
-    return state;
+    return lo === 0 ? null : states[lo - 1]!.to;
   }
 
   /** True when a lab stall overlaps [from, to] (model ms). */

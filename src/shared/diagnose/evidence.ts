@@ -60,15 +60,90 @@ export interface PcStateChange {
   value: string;
 }
 
-/** Every `ice-state` / `pc-state` media record of a subject, in model time. */
-export function pcStates(view: TraceView, subject: number): PcStateChange[] {
+const pcStateCache = new WeakMap<TraceView, Map<number, PcStateChange[]>>();
+
+/** Every `ice-state` / `pc-state` media record of a subject, in model time (built once per view). */
+export function pcStates(view: TraceView, subject: number): readonly PcStateChange[] {
+  let bySubject = pcStateCache.get(view);
+  if (!bySubject) pcStateCache.set(view, (bySubject = new Map()));
+  const cached = bySubject.get(subject);
+  if (cached) return cached;
   const out: PcStateChange[] = [];
   for (const m of view.media.get(subject) ?? []) {
     if ((m.event === 'ice-state' || m.event === 'pc-state') && typeof m.value === 'string') {
       out.push({ seq: m.seq, t: view.model(m.t), pc: m.pc ?? '', event: m.event, value: m.value });
     }
   }
+  bySubject.set(subject, out);
   return out;
+}
+
+/** Index of the first of `sorted` (ascending) that is ≥ `from`. */
+export function lowerBound(sorted: readonly number[], from: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The items of `sorted` (ascending by `key`) whose key lies in [from, to]. */
+export function inRange<T>(sorted: readonly T[], key: (x: T) => number, from: number, to: number): T[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (key(sorted[mid]!) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: T[] = [];
+  for (let i = lo; i < sorted.length && key(sorted[i]!) <= to; i++) out.push(sorted[i]!);
+  return out;
+}
+
+/**
+ * Which intervals cover a moment, answered in log time: built once from intervals `{start, end}`
+ * (`end` null: open to the end of the trace).
+ */
+export class IntervalIndex {
+  private readonly starts: number[];
+  /** The latest end among the intervals up to each index (in start order). */
+  private readonly reach: number[];
+
+  constructor(intervals: Iterable<{ start: number; end: number | null }>) {
+    const sorted = [...intervals].sort((a, b) => a.start - b.start);
+    this.starts = sorted.map((x) => x.start);
+    this.reach = [];
+    let max = -Infinity;
+    for (const x of sorted) this.reach.push((max = Math.max(max, x.end ?? Infinity)));
+  }
+
+  /** True when an interval has start − startSlack ≤ t ≤ end + endSlack. */
+  covers(t: number, startSlack = 0, endSlack = 0): boolean {
+    const last = upperBound(this.starts, t + startSlack) - 1;
+    return last >= 0 && this.reach[last]! + endSlack >= t;
+  }
+}
+
+/** Index of the first of `sorted` (ascending) that is > `x`. */
+export function upperBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** True when some time of `sorted` (ascending) lies in [from, to]. */
+export function anyWithin(sorted: readonly number[], from: number, to: number): boolean {
+  const i = lowerBound(sorted, from);
+  return i < sorted.length && sorted[i]! <= to;
 }
 
 /** The subject's `candidate-pair` records, per PC, in order. */

@@ -5,6 +5,7 @@
  */
 import type { TraceHeader, TraceRecord } from '../trace/records';
 import type { CauseClass, FaultExplanation, Incident } from './types';
+import { inRange } from './evidence';
 
 /** Model ms an incident's start may lie from its fault's start and still be its explanation. */
 export const MATCH_TOLERANCE_MS = 1500;
@@ -38,6 +39,7 @@ export function explainFaults(
   incidents: readonly Incident[],
 ): FaultExplanation[] {
   const out: FaultExplanation[] = [];
+  const byStart = [...incidents].sort((a, b) => a.start - b.start);
   for (const r of records) {
     if (r.type !== 'fault' || r.phase !== 'start') continue;
     const expected = EXPECTED_CAUSE[r.kind];
@@ -45,7 +47,12 @@ export function explainFaults(
     const expectedCause: CauseClass = expected ?? 'unknown';
     const start = r.t / timeScale;
     const subject = r.target.uid;
-    const candidates = incidents
+    const candidates = inRange(
+      byStart,
+      (i) => i.start,
+      start - MATCH_TOLERANCE_MS,
+      start + MATCH_TOLERANCE_MS,
+    )
       .filter(
         (i) =>
           i.cause.class === expectedCause &&

@@ -34,7 +34,9 @@ export function diagnoseTrace(input: DiagnoseInput): Diagnosis {
   const outages: Outage[] = [...evidence.values()].flatMap((ev) => detectOutages(view, ev));
 
   const servers = serverRestarts(view);
-  const pairs = view.subjects.flatMap(({ subject }) => pairChanges(view, subject));
+  const pairs = view.subjects
+    .flatMap(({ subject }) => pairChanges(view, subject))
+    .sort((a, b) => a.start - b.start);
   const context = { view, serverRestarts: servers, pairChanges: pairs };
   const drafts: DraftIncident[] = [
     ...outages.map((o) => outageIncident(o, context)),

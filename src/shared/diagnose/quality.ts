@@ -8,7 +8,7 @@
 import type { StatsRecord } from '../trace/records';
 import type { TraceView } from './context';
 import type { Outage } from './connectivity';
-import { round1, uniqueSeqs } from './evidence';
+import { IntervalIndex, round1, uniqueSeqs } from './evidence';
 
 /** One measurement of a series. */
 interface Point {
@@ -52,10 +52,18 @@ const AFTERMATH_MS = 2000;
  * what a client receives is hurt by its publisher's outage too.
  */
 function inOutage(outages: readonly Outage[], subject: number, t: number, anyone = false): boolean {
-  return outages.some(
-    (o) => (anyone || o.subject === subject) && t >= o.start && t <= (o.end ?? Infinity) + AFTERMATH_MS,
-  );
+  let byKey = outageIndexes.get(outages);
+  if (!byKey) outageIndexes.set(outages, (byKey = new Map()));
+  const key = anyone ? 'anyone' : subject;
+  let index = byKey.get(key);
+  if (!index) {
+    index = new IntervalIndex(anyone ? outages : outages.filter((o) => o.subject === subject));
+    byKey.set(key, index);
+  }
+  return index.covers(t, 0, AFTERMATH_MS);
 }
+
+const outageIndexes = new WeakMap<readonly Outage[], Map<number | 'anyone', IntervalIndex>>();
 
 /** Points of one numeric field of a subject's stats (the raw field first when given). */
 function series(
@@ -84,8 +92,9 @@ function episodes(
     alone?: (p: Point, baseline: number) => boolean;
     baseline: (before: Point[]) => number;
   },
-): Array<{ start: number; end: number | null; points: Point[]; baseline: number }> {
-  const out: Array<{ start: number; end: number | null; points: Point[]; baseline: number }> = [];
+): Array<{ start: number; end: number | null; points: Point[]; first: number; baseline: number }> {
+  const out: Array<{ start: number; end: number | null; points: Point[]; first: number; baseline: number }> =
+    [];
   let i = 0;
   while (i < points.length) {
     const before = points.slice(Math.max(0, i - 8), i);
@@ -99,7 +108,13 @@ function episodes(
     const run = points.slice(i, j);
     if (run.length >= opts.minPoints || run.some((p) => opts.alone?.(p, baseline))) {
       const next = points[j];
-      out.push({ start: run[0]!.from, end: next ? run[run.length - 1]!.t : null, points: run, baseline });
+      out.push({
+        start: run[0]!.from,
+        end: next ? run[run.length - 1]!.t : null,
+        points: run,
+        first: i,
+        baseline,
+      });
     }
     i = j;
   }
@@ -259,7 +274,7 @@ export function rttEpisodes(view: TraceView, outages: readonly Outage[]): Episod
       minPoints: 2,
       baseline: (before) => (before.length > 0 ? Math.min(...before.map((p) => p.value)) : 0),
     })) {
-      const previous = points[points.indexOf(e.points[0]!) - 1];
+      const previous = points[e.first - 1];
       // The last normal measurement and the first slow one bracket the start: take the middle.
       const start = previous ? (previous.t + e.points[0]!.t) / 2 : e.points[0]!.t;
       out.push({

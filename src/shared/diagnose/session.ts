@@ -7,7 +7,9 @@
 import type { MediaRecord } from '../trace/records';
 import type { TraceView } from './context';
 import type { DraftIncident } from './evidence';
-import { candidatePairs, secs, uniqueSeqs } from './evidence';
+import { candidatePairs, inRange, secs, uniqueSeqs, upperBound } from './evidence';
+
+const timeOf = (x: { t: number }): number => x.t;
 
 type End = MediaRecord['local'];
 
@@ -249,21 +251,30 @@ export function serverRestarts(view: TraceView): DraftIncident[] {
     }
   }
   drops.sort((a, b) => a.t - b.t);
+  downs.sort((a, b) => a.t - b.t);
+  const ups = view.logs
+    .filter((l) => l.uid === null && SERVER_UP.test(l.msg))
+    .map((l) => ({ t: view.model(l.t), seq: l.seq }))
+    .sort((a, b) => a.t - b.t);
+  const backs = [...view.states.values()]
+    .flat()
+    .filter((s) => s.from === 'RECONNECTING' && s.to === 'CONNECTED')
+    .map((s) => ({ t: view.model(s.t), seq: s.seq }))
+    .sort((a, b) => a.t - b.t);
+  const upTimes = ups.map(timeOf);
+  const backTimes = backs.map(timeOf);
   let i = 0;
   while (i < drops.length) {
-    const group = drops.filter((d) => d.t >= drops[i]!.t && d.t <= drops[i]!.t + 1000);
-    const logs = downs.filter((d) => d.t >= drops[i]!.t - 2000 && d.t <= drops[i]!.t + 2000);
+    const group = inRange(drops, timeOf, drops[i]!.t, drops[i]!.t + 1000);
+    const logs = inRange(downs, timeOf, drops[i]!.t - 2000, drops[i]!.t + 2000);
     const everyone =
       new Set(group.map((d) => d.uid)).size >= 2 && group.every((d) => d.cause.startsWith('socket-'));
     const shuttingDown = group.some((d) => d.cause === 'socket-closed-4004');
     if (logs.length > 0 || everyone || shuttingDown) {
       const start = Math.min(...group.map((d) => d.t), ...logs.map((l) => l.t));
-      const up = view.logs.find((l) => l.uid === null && SERVER_UP.test(l.msg) && view.model(l.t) > start);
-      const back = [...view.states.values()]
-        .flat()
-        .filter((s) => s.from === 'RECONNECTING' && s.to === 'CONNECTED' && view.model(s.t) > start)
-        .sort((a, b) => a.t - b.t)[0];
-      const end = up ? view.model(up.t) : back ? view.model(back.t) : null;
+      const up = ups[upperBound(upTimes, start)];
+      const back = backs[upperBound(backTimes, start)];
+      const end = up ? up.t : back ? back.t : null;
       out.push({
         kind: 'server-restart',
         start,
