@@ -6,6 +6,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef, watch } from 'vue';
 import { checkTrace, type CheckReport } from '../../../shared/check';
+import { diagnoseTrace, type Diagnosis } from '../../../shared/diagnose';
 import type { EventPayload, InvokeResponse } from '../../../shared/ipc';
 import type { Scenario } from '../../../shared/scenario/schema';
 import type { ApiConnection } from '../api';
@@ -38,6 +39,8 @@ export const useScenarioStore = defineStore('scenario', () => {
   const listLoading = ref(false);
   const run = shallowRef<RunState | null>(null);
   const report = shallowRef<CheckReport | null>(null);
+  /** The diagnosis of the same trace, computed with the report (incidents, causes, verdict). */
+  const diagnosis = shallowRef<Diagnosis | null>(null);
   /** Trace version the report was computed at. */
   const reportVersion = ref(-1);
   /** The trace (by its header) the report judged. */
@@ -59,8 +62,10 @@ export const useScenarioStore = defineStore('scenario', () => {
     reportHeader = header;
     if (!header) {
       report.value = null;
+      diagnosis.value = null;
       return null;
     }
+    diagnosis.value = diagnoseTrace({ header, records: trace.index.records });
     report.value = checkTrace(
       { header, records: trace.index.records },
       { profile: ui.vocabulary === 'legacy' ? 'legacy' : 'ng' },
@@ -200,6 +205,7 @@ export const useScenarioStore = defineStore('scenario', () => {
         (next) => {
           if (report.value && reportHeader !== next) {
             report.value = null;
+            diagnosis.value = null;
             reportVersion.value = -1;
           }
         },
@@ -230,6 +236,7 @@ export const useScenarioStore = defineStore('scenario', () => {
     listLoading,
     run,
     report,
+    diagnosis,
     reportVersion,
     error,
     assessment,

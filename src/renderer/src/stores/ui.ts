@@ -43,6 +43,8 @@ export const useUiStore = defineStore('ui', () => {
   const selectedSeq = ref<number | null>(null);
   /** The moment marked on every chart (the selected record's time). */
   const selectedT = ref<number | null>(null);
+  /** Records an incident rests on, marked in the event log (empty: none). */
+  const evidence = shallowRef<ReadonlySet<number>>(new Set());
   /** The shared time axis; null shows the whole trace. */
   const timeRange = shallowRef<TimeRange | null>(null);
 
@@ -74,6 +76,11 @@ export const useUiStore = defineStore('ui', () => {
     selectedT.value = seq === null ? null : t;
   }
 
+  /** Marks the records an incident rests on in the event log (an empty list clears the marks). */
+  function markEvidence(seqs: readonly number[]): void {
+    evidence.value = new Set(seqs);
+  }
+
   /** Sets the time range every chart shows (null: the whole trace). */
   function setTimeRange(range: TimeRange | null): void {
     if (range && !(range.max > range.min)) return;
@@ -89,6 +96,8 @@ export const useUiStore = defineStore('ui', () => {
     selectedSeq,
     selectedT,
     timeRange,
+    evidence,
+    markEvidence,
     setVocabulary,
     setTheme,
     toggleTheme,

@@ -1,0 +1,98 @@
+/**
+ * The dashboard's Diagnosis and Reproduce on a recorded lab run read blind (its faults and
+ * scenario removed, as a customer's trace would come): the incidents are listed at the top of
+ * Findings, a click zooms the charts and marks the evidence, and "Reproduce…" opens the suggested
+ * scenario for editing, refuses invalid text with the validator's words, and runs the edited
+ * scenario with the original handed to Compare.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import FindingsPanel from '../../src/renderer/src/components/FindingsPanel.vue';
+import ReproduceButton from '../../src/renderer/src/components/ReproduceButton.vue';
+import { useScenarioStore, useTraceStore, useUiStore } from '../../src/renderer/src/stores';
+import { withoutInjectedFaults } from '../../src/shared/diagnose';
+import { parseTraceText } from '../../src/shared/trace/parse';
+import { FakeApi, fakeConnection } from './helpers';
+
+const FIXTURE = join(__dirname, '..', 'fixtures', 'lab-runs', 'short-drop.ndjson.gz');
+const blind = () => withoutInjectedFaults(parseTraceText(gunzipSync(readFileSync(FIXTURE)).toString('utf8')));
+
+let pinia: ReturnType<typeof createPinia>;
+beforeEach(() => {
+  localStorage.clear();
+  pinia = createPinia();
+  setActivePinia(pinia);
+});
+
+describe('Diagnosis in Findings', () => {
+  it('lists the incidents; a click zooms to one and marks its evidence', async () => {
+    const trace = blind();
+    useTraceStore().load(trace.header, trace.records);
+    const w = mount(FindingsPanel, { global: { plugins: [pinia] } });
+    await w.get('[data-testid="findings-check"]').trigger('click');
+    expect(w.get('[data-testid="findings-verdict"]').text()).toBe('NO EXPECTATIONS');
+    expect(w.get('[data-testid="diagnosis-verdict"]').text()).toMatch(/^no expectations; \d+ incidents$/);
+    const items = w.findAll('[data-testid="diagnosis-incident"]');
+    expect(items.length).toBeGreaterThan(0);
+    const first = items[0]!;
+    expect(first.attributes('data-kind')).toBe('interruption');
+    expect(first.attributes('data-cause')).toBe('path-blackholed');
+    await first.get('button').trigger('click');
+    const ui = useUiStore();
+    const incident = useScenarioStore().diagnosis!.incidents[0]!;
+    const scale = trace.header.timeScale;
+    expect(ui.timeRange!.min).toBeLessThanOrEqual(incident.start * scale);
+    expect(ui.timeRange!.max).toBeGreaterThanOrEqual(incident.end! * scale);
+    expect([...ui.evidence]).toEqual(incident.evidence);
+    expect(ui.selectedSeq).toBe(incident.evidence[0]);
+    await w.get('[data-testid="diagnosis-clear"]').trigger('click');
+    expect(ui.timeRange).toBeNull();
+    expect(ui.evidence.size).toBe(0);
+    w.unmount();
+  });
+});
+
+describe('Reproduce a trace without a scenario', () => {
+  it('opens the suggested scenario for editing, validates it, runs it and hands the original to Compare', async () => {
+    const api = new FakeApi()
+      .handle('scenario:list', () => [])
+      .handle('scenario:run', () => ({ runId: 'r9' }));
+    const scenarios = useScenarioStore();
+    await scenarios.init(fakeConnection(api));
+    const trace = blind();
+    const store = useTraceStore();
+    store.load(trace.header, trace.records);
+    const w = mount(ReproduceButton, { global: { plugins: [pinia] }, attachTo: document.body });
+    expect(w.find('[data-testid="trace-reproduce"]').exists()).toBe(false);
+    await w.get('[data-testid="trace-reproduce-suggest"]').trigger('click');
+    const plan = w.get('[data-testid="reproduction-plan"]').text();
+    expect(plan).toMatch(/i1: blackhole on uid 1 at \d+\.\d s for \d+\.\d s/);
+    const json = w.get('[data-testid="reproduction-json"]');
+    const suggested = JSON.parse((json.element as HTMLTextAreaElement).value);
+    expect(suggested.steps.filter((s: { do: string }) => s.do === 'fault')).toHaveLength(1);
+
+    await json.setValue('{"name": "broken"}');
+    await w.get('[data-testid="reproduction-run"]').trigger('click');
+    expect(w.get('[data-testid="reproduction-problems"]').text()).toMatch(/participants/);
+    expect(api.calls.some((c) => c.channel === 'scenario:run')).toBe(false);
+
+    suggested.name = 'edited-reproduction';
+    await json.setValue(JSON.stringify(suggested));
+    await w.get('[data-testid="reproduction-time-scale"]').setValue('0.2');
+    await w.get('[data-testid="reproduction-run"]').trigger('click');
+    await flushPromises();
+    const run = api.calls.find((c) => c.channel === 'scenario:run');
+    expect(run?.request).toMatchObject({
+      scenario: { inline: { name: 'edited-reproduction' } },
+      timeScale: 0.2,
+    });
+    expect(store.compareTarget?.records).toHaveLength(trace.records.length);
+    expect(w.find('[data-testid="reproduction-editor"]').exists()).toBe(false);
+    w.unmount();
+    scenarios.dispose();
+  });
+});
