@@ -1,12 +1,15 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
 import { renderReport, REPORT_CSP } from '../../../src/app/support/report/render';
 import { esc } from '../../../src/app/support/report/escape';
 import type { TraceRecord } from '../../../src/shared/trace/records';
 import { serializeTrace } from '../../../src/shared/trace/serialize';
+import { parseTraceText } from '../../../src/shared/trace/parse';
+import { diagnoseTrace, withoutInjectedFaults } from '../../../src/shared/diagnose';
 import { TraceBuilder } from '../check/builder';
 import { hostileTrace, sampleTrace } from './fixtures';
 
@@ -34,6 +37,21 @@ describe('renderReport', () => {
     expect(html.match(/class="threshold (media|heartbeat)"/g)).toHaveLength(2);
     expect(html).toContain('aria-label="Round-trip time"');
     expect(html.match(/<tr class="event"/g)).toHaveLength(records.length);
+  });
+
+  it('opens with the diagnosis: the verdict line and one row per incident, before the checker', async () => {
+    const fixture = join(__dirname, '..', '..', 'fixtures', 'lab-runs', 'short-drop.ndjson.gz');
+    const trace = withoutInjectedFaults(parseTraceText(gunzipSync(await readFile(fixture)).toString('utf8')));
+    const html = renderReport(trace.header, trace.records);
+    const d = diagnoseTrace(trace);
+    expect(html.indexOf('id="incidents"')).toBeGreaterThan(0);
+    expect(html.indexOf('id="incidents"')).toBeLessThan(html.indexOf('id="verdict"'));
+    expect(html).toContain(`<p id="diagnosis-verdict" class="summary">${esc(d.verdict.text)}</p>`);
+    expect(html.match(/<tr class="incident"/g)).toHaveLength(d.incidents.length);
+    expect(html).toMatch(/data-kind="interruption" data-cause="path-blackholed"/);
+    // A calm trace says so instead of an empty table.
+    const calm = renderReport(trace.header, []);
+    expect(calm).toContain('No incidents found in the records.');
   });
 
   it('escapes hostile strings everywhere and redacts secrets', () => {

@@ -4,11 +4,13 @@
  * is escaped and the records are redacted as on export.
  */
 import { checkTrace } from '../../../shared/check';
+import { diagnoseTrace } from '../../../shared/diagnose';
 import type { CheckReport } from '../../../shared/check';
 import type { Vocabulary } from '../../../shared/model/vocabulary';
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import { redact } from '../../../shared/trace/serialize';
 import { TraceIndex } from '../../../shared/view/trace-index';
+import { diagnosisSection } from './diagnosis-section';
 import { esc } from './escape';
 import {
   eventTable,
@@ -65,8 +67,9 @@ function headerSection(header: TraceHeader, records: readonly TraceRecord[]): st
 }
 
 /**
- * Renders the report: header facts, the checker's verdict, expectations, violations and
- * findings, the three charts and the event table. Records may be in any order.
+ * Renders the report: header facts, the diagnosis's incidents, the checker's verdict,
+ * expectations, violations and findings, the three charts and the event table. Records may be
+ * in any order.
  */
 export function renderReport(
   header: TraceHeader,
@@ -93,6 +96,8 @@ export function renderReport(
     `<style>${CSS}</style></head><body>`,
     '<h1>Faultline report</h1>',
     headerSection(clean, sorted),
+    '<h2>Diagnosis</h2>',
+    diagnosisSection(diagnoseTrace({ header: clean, records: sorted })),
     '<h2>Verdict</h2>',
     verdictSection(report),
     '<h2>Expectations</h2>',
