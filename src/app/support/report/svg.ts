@@ -69,24 +69,24 @@ function svg(label: string, height: number, body: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(label)}" viewBox="0 0 ${CHART_WIDTH} ${num(height)}" width="100%">${body}</svg>`;
 }
 
-/** Connection-state swimlanes, one lane per uid, fault windows shaded behind. */
+/** Connection-state swimlanes, one lane per uid (and per imported PC), fault windows shaded behind. */
 export function swimlanesSvg(index: TraceIndex, vocabulary: Vocabulary): string {
   const data = buildSwimlanes(index, vocabulary);
   const endT = data.endT;
   const scale = new Scale(endT);
   const height = Math.max(1, data.lanes.length) * LANE + AXIS + 6;
-  const colours = new Map(data.datasets.map((d) => [d.state, d]));
+  const colours = new Map(data.datasets.map((d) => [`${d.kind}:${d.state}`, d]));
   const lanes = data.segments.map((seg, i) => {
     const y = i * LANE + 4;
     const bars = stride(seg.bars, Math.ceil(MAX_MARKS / Math.max(1, data.segments.length))).map(
       (b: SwimlaneBar) => {
-        const ds = colours.get(b.state)!;
+        const ds = colours.get(`${b.kind}:${b.state}`)!;
         const x0 = scale.x(b.x[0]);
         const x1 = scale.x(b.x[1]);
         return `<rect x="${num(x0)}" y="${num(y)}" width="${num(Math.max(0.5, x1 - x0))}" height="${LANE - 8}" fill="${color(ds.color)}"><title>${esc(`${ds.label} from ${fmtT(b.x[0])}${b.reason ? ` (${b.reason})` : ''}`)}</title></rect>`;
       },
     );
-    return `<text x="4" y="${num(y + 13)}" font-size="11">${esc(laneLabel(seg.uid))}</text>${bars.join('')}`;
+    return `<text x="4" y="${num(y + 13)}" font-size="11">${esc(seg.label)}</text>${bars.join('')}`;
   });
   const legend = data.datasets.map(
     (d) => `<span class="key" style="background:${color(d.color)}"></span>${esc(d.label)}`,

@@ -1,12 +1,17 @@
 /**
  * State swimlanes: one lane per local uid, one floating bar per stretch in a state, coloured by
- * state; fault windows shaded behind. Also the plain segment list the page renders as an
- * accessible table (and end-to-end tests read).
+ * state; fault windows shaded behind. An imported browser dump adds one lane per peer connection
+ * with the browser's own states (see pc-lanes). Also the plain segment list the page renders as
+ * an accessible table (and end-to-end tests read).
  */
 import { CONNECTION_STATES, type ConnectionState } from '../../model/states';
 import type { Vocabulary } from '../../model/vocabulary';
 import type { FaultSpan, StateSegment, TraceIndex } from '../trace-index';
 import { STATE_COLORS, fmtScaledDuration, laneLabel, stateLabel } from './labels';
+import { PC_LANE_STATES, PC_STATE_COLORS, buildPcLanes, type PcLaneState, type PcSegment } from './pc-lanes';
+
+/** What a lane follows: the lab's connection-state model, or an imported PC's browser states. */
+export type LaneKind = 'model' | 'pc';
 
 /** One bar: x is [start, end] in trace ms, y the lane label. */
 export interface SwimlaneBar {
@@ -14,7 +19,9 @@ export interface SwimlaneBar {
   y: string;
   seq: number;
   uid: number;
-  state: ConnectionState;
+  kind: LaneKind;
+  /** A lab connection state (`kind` model) or a browser PC/ICE state (`kind` pc). */
+  state: ConnectionState | PcLaneState;
   reason?: string;
   cause?: string;
   /** True while the client is still in this state (the bar ends at the trace's last time). */
@@ -23,7 +30,8 @@ export interface SwimlaneBar {
 
 /** One dataset per state (so the legend names the colours). */
 export interface SwimlaneDataset {
-  state: ConnectionState;
+  kind: LaneKind;
+  state: ConnectionState | PcLaneState;
   label: string;
   color: string;
   data: SwimlaneBar[];
@@ -34,8 +42,8 @@ export interface SwimlaneData {
   lanes: string[];
   datasets: SwimlaneDataset[];
   faults: FaultSpan[];
-  /** Segments per uid, in time order (for the hidden table). */
-  segments: Array<{ uid: number; bars: SwimlaneBar[] }>;
+  /** Segments per lane, in time order (for the hidden table): the lab's uids, then imported PCs. */
+  segments: Array<{ uid: number; kind: LaneKind; label: string; bars: SwimlaneBar[] }>;
   endT: number;
   summary: string;
 }
@@ -46,6 +54,7 @@ function toBar(s: StateSegment, endT: number): SwimlaneBar {
     y: laneLabel(s.uid),
     seq: s.seq,
     uid: s.uid,
+    kind: 'model',
     state: s.state,
     ...(s.reason !== undefined ? { reason: s.reason } : {}),
     ...(s.cause !== undefined ? { cause: s.cause } : {}),
@@ -53,24 +62,57 @@ function toBar(s: StateSegment, endT: number): SwimlaneBar {
   };
 }
 
-/** Builds the swimlanes of every uid with a state record. */
+function pcBar(s: PcSegment, lane: string, endT: number): SwimlaneBar {
+  return {
+    x: [s.startT, s.endT ?? Math.max(endT, s.startT)],
+    y: lane,
+    seq: s.seq,
+    uid: s.uid,
+    kind: 'pc',
+    state: s.state,
+    ...(s.source === 'ice-state' ? { cause: 'ICE state (the dump has no PC state)' } : {}),
+    open: s.endT === null,
+  };
+}
+
+/** A bar's state as the legend and tooltips name it. */
+export function barStateLabel(bar: Pick<SwimlaneBar, 'kind' | 'state'>, vocabulary: Vocabulary): string {
+  return bar.kind === 'pc' ? `PC ${bar.state}` : stateLabel(bar.state as ConnectionState, vocabulary);
+}
+
+/** Builds the swimlanes of every uid with a state record, then of every imported PC. */
 export function buildSwimlanes(index: TraceIndex, vocabulary: Vocabulary): SwimlaneData {
   const endT = index.lastT;
   const uids = [...index.timelines.keys()].sort((a, b) => a - b);
   const byState = new Map<ConnectionState, SwimlaneBar[]>(CONNECTION_STATES.map((s) => [s, []]));
-  const segments = uids.map((uid) => {
+  const segments: SwimlaneData['segments'] = uids.map((uid) => {
     const bars = index.timelines.get(uid)!.map((s) => toBar(s, endT));
-    for (const bar of bars) byState.get(bar.state)!.push(bar);
-    return { uid, bars };
+    for (const bar of bars) byState.get(bar.state as ConnectionState)!.push(bar);
+    return { uid, kind: 'model' as const, label: laneLabel(uid), bars };
   });
-  const datasets = CONNECTION_STATES.filter((s) => byState.get(s)!.length > 0).map((state) => ({
-    state,
-    label: stateLabel(state, vocabulary),
-    color: STATE_COLORS[state],
-    data: byState.get(state)!,
-  }));
+  const datasets: SwimlaneDataset[] = CONNECTION_STATES.filter((s) => byState.get(s)!.length > 0).map(
+    (state) => ({
+      kind: 'model' as const,
+      state,
+      label: stateLabel(state, vocabulary),
+      color: STATE_COLORS[state],
+      data: byState.get(state)!,
+    }),
+  );
+  const pcLanes = buildPcLanes(index);
+  const byPcState = new Map<PcLaneState, SwimlaneBar[]>(PC_LANE_STATES.map((s) => [s, []]));
+  for (const lane of pcLanes) {
+    const bars = lane.segments.map((s) => pcBar(s, lane.label, endT));
+    for (const bar of bars) byPcState.get(bar.state as PcLaneState)!.push(bar);
+    segments.push({ uid: lane.uid, kind: 'pc', label: lane.label, bars });
+  }
+  for (const state of PC_LANE_STATES) {
+    const data = byPcState.get(state)!;
+    if (data.length > 0)
+      datasets.push({ kind: 'pc', state, label: `PC ${state}`, color: PC_STATE_COLORS[state], data });
+  }
   return {
-    lanes: uids.map(laneLabel),
+    lanes: segments.map((s) => s.label),
     datasets,
     faults: index.faults,
     segments,
@@ -81,10 +123,11 @@ export function buildSwimlanes(index: TraceIndex, vocabulary: Vocabulary): Swiml
 
 function summarize(segments: SwimlaneData['segments'], faults: number, vocabulary: Vocabulary): string {
   if (segments.length === 0) return 'No connection states yet.';
-  const parts = segments.map(({ uid, bars }) => {
+  const parts = segments.map(({ label, kind, bars }) => {
     const last = bars[bars.length - 1]!;
-    const reconnects = bars.filter((b) => b.state === 'RECONNECTING').length;
-    return `uid ${uid}: ${bars.length} state change${bars.length === 1 ? '' : 's'}, now ${stateLabel(last.state, vocabulary)}${
+    const troubled = kind === 'pc' ? 'disconnected' : 'RECONNECTING';
+    const reconnects = bars.filter((b) => b.state === troubled).length;
+    return `${label}: ${bars.length} state change${bars.length === 1 ? '' : 's'}, now ${barStateLabel(last, vocabulary)}${
       reconnects ? `, ${reconnects} interruption${reconnects === 1 ? '' : 's'}` : ''
     }`;
   });
@@ -97,7 +140,7 @@ function summarize(segments: SwimlaneData['segments'], faults: number, vocabular
  */
 export function swimlaneTooltip(bar: SwimlaneBar, vocabulary: Vocabulary, timeScale = 1): string[] {
   const lines = [
-    `${laneLabel(bar.uid)} ${stateLabel(bar.state, vocabulary)} for ${fmtScaledDuration(bar.x[1] - bar.x[0], timeScale)}${bar.open ? ' (still)' : ''}`,
+    `${bar.y} ${barStateLabel(bar, vocabulary)} for ${fmtScaledDuration(bar.x[1] - bar.x[0], timeScale)}${bar.open ? ' (still)' : ''}`,
   ];
   if (bar.reason) lines.push(`reason: ${bar.reason}`);
   if (bar.cause) lines.push(`cause: ${bar.cause}`);
