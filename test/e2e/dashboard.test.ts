@@ -2,7 +2,7 @@
  * The dashboard end to end in Debian Chromium against browser mode: the real renderer, the
  * real main-process services, a real lab with real WebRTC. Screenshots go to test-artifacts/.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startBrowserMode, type BrowserMode } from './helpers/browser-mode';
 import { launchChromium } from './helpers/chromium';
+import { interruptedCallDump } from './helpers/dump';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 
@@ -106,6 +107,42 @@ describe('dashboard in Chromium (browser mode)', () => {
     await expect.poll(() => page.getByTestId('findings-verdict').textContent()).toBe('PASS');
     await page.getByTestId('trace-live').click();
   }, 60_000);
+
+  it("opens a customer's dump: PC lanes, the diagnosis, and Reproduce… runs the suggested scenario and compares", async () => {
+    const path = join(ARTIFACTS, 'dashboard-webrtc-internals.json');
+    await writeFile(path, JSON.stringify(interruptedCallDump()));
+    await page.getByTestId('trace-file-input').setInputFiles(path);
+    await expect
+      .poll(() => page.getByTestId('trace-source-kind').textContent())
+      .toBe('(chrome://webrtc-internals dump)');
+    const pc1 = collapse(await listValues('swimlane-pc-1', 'data-state'));
+    expect(pc1).toEqual(['connecting', 'connected', 'disconnected', 'connected']);
+    expect(await listValues('swimlane-pc-2', 'data-state')).toEqual(['connecting', 'connected']);
+    await expect.poll(() => page.getByTestId('findings-verdict').textContent()).toBe('NO EXPECTATIONS');
+    const incident = page.getByTestId('diagnosis-incident').first();
+    expect(await incident.getAttribute('data-kind')).toBe('interruption');
+    expect(await incident.getAttribute('data-cause')).toBe('path-blackholed');
+    await incident.locator('button').click();
+    await expect.poll(() => page.locator('[data-testid="event-row"].evidence').count()).toBeGreaterThan(0);
+
+    await page.getByTestId('trace-reproduce-suggest').click();
+    await expect
+      .poll(() => page.getByTestId('reproduction-plan').innerText())
+      .toMatch(/i1: blackhole on uid 1/);
+    await page.getByTestId('reproduction-time-scale').fill('0.2');
+    await page.getByTestId('reproduction-run').click();
+    await expect
+      .poll(() => page.getByTestId('scenario-status').getAttribute('data-phase'), {
+        timeout: 90_000,
+        interval: 250,
+      })
+      .toBe('done');
+    await expect
+      .poll(() => page.getByTestId('compare-similarity').textContent(), { timeout: 10_000 })
+      .toMatch(/^\d of 1 incidents reproduced/);
+    expect(await page.getByTestId('compare-incident').count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-reproduce.png'), fullPage: true });
+  }, 150_000);
 
   it('saves a chart as PNG, and an exported bundle carries every chart under charts/', async () => {
     const [png] = await Promise.all([

@@ -51,9 +51,11 @@ function observedUplinkGaps(view: TraceView, subject: number): { gaps: FlowGap[]
     const flow = fromPeerFlow(view, stats, subject);
     if (flow.some((s) => s.amount > 0)) observed = true;
     for (const gap of findGaps(flow)) {
-      // The observer's own trouble (it was reconnecting itself) is not the subject's uplink.
+      // The observer's own trouble (it was reconnecting itself, or lost its path and noticed
+      // during the silence) is not the subject's uplink.
       const own = view.stateAt(observer, gap.start + 1);
       if (own !== null && own !== 'CONNECTED') continue;
+      if (anyWithin(reconnectStarts(view, observer), gap.start, gap.end ?? Infinity)) continue;
       if (endsByDeparture(view, observer, subject, gap)) continue;
       gaps.push(gap);
     }
@@ -90,6 +92,22 @@ function departures(view: TraceView, observer: number, publisher: number | null)
 /** True when the silence is the publisher leaving or unpublishing, as the observer was told. */
 function endsByDeparture(view: TraceView, observer: number, publisher: number | null, gap: FlowGap): boolean {
   return anyWithin(departures(view, observer, publisher), gap.start - 2000, gap.firstSilentT + 500);
+}
+
+const reconnectCache = new WeakMap<TraceView, Map<number, number[]>>();
+
+/** Model times (ascending) at which a client went CONNECTED → RECONNECTING. */
+function reconnectStarts(view: TraceView, uid: number): number[] {
+  let byUid = reconnectCache.get(view);
+  if (!byUid) reconnectCache.set(view, (byUid = new Map()));
+  let times = byUid.get(uid);
+  if (!times) {
+    times = (view.states.get(uid) ?? [])
+      .filter((s) => s.from === 'CONNECTED' && s.to === 'RECONNECTING')
+      .map((s) => view.model(s.t));
+    byUid.set(uid, times);
+  }
+  return times;
 }
 
 const leavingCache = new WeakMap<TraceView, Map<number, number[]>>();
