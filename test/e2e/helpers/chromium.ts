@@ -11,13 +11,18 @@ import { chromiumPath, QUIET_CHROMIUM_FLAGS } from '../../../src/lab/browser/chr
 /** Where Debian puts Chromium; override with FAULTLINE_CHROMIUM. */
 export const CHROMIUM_PATH = chromiumPath();
 
-/** A headless Chromium with its own temporary profile; `close()` removes the profile. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+/**
+ * A headless Chromium with its own temporary profile; `close()` removes the profile. `args` adds
+ * flags (e.g. fake capture devices).
+ */
+export async function launchChromium(
+  opts: { args?: string[] } = {},
+): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'faultline-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [...QUIET_CHROMIUM_FLAGS],
+    args: [...QUIET_CHROMIUM_FLAGS, ...(opts.args ?? [])],
     viewport: { width: 1440, height: 1000 },
   });
   return {

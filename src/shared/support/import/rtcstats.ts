@@ -13,6 +13,12 @@
  * `getstats` values are delta-compressed: each report carries only the fields that changed since
  * the previous `getstats` of that pc (its `id` dropped), a report `timestamp` of 0 means the
  * object's top-level `timestamp`. Full snapshots are rebuilt by merging the deltas.
+ *
+ * Chromium's own "Download the rtcstats dump" (chrome://webrtc-internals) writes the same lines
+ * with three differences, all read here: the time is the entry's *last* element and, after the
+ * first entry's epoch ms, counts milliseconds since the previous entry; `create` carries the page
+ * URL as a fourth element; `getUserMedia` calls come as `navigator.mediaDevices.getUserMedia…`
+ * entries whose id names the request, not a peer connection (they become global records).
  */
 import { ImportBuilder, SnapshotTracker, eventRecords, parseTime } from './build';
 import type { ImportResult } from './build';
@@ -21,6 +27,10 @@ import { SupportOpenError } from './errors';
 
 /** The file format versions this importer understands. */
 export const RTCSTATS_FORMATS: readonly number[] = [1, 2, 3];
+/** Times below this (ms) are not epoch times but the time since the previous entry. */
+export const EPOCH_MS_MIN = 1e11;
+/** The prefix of Chromium's media-device entries (getUserMedia, getDisplayMedia). */
+const MEDIA_DEVICES = 'navigator.mediaDevices.';
 /** Longest line read; longer lines are skipped with a warning. */
 export const MAX_RTCSTATS_LINE_CHARS = 4 * 1024 * 1024;
 
@@ -47,6 +57,16 @@ function mergeDelta(snap: StatsSnapshot, delta: Json): number | null {
   return top;
 }
 
+/** The latest epoch-ms `timestamp` of the reports of one `getStats` (Chromium's own dumps have no top-level one). */
+function latestReportTime(payload: Json): number | null {
+  let latest: number | null = null;
+  for (const report of Object.values(payload)) {
+    const t = isObject(report) ? parseTime(report.timestamp) : null;
+    if (t !== null && t >= EPOCH_MS_MIN && (latest === null || t > latest)) latest = t;
+  }
+  return latest;
+}
+
 /**
  * Imports the text of an rtcstats dump. Bad lines are skipped with a warning; a last line cut
  * off is reported as truncation. Throws {@link SupportOpenError}: `WRONG_FORMAT` when no line
@@ -55,6 +75,7 @@ function mergeDelta(snap: StatsSnapshot, delta: Json): number | null {
 export function importRtcstats(text: string): ImportResult {
   const builder = new ImportBuilder('rtcstats');
   const pcs = new Map<string, PcState>();
+  const urls = new Map<string, string>();
   const meta: Json = {};
   let entries = 0;
   let bad = 0;
@@ -104,8 +125,13 @@ export function importRtcstats(text: string): ImportResult {
       continue;
     }
     entries++;
-    const [method, pcId, payload, time] = value as [string, unknown, unknown, unknown];
-    let at = parseTime(time);
+    const [rawMethod, rawPcId, payload] = value as [string, unknown, unknown];
+    const device = rawMethod.startsWith(MEDIA_DEVICES);
+    const method = device ? rawMethod.slice(MEDIA_DEVICES.length) : rawMethod;
+    const pcId = device ? null : rawPcId;
+    const stamp = value.length >= 4 ? parseTime(value[value.length - 1]) : null;
+    let at: number | null =
+      stamp === null ? null : stamp >= EPOCH_MS_MIN ? stamp : lastAt === null ? null : lastAt + stamp;
     if (at === null) {
       if (lastAt === null) {
         bad++;
@@ -123,6 +149,8 @@ export function importRtcstats(text: string): ImportResult {
         pc = { uid, tracker: new SnapshotTracker(builder, uid), snapshot: new Map() };
         pcs.set(pcId, pc);
       }
+      if (method === 'create' && value.length >= 5 && typeof value[3] === 'string')
+        urls.set(pcId, value[3].slice(0, 300));
     }
     if (pc && method.toLowerCase() === 'getstats') {
       if (!isObject(payload)) {
@@ -130,11 +158,11 @@ export function importRtcstats(text: string): ImportResult {
         firstBad ||= lineNo;
         continue;
       }
-      const top = mergeDelta(pc.snapshot, payload);
+      const top = mergeDelta(pc.snapshot, payload) ?? latestReportTime(payload);
       pc.tracker.push(top ?? at, new Map([...pc.snapshot].map(([k, v]) => [k, { ...v }])));
       continue;
     }
-    // `create` carries the ICE configuration (credentials): only the method is kept.
+    // `create` carries the ICE configuration (credentials) or the machine: only the method is kept.
     for (const record of eventRecords(pc?.uid ?? null, method, method === 'create' ? undefined : payload))
       builder.add(at, record);
   }
@@ -147,7 +175,9 @@ export function importRtcstats(text: string): ImportResult {
   if (bad > 0)
     builder.warn(`${bad} lines are not rtcstats entries (first: line ${firstBad}); they were skipped.`);
   const env: Record<string, unknown> = {
-    peerConnections: Object.fromEntries([...pcs].map(([id, pc]) => [String(pc.uid), { id, url: null }])),
+    peerConnections: Object.fromEntries(
+      [...pcs].map(([id, pc]) => [String(pc.uid), { id, url: urls.get(id) ?? null }]),
+    ),
   };
   if (typeof meta.userAgent === 'string') env.userAgent = meta.userAgent.slice(0, 300);
   if (typeof meta.fileFormat === 'number') env.fileFormat = meta.fileFormat;

@@ -18,7 +18,9 @@
  * ```
  *
  * Sample times come from the `<reportId>-timestamp` series when present, else are spread evenly
- * from `startTime` to `endTime`. Samples of all reports within {@link BUCKET_MS} are one snapshot.
+ * from `startTime` to `endTime`; remote-inbound/outbound reports (whose timestamp is the RTCP
+ * report's) take the local sampling times, newest last. Samples of all reports within
+ * {@link BUCKET_MS} are one snapshot.
  */
 import { ImportBuilder, SnapshotTracker, eventRecords, parseTime } from './build';
 import type { PeerConnectionEntry } from './peer-connections';
@@ -57,6 +59,24 @@ function decodeValues(raw: unknown): unknown[] | null {
   }
 }
 
+/** Reports whose `timestamp` is the far end's (when its RTCP report arrived), not the sample's. */
+const REMOTE_TYPES = new Set(['remote-inbound-rtp', 'remote-outbound-rtp']);
+
+/**
+ * The PC's sampling times: the longest all-numeric `timestamp` series of a local report (each
+ * getStats appends one value to every report present then, so the newest values line up).
+ */
+function samplingClock(byReport: Map<string, Series>): number[] | null {
+  let best: number[] | null = null;
+  for (const s of byReport.values()) {
+    if (REMOTE_TYPES.has(s.type)) continue;
+    const stamps = s.fields.get('timestamp');
+    if (!stamps || !stamps.every((v) => typeof v === 'number')) continue;
+    if (!best || stamps.length > best.length) best = stamps as number[];
+  }
+  return best;
+}
+
 function collectSeries(stats: Json, builder: ImportBuilder): Map<string, Series> {
   const byReport = new Map<string, Series>();
   const ranges = new Map<string, { start: number; end: number; n: number }>();
@@ -80,8 +100,15 @@ function collectSeries(stats: Json, builder: ImportBuilder): Map<string, Series>
     const end = parseTime(entry.endTime);
     if (start !== null && end !== null && !ranges.has(id)) ranges.set(id, { start, end, n: values.length });
   }
+  const clock = samplingClock(byReport);
   for (const [id, s] of byReport) {
     const stamps = s.fields.get('timestamp');
+    const n = [...s.fields.values()][0]?.length ?? 0;
+    if (REMOTE_TYPES.has(s.type) && clock && n <= clock.length) {
+      // A remote report's own timestamp is when its RTCP arrived; it was sampled with the rest.
+      s.times = clock.slice(clock.length - n);
+      continue;
+    }
     if (stamps && stamps.every((v) => typeof v === 'number')) {
       s.times = stamps as number[];
       continue;
