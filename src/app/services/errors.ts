@@ -3,6 +3,7 @@
  * renderer's side (`{name, message, code}`), so the dashboard can branch on the code and show
  * the message to a person as it is.
  */
+import { errorCode } from '../../shared/errors';
 import { IpcError } from '../../shared/ipc/contract';
 
 /** Codes of errors raised by the services themselves (lab errors keep their own codes). */
@@ -41,18 +42,20 @@ export function serviceError(code: ServiceErrorCode, message: string): IpcError 
   return new IpcError(message, code, 'LabServiceError');
 }
 
+/** What a code the lab's errors pass through looks like (`TOKEN_EXPIRE`, `SERVER_DOWN`, `EADDRINUSE`). */
+const PASSED_CODE = /^[A-Z][A-Z_]+$/;
+
 /**
- * Types an error thrown by the lab: errors that carry a string `code` (ClientError,
- * SignalingError: the trace's own vocabulary, e.g. TOKEN_EXPIRE, INVALID_STATE) keep it; the
- * server's "not running" becomes SERVER_DOWN; anything else is LAB_ERROR with its message.
+ * Types an error thrown by the lab by its code, never its message: a coded error (a
+ * `CodedError`, or the plain copy of one that crossed from the server child) keeps its code —
+ * the trace's own vocabulary (TOKEN_EXPIRE, INVALID_STATE), SERVER_DOWN when the server is
+ * stopped; anything else is LAB_ERROR. The message is passed on as it is.
  */
 export function labError(error: unknown): IpcError {
   if (error instanceof IpcError) return error;
-  const e = error as { name?: unknown; message?: unknown; code?: unknown };
+  const e = error as { name?: unknown; message?: unknown } | null | undefined;
   const message = typeof e?.message === 'string' ? e.message : String(error);
   const name = typeof e?.name === 'string' ? e.name : 'Error';
-  if (typeof e?.code === 'string' && /^[A-Z][A-Z_]+$/.test(e.code))
-    return new IpcError(message, e.code, name);
-  if (/server is not running/.test(message)) return new IpcError(message, 'SERVER_DOWN', name);
-  return new IpcError(message, 'LAB_ERROR', name);
+  const code = errorCode(error);
+  return new IpcError(message, code !== null && PASSED_CODE.test(code) ? code : 'LAB_ERROR', name);
 }

@@ -13,6 +13,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { AgentPageBase } from './agent-page-base';
 import { parseAgentEvent, type AgentPage, type BrowserHost } from './agent-protocol';
 import { AGENT_URL, pageAgentHtml } from './page-agent';
+import { CodedError, type CodedErrorOptions } from '../../shared/errors';
 
 /** Where Debian puts Chromium; `FAULTLINE_CHROMIUM` overrides it. */
 export function chromiumPath(): string {
@@ -54,8 +55,11 @@ export interface ChromiumHostOptions {
 }
 
 /** Thrown when Chromium cannot be started; the message says what to install or set. */
-export class BrowserUnavailableError extends Error {
-  readonly code = 'BROWSER_UNAVAILABLE';
+export class BrowserUnavailableError extends CodedError<'BROWSER_UNAVAILABLE'> {
+  override readonly name = 'BrowserUnavailableError';
+  constructor(message: string, options?: CodedErrorOptions) {
+    super('BROWSER_UNAVAILABLE', message, options);
+  }
 }
 
 /**
@@ -138,6 +142,7 @@ export class ChromiumHost implements BrowserHost {
       throw new BrowserUnavailableError(
         `cannot start Chromium at ${executablePath} for a browser participant ` +
           `(install Debian's chromium or set FAULTLINE_CHROMIUM): ${(err as Error).message.split('\n')[0]}`,
+        { cause: err },
       );
     }
   }

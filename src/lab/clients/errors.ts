@@ -4,35 +4,22 @@
  * so callers (scenario runner, CLI, UI) can branch on the same vocabulary the trace uses.
  */
 import type { DisconnectReason, ErrorCode } from '../../shared';
+import { CodedError } from '../../shared/errors';
 
 /** Codes a {@link ClientError} can carry: a disconnect reason, or a local usage problem. */
 export type ClientErrorCode = DisconnectReason | 'INVALID_STATE' | 'BAD_ARGUMENT' | 'DISPOSED' | 'SIGNALING';
 
 /** An error raised by a `Client` operation; `code` says why in trace vocabulary. */
-export class ClientError extends Error {
+export class ClientError extends CodedError<ClientErrorCode> {
   override readonly name = 'ClientError';
-
-  constructor(
-    readonly code: ClientErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
-/** A request the server answered with an `error` message (or that never got an answer). */
-export class SignalingError extends Error {
+/**
+ * A request the server answered with an `error` message (or that never got an answer); `code` is
+ * the server's error code, or `TIMEOUT` / `CLOSED` when no answer came.
+ */
+export class SignalingError extends CodedError<ErrorCode | 'TIMEOUT' | 'CLOSED'> {
   override readonly name = 'SignalingError';
-
-  /**
-   * @param code the server's error code, or `TIMEOUT` / `CLOSED` when no answer came
-   */
-  constructor(
-    readonly code: ErrorCode | 'TIMEOUT' | 'CLOSED',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Server error codes that end a join for good (no retry can fix them without a new token). */

@@ -5,6 +5,7 @@
  */
 import { isAllowedTransition, type ConnectionState, type DisconnectReason } from '../../shared';
 import type { RecordSink } from '../../shared';
+import { CodedError } from '../../shared/errors';
 
 /** Details of one transition. */
 export interface TransitionDetail {
@@ -18,7 +19,7 @@ export interface TransitionDetail {
 export type StateListener = (from: ConnectionState, to: ConnectionState, detail: TransitionDetail) => void;
 
 /** Thrown when code asks for a transition the model forbids. */
-export class IllegalTransitionError extends Error {
+export class IllegalTransitionError extends CodedError<'ILLEGAL_TRANSITION'> {
   override readonly name = 'IllegalTransitionError';
 
   constructor(
@@ -26,7 +27,10 @@ export class IllegalTransitionError extends Error {
     readonly to: ConnectionState,
     readonly reason: DisconnectReason | undefined,
   ) {
-    super(`illegal connection-state transition ${from} → ${to}${reason ? ` (${reason})` : ''}`);
+    super(
+      'ILLEGAL_TRANSITION',
+      `illegal connection-state transition ${from} → ${to}${reason ? ` (${reason})` : ''}`,
+    );
   }
 }
 

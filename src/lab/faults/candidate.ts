@@ -4,16 +4,17 @@
  * {@link NetworkPath.mapRemoteCandidate}. Pure string work (RFC 8839 §5.1 grammar).
  */
 import type { CandidateInit } from '../network-path';
+import { CodedError } from '../../shared/errors';
 
 /** Thrown for a candidate string that does not follow the RFC 8839 grammar. */
-export class CandidateParseError extends Error {
+export class CandidateParseError extends CodedError<'INVALID_CANDIDATE'> {
+  override readonly name = 'CandidateParseError';
   /** @param message what is wrong; @param input the offending text (truncated for display) */
   constructor(
     message: string,
     readonly input: string,
   ) {
-    super(`${message}: "${input.length > 120 ? `${input.slice(0, 117)}...` : input}"`);
-    this.name = 'CandidateParseError';
+    super('INVALID_CANDIDATE', `${message}: "${input.length > 120 ? `${input.slice(0, 117)}...` : input}"`);
   }
 }
 

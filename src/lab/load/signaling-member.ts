@@ -7,6 +7,7 @@
  */
 import WebSocket from 'ws';
 import { performance } from 'node:perf_hooks';
+import { CodedError } from '../../shared/errors';
 
 /** Where a member is in its life. */
 export type MemberState = 'idle' | 'connecting' | 'joined' | 'left' | 'failed' | 'closed';
@@ -48,14 +49,14 @@ export interface MemberCounters {
 }
 
 /** Failure of a member's join, with what went wrong. */
-export class MemberJoinError extends Error {
+export class MemberJoinError extends CodedError<'TIMEOUT' | 'REFUSED' | 'SOCKET' | 'STATE'> {
+  override readonly name = 'MemberJoinError';
   constructor(
     readonly uid: number,
-    readonly code: 'TIMEOUT' | 'REFUSED' | 'SOCKET' | 'STATE',
+    code: MemberJoinError['code'],
     message: string,
   ) {
-    super(`member ${uid}: ${message}`);
-    this.name = 'MemberJoinError';
+    super(code, `member ${uid}: ${message}`);
   }
 }
 

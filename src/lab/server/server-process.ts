@@ -6,6 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { CodedError } from '../../shared/errors';
 import type { LabTiming } from '../../shared/model/config';
 import { ServerEventHub, type ServerEvent } from './events';
 import { resolveServerEntry } from './resolve-entry';
@@ -37,6 +38,14 @@ const STOP_TIMEOUT_MS = 5000;
 const ACK_TIMEOUT_MS = 5000;
 /** How long `restart()` retries while the old port is still held (EADDRINUSE). */
 const RESTART_RETRY_MS = 3000;
+
+/** A command was sent while the server child is stopped or crashed (start it first). */
+export class ServerDownError extends CodedError<'SERVER_DOWN'> {
+  override readonly name = 'ServerDownError';
+  constructor(readonly command: string) {
+    super('SERVER_DOWN', `server is not running (${command})`);
+  }
+}
 
 /** A channel server child process. */
 export class ServerProcess {
@@ -167,8 +176,7 @@ export class ServerProcess {
 
   private command(command: Command): Promise<void> {
     const child = this.child;
-    if (!child || !child.connected)
-      return Promise.reject(new Error(`server is not running (${command.type})`));
+    if (!child || !child.connected) return Promise.reject(new ServerDownError(command.type));
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -1,13 +1,14 @@
 /** Durations as a person types them on the command line: `90s`, `30m`, `2h`, `1h30m`, `500ms`. */
+import { CodedError } from '../../shared/errors';
 
 /** A duration that could not be read; the message says what was wrong and gives examples. */
-export class DurationError extends Error {
+export class DurationError extends CodedError<'INVALID_DURATION'> {
   override readonly name = 'DurationError';
   constructor(
     readonly input: string,
     reason: string,
   ) {
-    super(`"${input}" is not a duration: ${reason} (e.g. 90s, 30m, 2h, 1h30m)`);
+    super('INVALID_DURATION', `"${input}" is not a duration: ${reason} (e.g. 90s, 30m, 2h, 1h30m)`);
   }
 }
 

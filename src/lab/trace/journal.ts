@@ -13,16 +13,11 @@ import { link, open, rename, rm, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { followJournalMoves, gzipSegment, removeSegment, segmentPath } from './segments';
 import type { JournalMoveFollower } from './segments';
+import { CodedError } from '../../shared/errors';
 
-/** The journal file could not be opened or written. */
-export class JournalError extends Error {
+/** The journal file could not be opened, or a write or fsync failed (`code` says which). */
+export class JournalError extends CodedError<'JOURNAL_OPEN_FAILED' | 'JOURNAL_WRITE_FAILED'> {
   override readonly name = 'JournalError';
-  /** Stable reason: the file could not be opened, or a write or fsync failed. */
-  readonly code: 'JOURNAL_OPEN_FAILED' | 'JOURNAL_WRITE_FAILED';
-  constructor(code: JournalError['code'], message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** Default size at which a segment is closed: 64 MiB. */

@@ -7,16 +7,17 @@ import type { IceConfig } from '../clients/engines';
 import type { EngineName } from '../../shared/model/engines';
 import type { FaultInjector, TurnTarget } from '../faults/fault-injector';
 import { TurnServer } from './turn-server';
+import { CodedError } from '../../shared/errors';
 
 /** Which TURN server a lab gives its clients. */
 export type TurnChoice =
   { kind: 'embedded' } | { kind: 'external'; urls: string[]; username: string; credential: string };
 
 /** Thrown for an external TURN configuration that cannot work. */
-export class TurnConfigError extends Error {
+export class TurnConfigError extends CodedError<'INVALID_TURN_CONFIG'> {
+  override readonly name = 'TurnConfigError';
   constructor(message: string) {
-    super(`TURN configuration: ${message}`);
-    this.name = 'TurnConfigError';
+    super('INVALID_TURN_CONFIG', `TURN configuration: ${message}`);
   }
 }
 

@@ -13,23 +13,27 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { CodedError } from '../../shared/errors';
 
 /** Thrown when `turnserver` is not installed. */
-export class TurnServerMissingError extends Error {
+export class TurnServerMissingError extends CodedError<'TURN_SERVER_MISSING'> {
+  override readonly name = 'TurnServerMissingError';
   constructor() {
-    super('turnserver (coturn) was not found on PATH: install coturn (e.g. `apt-get install coturn`)');
-    this.name = 'TurnServerMissingError';
+    super(
+      'TURN_SERVER_MISSING',
+      'turnserver (coturn) was not found on PATH: install coturn (e.g. `apt-get install coturn`)',
+    );
   }
 }
 
 /** Thrown when coturn exits or does not listen in time; `logTail` is the end of its log. */
-export class TurnServerStartError extends Error {
+export class TurnServerStartError extends CodedError<'TURN_SERVER_START_FAILED'> {
+  override readonly name = 'TurnServerStartError';
   constructor(
     message: string,
     readonly logTail: string,
   ) {
-    super(logTail ? `${message}; coturn log ends with: ${logTail}` : message);
-    this.name = 'TurnServerStartError';
+    super('TURN_SERVER_START_FAILED', logTail ? `${message}; coturn log ends with: ${logTail}` : message);
   }
 }
 

@@ -5,6 +5,7 @@
  * each request before a handler sees it, and the renderer may parse what comes back.
  */
 import { z } from 'zod';
+import { CodedError } from '../errors';
 import { EngineNameSchema } from '../model/engines';
 import { ClientFaultSchema } from '../model/faults';
 import { CONNECTION_STATES } from '../model/states';
@@ -373,14 +374,14 @@ export interface FaultlineApi {
 }
 
 /** An error that crossed the boundary, typed again on this side. */
-export class IpcError extends Error {
+export class IpcError extends CodedError {
   override readonly name = 'IpcError';
   constructor(
     message: string,
-    readonly code: string,
+    code: string,
     readonly remoteName = 'Error',
   ) {
-    super(message);
+    super(code, message);
   }
 
   /** The plain shape sent across. */

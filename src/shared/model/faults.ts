@@ -1,8 +1,11 @@
 /**
  * Fault specifications: what a person (or a scenario step) asks the fault injector to do to
- * one client's network path, or to the channel server. Validated at every boundary.
+ * one client's network path, or to the channel server. A spec is validated once, where it
+ * enters (the IPC contract, a scenario file, {@link parseClientFault}); the lab and the
+ * injector take the typed {@link ClientFault} and never parse it again.
  */
 import { z } from 'zod';
+import { CodedError } from '../errors';
 
 /** Which traffic of a client a fault touches: the signaling socket, the media, or both. */
 export const FaultPathSchema = z.enum(['signaling', 'media', 'all']);
@@ -83,6 +86,26 @@ export type ClientFault = z.infer<typeof ClientFaultSchema>;
 export type ClientFaultInput = z.input<typeof ClientFaultSchema>;
 /** The kinds of client fault. */
 export type ClientFaultKind = ClientFault['kind'];
+
+/** Thrown for a fault spec that does not validate; `issues` lists what is wrong, one per line. */
+export class InvalidFaultError extends CodedError<'INVALID_FAULT'> {
+  override readonly name = 'InvalidFaultError';
+  constructor(readonly issues: string[]) {
+    super('INVALID_FAULT', `invalid fault: ${issues.join('; ')}`);
+  }
+}
+
+/**
+ * The one parser of a client fault spec that has not been checked yet: returns it validated,
+ * defaults filled, or throws {@link InvalidFaultError} naming each bad field (`ms: …`).
+ */
+export function parseClientFault(input: unknown): ClientFault {
+  const parsed = ClientFaultSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new InvalidFaultError(
+    parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'fault'}: ${i.message}`),
+  );
+}
 
 /** Faults on the channel server itself (a real stop, start or kill of its process). */
 export const SERVER_FAULT_KINDS = ['server-stop', 'server-start', 'server-crash'] as const;

@@ -4,15 +4,16 @@
  */
 import type { z } from 'zod';
 import { ScenarioSchema, type Scenario } from './schema';
+import { CodedError } from '../errors';
 
 /** A scenario that failed validation; `problems` lists one line per issue. */
-export class ScenarioError extends Error {
+export class ScenarioError extends CodedError<'INVALID_SCENARIO'> {
   override readonly name = 'ScenarioError';
   constructor(
     readonly source: string,
     readonly problems: string[],
   ) {
-    super(`${source}: invalid scenario\n  - ${problems.join('\n  - ')}`);
+    super('INVALID_SCENARIO', `${source}: invalid scenario\n  - ${problems.join('\n  - ')}`);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { RECORD_TYPES, TRACE_FORMAT, TRACE_VERSION, TraceHeaderSchema, TraceRecordSchema } from './records';
 import type { TraceHeader, TraceRecord } from './records';
+import { CodedError } from '../errors';
 
 /** Why a trace could not be read at all (a truncated or partly invalid trace still opens). */
 export type TraceReadErrorCode =
@@ -14,14 +15,8 @@ export type TraceReadErrorCode =
  * A trace that cannot be opened. `code` is stable (the CLI and the renderer branch on it);
  * `message` says what happened and what to do, for a person.
  */
-export class TraceReadError extends Error {
+export class TraceReadError extends CodedError<TraceReadErrorCode> {
   override readonly name = 'TraceReadError';
-  /** Stable machine-readable reason. */
-  readonly code: TraceReadErrorCode;
-  constructor(code: TraceReadErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** One line the parser could not use, with its 1-based line number in the file. */

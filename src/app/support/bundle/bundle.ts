@@ -18,6 +18,7 @@ import { appInfo } from '../../../lab';
 import { appLogText } from './app-log';
 import { eventsCsv, statsCsv } from './csv';
 import { collectEnvironment } from './environment';
+import { CodedError } from '../../../shared/errors';
 
 /** The `format` of `manifest.json`. */
 export const BUNDLE_FORMAT = 'faultline-bundle';
@@ -97,13 +98,8 @@ export const BUNDLE_FILES = {
 } as const;
 
 /** A bundle that could not be written; `code` is stable. */
-export class BundleError extends Error {
+export class BundleError extends CodedError<'INVALID_INPUT' | 'WRITE_FAILED'> {
   override readonly name = 'BundleError';
-  readonly code: 'INVALID_INPUT' | 'WRITE_FAILED';
-  constructor(code: BundleError['code'], message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');

@@ -2,6 +2,7 @@
  * The one error type of opening support files (bundles, traces, browser dumps). `code` is stable
  * (the CLI and the renderer branch on it); `message` says what happened and what to do.
  */
+import { CodedError } from '../../errors';
 
 /** Why a support file could not be opened at all (a truncated trace still opens, with a warning). */
 export type SupportOpenErrorCode =
@@ -16,15 +17,12 @@ export type SupportOpenErrorCode =
   | 'ABORTED';
 
 /** A support file that cannot be opened; `file` names the bundle member at fault, if any. */
-export class SupportOpenError extends Error {
+export class SupportOpenError extends CodedError<SupportOpenErrorCode> {
   override readonly name = 'SupportOpenError';
-  /** Stable machine-readable reason. */
-  readonly code: SupportOpenErrorCode;
   /** The bundle member the error is about (e.g. `trace.ndjson.gz`), when there is one. */
   readonly file: string | undefined;
   constructor(code: SupportOpenErrorCode, message: string, options?: { cause?: unknown; file?: string }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
     this.file = options?.file;
   }
 }
