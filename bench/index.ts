@@ -17,6 +17,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['lab', () => benchLab({ quick })],
   ['trace', () => benchTrace({ quick })],
   ['renderer', async () => (await import('./renderer-bench')).benchRenderer({ quick })],
+  ['import', async () => (await import('./import-bench')).benchImport({ quick })],
   ['diagnose', async () => (await import('./diagnose-bench')).benchDiagnose({ quick })],
   ['support', async () => (await import('./support-bench')).benchSupport({ quick })],
   ['scale', async () => (await import('./scale-bench')).benchScale({ quick })],
