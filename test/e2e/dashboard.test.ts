@@ -141,6 +141,8 @@ describe('dashboard in Chromium (browser mode)', () => {
       .poll(() => page.getByTestId('compare-similarity').textContent(), { timeout: 10_000 })
       .toMatch(/^\d of 1 incidents reproduced/);
     expect(await page.getByTestId('compare-incident').count()).toBe(1);
+    // The zoom to the dump's incident did not follow the new trace.
+    expect(await page.getByTestId('reset-zoom').isDisabled()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-reproduce.png'), fullPage: true });
   }, 150_000);
 

@@ -48,10 +48,12 @@ describe('Diagnosis in Findings', () => {
     expect(ui.timeRange!.min).toBeLessThanOrEqual(incident.start * scale);
     expect(ui.timeRange!.max).toBeGreaterThanOrEqual(incident.end! * scale);
     expect([...ui.evidence]).toEqual(incident.evidence);
+    expect(ui.activeIncident).toBe(incident.id);
     expect(ui.selectedSeq).toBe(incident.evidence[0]);
     await w.get('[data-testid="diagnosis-clear"]').trigger('click');
     expect(ui.timeRange).toBeNull();
     expect(ui.evidence.size).toBe(0);
+    expect(ui.activeIncident).toBeNull();
     w.unmount();
   });
 });

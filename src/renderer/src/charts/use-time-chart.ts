@@ -1,7 +1,7 @@
 /**
  * One Chart.js chart on the shared time axis (ms since the trace started; labelled in the
  * scenario's time, so a run at time scale 0.1 reads as the findings do, with the real time in
- * every tooltip): builds it on mount, redraws with `update('none')` when its data, annotations, theme or the shared range
+ * every tooltip), with the diagnosed incidents as bands behind the data: builds it on mount, redraws with `update('none')` when its data, annotations, theme or the shared range
  * change, writes zoom and pan back to the ui store (so every chart follows), selects a record
  * when a point is clicked, and destroys the chart on unmount.
  */
@@ -9,7 +9,13 @@ import type { ChartConfiguration, ChartData, ChartEvent, ChartOptions } from 'ch
 import { onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
 import { useTraceStore } from '../stores/trace';
 import { useUiStore } from '../stores/ui';
-import { CHART_THEMES, type Annotation, type ChartTheme } from '../../../shared/view/charts/annotations';
+import {
+  CHART_THEMES,
+  incidentBands,
+  type Annotation,
+  type ChartTheme,
+} from '../../../shared/view/charts/annotations';
+import { useScenarioStore } from '../stores/scenario';
 import { axisSeconds, fmtMoment } from '../../../shared/view/charts/labels';
 import { Chart, registerChartParts } from './setup';
 
@@ -50,7 +56,22 @@ function xRange(range: { min: number; max: number } | null, lastT: number): { mi
 export function useTimeChart(spec: TimeChartSpec): { redraw: () => void; chart: () => Chart | null } {
   const ui = useUiStore();
   const trace = useTraceStore();
+  const scenarios = useScenarioStore();
   let chart: Chart | null = null;
+
+  /** The diagnosed incidents of the trace on screen, in trace ms (diagnoses are in model ms). */
+  function bands(theme: ChartTheme): Record<string, Annotation> {
+    const diagnosis = scenarios.diagnosis;
+    if (!diagnosis || diagnosis.source.startedAt !== trace.index.header?.startedAt) return {};
+    const scale = diagnosis.source.timeScale;
+    const incidents = diagnosis.incidents.map((i) => ({
+      id: i.id,
+      kind: i.kind,
+      startT: i.start * scale,
+      endT: i.end === null ? null : i.end * scale,
+    }));
+    return incidentBands(incidents, trace.lastT, theme, ui.activeIncident);
+  }
 
   function shared(theme: ChartTheme): ChartOptions {
     const own = spec.options(theme) as ChartOptions & { scales?: Record<string, object> };
@@ -96,7 +117,7 @@ export function useTimeChart(spec: TimeChartSpec): { redraw: () => void; chart: 
             ...ownTooltip?.callbacks,
           },
         },
-        annotation: { annotations: spec.annotations(theme) },
+        annotation: { annotations: { ...bands(theme), ...spec.annotations(theme) } },
         zoom: {
           limits: { x: { min: 0, max: limitMax, minRange: 50 } },
           pan: { enabled: true, mode: 'x', onPanComplete: ({ chart: c }) => share(c) },
@@ -151,7 +172,16 @@ export function useTimeChart(spec: TimeChartSpec): { redraw: () => void; chart: 
   });
 
   watch(
-    () => [trace.version, ui.theme, ui.timeRange, ui.selectedT, ui.vocabulary, spec.deps?.()],
+    () => [
+      trace.version,
+      ui.theme,
+      ui.timeRange,
+      ui.selectedT,
+      ui.vocabulary,
+      scenarios.diagnosis,
+      ui.activeIncident,
+      spec.deps?.(),
+    ],
     () => redraw(),
   );
 

@@ -203,6 +203,11 @@ export const useScenarioStore = defineStore('scenario', () => {
       watch(
         () => trace.header,
         (next) => {
+          // An incident's zoom and marks belonged to the trace shown before.
+          if (ui.evidence.size > 0 || ui.activeIncident !== null) {
+            ui.markEvidence([]);
+            ui.setTimeRange(null);
+          }
           if (report.value && reportHeader !== next) {
             report.value = null;
             diagnosis.value = null;

@@ -76,9 +76,16 @@ export const useUiStore = defineStore('ui', () => {
     selectedT.value = seq === null ? null : t;
   }
 
-  /** Marks the records an incident rests on in the event log (an empty list clears the marks). */
-  function markEvidence(seqs: readonly number[]): void {
+  /** The incident picked in the Diagnosis list (its band is drawn stronger); null for none. */
+  const activeIncident = ref<string | null>(null);
+
+  /**
+   * Marks the records an incident rests on in the event log and its band on the charts (an empty
+   * list and null clear both).
+   */
+  function markEvidence(seqs: readonly number[], incident: string | null = null): void {
     evidence.value = new Set(seqs);
+    activeIncident.value = seqs.length > 0 || incident !== null ? incident : null;
   }
 
   /** Sets the time range every chart shows (null: the whole trace). */
@@ -97,6 +104,7 @@ export const useUiStore = defineStore('ui', () => {
     selectedT,
     timeRange,
     evidence,
+    activeIncident,
     markEvidence,
     setVocabulary,
     setTheme,

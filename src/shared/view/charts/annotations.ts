@@ -1,6 +1,7 @@
 /**
  * chartjs-plugin-annotation options every time chart shares: shaded fault windows, the
- * selected moment, and (peer events) the threshold lines. Plain objects, built per redraw.
+ * diagnosed incidents as bands, the selected moment, and (peer events) the threshold lines.
+ * Plain objects, built per redraw.
  */
 import type { FaultSpan } from '../trace-index';
 import type { ThresholdLine } from './peer-events';
@@ -18,6 +19,7 @@ export interface ChartTheme {
   faultBorder: string;
   selection: string;
   threshold: string;
+  incident: string;
 }
 
 /** Dark and light chart colours. */
@@ -30,6 +32,7 @@ export const CHART_THEMES: Record<'dark' | 'light', ChartTheme> = {
     faultBorder: 'rgba(229,72,77,0.55)',
     selection: '#f0f0f0',
     threshold: '#f59e0b',
+    incident: 'rgba(245,179,66,0.14)',
   },
   light: {
     background: '#ffffff',
@@ -39,6 +42,7 @@ export const CHART_THEMES: Record<'dark' | 'light', ChartTheme> = {
     faultBorder: 'rgba(200,40,45,0.6)',
     selection: '#111827',
     threshold: '#b45309',
+    incident: 'rgba(180,83,9,0.12)',
   },
 };
 
@@ -94,6 +98,50 @@ export function buildAnnotations(opts: {
       xMax: opts.selectedT,
       borderColor: opts.theme.selection,
       borderWidth: 2,
+    };
+  }
+  return out;
+}
+
+/** A diagnosed incident as a chart shows it: trace ms (`endT` null while still open). */
+export interface IncidentBand {
+  id: string;
+  kind: string;
+  startT: number;
+  endT: number | null;
+}
+
+/** Most incident bands drawn on one chart (a day-long dump can hold thousands). */
+export const MAX_INCIDENT_BANDS = 200;
+
+/**
+ * The incidents as faint bands under the data, labelled at the bottom with id and kind; the
+ * `active` one (picked in the Diagnosis list) drawn stronger.
+ */
+export function incidentBands(
+  incidents: readonly IncidentBand[],
+  endT: number,
+  theme: ChartTheme,
+  active: string | null = null,
+): Record<string, Annotation> {
+  const out: Record<string, Annotation> = {};
+  for (const i of incidents.slice(0, MAX_INCIDENT_BANDS)) {
+    const xMax = Math.max(i.endT ?? endT, i.startT + 1);
+    out[`incident-${i.id}`] = {
+      type: 'box',
+      xMin: i.startT,
+      xMax,
+      backgroundColor: theme.incident,
+      borderColor: i.id === active ? theme.threshold : 'rgba(0,0,0,0)',
+      borderWidth: i.id === active ? 2 : 0,
+      drawTime: 'beforeDatasetsDraw',
+      label: {
+        display: true,
+        content: `${i.id} ${i.kind}`,
+        position: { x: 'start', y: 'end' },
+        color: theme.text,
+        font: { size: 9 },
+      },
     };
   }
   return out;
