@@ -145,7 +145,7 @@ describe('webrtc-internals importer, current Chrome', () => {
         origin: 'https://meet.example.test',
         timestamp: t0 + 20,
         error: 'NotReadableError',
-        errorMessage: 'Could not start video source',
+        error_message: 'Could not start video source',
       },
     ],
     PeerConnections: {

@@ -3,7 +3,8 @@
  *
  * ```
  * { "UserAgent"?: string,
- *   "getUserMedia"?: [{ "origin", "audio", "video", "timestamp"?, "error"?, "errorMessage"? }],
+ *   "getUserMedia"?: [{ "origin", "audio", "video", "timestamp"?, "error"?,
+ *                       "error_message"? (Chromium) | "errorMessage"? }],
  *   "PeerConnections": { [pcKey]: {
  *       "url"?: string,
  *       "updateLog": [{ "timestamp": epoch-ms number (current Chrome),
@@ -217,7 +218,8 @@ function importGetUserMedia(section: unknown, builder: ImportBuilder): void {
     const origin = typeof entry.origin === 'string' ? ` by ${entry.origin.slice(0, 200)}` : '';
     const error = typeof entry.error === 'string' ? entry.error.slice(0, 100) : null;
     if (error !== null) {
-      const message = typeof entry.errorMessage === 'string' ? `: ${entry.errorMessage.slice(0, 200)}` : '';
+      const said = entry.error_message ?? entry.errorMessage;
+      const message = typeof said === 'string' && said ? `: ${said.slice(0, 200)}` : '';
       builder.add(at, {
         type: 'log',
         uid: null,
