@@ -7,6 +7,7 @@ import pidusage from 'pidusage';
 import { Lab, type EngineName } from '../src/lab/lab';
 import type { StateRecord, TraceRecord } from '../src/shared';
 import { fmt, mean, percentile, printTable } from './stats';
+import { parseClientFault } from '../src/shared/model/faults';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,7 +55,7 @@ export async function detectionAndRecovery(
     await lab.join(2);
     await lab.publish(1, ['audio', 'video']);
     await sleep(1500);
-    const id = lab.applyFault(1, { kind: 'blackhole', path: 'all' }, outageMs);
+    const id = lab.applyFault(1, parseClientFault({ kind: 'blackhole', path: 'all' }), outageMs);
     const find = (pred: (r: TraceRecord) => boolean) => lab.recorder.snapshot().find(pred);
     await waitUntil(
       () => !!find((r) => r.type === 'fault' && r.id === id && r.phase === 'end'),

@@ -11,8 +11,9 @@ import type { FaultInjector } from './faults/fault-injector';
 const INSTANT_KINDS = new Set(['reset', 'ip-change']);
 
 /**
- * Applies `fault` to `injector` now and describes it for {@link FaultController.started}.
- * `forMs` is model time (the controller scales it).
+ * Applies `fault` to `injector` now, under the lab's id `id` (so the injector's log lines name
+ * the fault as the trace does), and describes it for {@link FaultController.started}. `forMs`
+ * is model time (the controller scales it).
  */
 export function applyClientFault(
   injector: FaultInjector,
@@ -20,8 +21,9 @@ export function applyClientFault(
   fault: ClientFault,
   timing: LabTiming,
   forMs: number | undefined,
+  id: string,
 ): FaultStart {
-  const injectorId = injector.apply(scaleFault(fault, timing));
+  const injectorId = injector.apply(scaleFault(fault, timing), id);
   const { kind, ...params } = fault;
   return {
     kind,

@@ -5,6 +5,7 @@
  */
 import type { LabTiming, RecordSink } from '../shared';
 import { scaled } from '../shared';
+import { FaultIds } from './fault-ids';
 
 /** What the controller needs to know to record and undo a fault. */
 export interface FaultStart {
@@ -39,7 +40,7 @@ interface Entry extends ActiveFault {
 /** Records fault pairs and runs their timers. */
 export class FaultController {
   private readonly entries = new Map<string, Entry>();
-  private counter = 0;
+  private readonly ids = new FaultIds();
 
   constructor(
     private readonly sink: RecordSink,
@@ -47,9 +48,24 @@ export class FaultController {
     private readonly onError: (message: string) => void = () => {},
   ) {}
 
+  /**
+   * The id of a fault about to be applied, so the layers below can use the same one:
+   * `requested` (a scenario step may name its fault) unless a fault with it is active, which
+   * throws; else the next id of the sequence that no active fault holds.
+   */
+  reserve(requested?: string): string {
+    if (requested !== undefined) {
+      if (this.entries.has(requested)) throw new Error(`a fault with id "${requested}" is already active`);
+      return requested;
+    }
+    let id = this.ids.next();
+    while (this.entries.has(id)) id = this.ids.next();
+    return id;
+  }
+
   /** Records the start of a fault that the caller has just applied; returns its id. */
-  started(fault: FaultStart, id = `f${++this.counter}`): string {
-    if (this.entries.has(id)) throw new Error(`a fault with id "${id}" is already active`);
+  started(fault: FaultStart, id?: string): string {
+    id = this.reserve(id);
     this.sink({
       type: 'fault',
       uid: null,

@@ -5,15 +5,8 @@
  * desktop app all drive a lab through this class.
  */
 import { randomBytes } from 'node:crypto';
-import type {
-  ClientFault,
-  ClientFaultInput,
-  LabTiming,
-  LabTimingInput,
-  MediaKind,
-  Scenario,
-} from '../shared';
-import { ClientFaultSchema, resolveTiming, scaled } from '../shared';
+import type { ClientFault, LabTiming, LabTimingInput, MediaKind, Scenario } from '../shared';
+import { resolveTiming, scaled } from '../shared';
 import { LabStalls } from './lab-stalls';
 import { Client } from './clients/client';
 import { preloadEngines } from './clients/engines';
@@ -205,6 +198,7 @@ export class Lab {
         serverHost: this.serverUrl.hostname,
         serverPort: Number(this.serverUrl.port),
         turn: this.turn?.target() ?? undefined,
+        log: (level, msg) => this.log(level, `injector: ${msg}`, options.uid),
       });
       await injector.start();
     }
@@ -256,12 +250,15 @@ export class Lab {
     return signToken(this.secret, { channel: this.channel, uid, role, exp });
   }
 
-  /** Applies a client fault now; returns its id. `forMs` is model time (scaled). */
-  applyFault(uid: number, input: ClientFaultInput, forMs?: number, id?: string): string {
-    const fault: ClientFault = ClientFaultSchema.parse(input);
+  /**
+   * Applies a client fault now; returns its id. `fault` is validated where it entered (the IPC
+   * contract, a scenario, `parseClientFault`). `forMs` is model time (scaled).
+   */
+  applyFault(uid: number, fault: ClientFault, forMs?: number, id?: string): string {
     const injector = this.participant(uid).injector;
     if (!injector) throw new Error('this lab runs without fault injectors');
-    return this.faults.started(applyClientFault(injector, uid, fault, this.timing, forMs), id);
+    const faultId = this.faults.reserve(id);
+    return this.faults.started(applyClientFault(injector, uid, fault, this.timing, forMs, faultId), faultId);
   }
 
   /** Clears one fault (recording its end). */
@@ -330,9 +327,9 @@ export class Lab {
     this.recorder.record({ type: 'mark', uid: null, label });
   }
 
-  /** Adds a log line to the trace. */
-  log(level: 'debug' | 'info' | 'warn' | 'error', msg: string): void {
-    this.recorder.record({ type: 'log', uid: null, level, msg });
+  /** Adds a log line to the trace: the lab's own, or (with `uid`) about one participant. */
+  log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, uid: number | null = null): void {
+    this.recorder.record({ type: 'log', uid, level, msg });
   }
 
   /** Convenience wrappers used by scenarios and UIs. */

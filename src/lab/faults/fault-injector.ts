@@ -12,7 +12,8 @@
  * a relay mapping of class `turn`, TURN/TCP via a second proxy that carries the media rules;
  * `block-direct-udp`, `block-turn-udp` and `block-turn-tcp` cut one of the three routes.
  */
-import { ClientFaultSchema, type ClientFault, type ClientFaultInput } from '../../shared/model/faults';
+import type { ClientFault } from '../../shared/model/faults';
+import { FaultIds } from '../fault-ids';
 import { isLoopbackUdpCandidate, type CandidateInit, type NetworkPath } from '../network-path';
 import { parseCandidate, rewriteCandidateInit } from './candidate';
 import type { ImpairmentCounters, ImpairmentRule } from './impairment';
@@ -70,21 +71,13 @@ export interface FaultInjectorCounters {
   turnTcp: TcpCounters | null;
 }
 
-/** Thrown for a fault spec that does not validate; `issues` lists what is wrong. */
-export class InvalidFaultError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`invalid fault: ${issues.join('; ')}`);
-    this.name = 'InvalidFaultError';
-  }
-}
-
 /** See the module comment. `start()` before use, `dispose()` at the end. */
 export class FaultInjector implements NetworkPath {
   private readonly proxy: TcpProxy;
   private readonly relay: UdpRelay;
   private readonly turnProxy: TcpProxy | null;
   private readonly faults = new Map<string, ActiveFault>();
-  private nextId = 1;
+  private readonly ids = new FaultIds();
   private started = false;
   private disposed = false;
   private readonly bindHost: string;
@@ -169,19 +162,13 @@ export class FaultInjector implements NetworkPath {
   }
 
   /**
-   * Applies a fault (validated; defaults filled) and returns its id. Throws
-   * {@link InvalidFaultError} for a bad spec.
+   * Applies a fault and returns its id: `id` when given (the lab passes its own), else the
+   * next of the injector's sequence. The spec is already validated, defaults filled (see
+   * `parseClientFault`); the injector does not parse it again.
    */
-  apply(input: ClientFault | ClientFaultInput): string {
+  apply(fault: ClientFault, id = this.ids.next()): string {
     if (this.disposed) throw new Error('FaultInjector: disposed');
-    const parsed = ClientFaultSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new InvalidFaultError(
-        parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'fault'}: ${i.message}`),
-      );
-    }
-    const fault = parsed.data;
-    const id = `f${this.nextId++}`;
+    if (this.faults.has(id)) throw new Error(`FaultInjector: a fault with id "${id}" is already active`);
     this.faults.set(id, { id, fault, since: performance.now() });
     const onSignaling = 'path' in fault && (fault.path === 'signaling' || fault.path === 'all');
     const onMedia = 'path' in fault && (fault.path === 'media' || fault.path === 'all');

@@ -2,7 +2,8 @@
  * The fault injector: a client's network path (TCP proxy for signaling, UDP relay for media)
  * on which faults act. Import from here; the files behind it are its seams.
  */
-export { FaultInjector, InvalidFaultError } from './fault-injector';
+export { FaultInjector } from './fault-injector';
+export { InvalidFaultError, parseClientFault } from '../../shared/model/faults';
 export type {
   ActiveFault,
   FaultInjectorCounters,

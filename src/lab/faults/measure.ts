@@ -5,7 +5,7 @@
  * every loop is bounded in count and time.
  */
 import dgram from 'node:dgram';
-import type { ClientFaultInput } from '../../shared/model/faults';
+import { parseClientFault, type ClientFaultInput } from '../../shared/model/faults';
 import { FaultInjector } from './fault-injector';
 
 /** Echo RTT distribution in milliseconds. */
@@ -181,7 +181,7 @@ export async function measureRelay(opts: MeasureRelayOptions = {}): Promise<Rela
       candidate: `candidate:1 1 udp 1 127.0.0.1 ${echoPort} typ host`,
     });
     const relayPort = Number(mapped!.candidate.split(' ')[5]);
-    if (opts.fault) inj.apply(opts.fault);
+    if (opts.fault) inj.apply(parseClientFault(opts.fault));
 
     const direct = await pingPong(client, echoPort, rttPackets, payload, timeoutMs);
     const relay = await pingPong(client, relayPort, rttPackets, payload, timeoutMs);

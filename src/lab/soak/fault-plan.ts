@@ -3,7 +3,7 @@
  * replaced by random ones drawn from `deriveSeed(seed, iteration)`, so one seed always gives
  * the same plan and a failing iteration can be rerun from its number and seed alone.
  */
-import { ClientFaultSchema, type ClientFaultInput, type Scenario, type Step } from '../../shared';
+import { parseClientFault, type ClientFaultInput, type Scenario, type Step } from '../../shared';
 import { deriveSeed, mulberry32, type Random } from '../../shared/random';
 
 /** Client fault kinds the soak draws from (`refuse` is left out: it only bites on rejoin). */
@@ -87,7 +87,7 @@ export function planIteration(
       at: step.at,
       do: 'fault',
       uid: step.uid,
-      fault: ClientFaultSchema.parse(fault),
+      fault: parseClientFault(fault),
       forMs,
       ...(step.id ? { id: step.id } : {}),
     };

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../../src/lab/faults/fault-injector';
 import { sfuFactory } from '../../../src/lab/server/sfu/sfu';
 import { makeClient, Records, startServer, testTiming, waitFor } from './helpers';
+import { parseClientFault } from '../../../src/shared/model/faults';
 
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -50,7 +51,7 @@ describe('Client behind the fault injector', () => {
   it('media-only blackhole: stays CONNECTED, restarts ICE, records media-reconnect-start/end', async () => {
     const { injector, records, a, decodedAfter } = await setup();
     const statesBefore = records.states(1).length;
-    const id = injector.apply({ kind: 'blackhole', path: 'media' });
+    const id = injector.apply(parseClientFault({ kind: 'blackhole', path: 'media' }));
     // libwebrtc reports ICE `disconnected` after ~5 s of silence (not scaled) on one path. This host
     // reaches the relay from two networks (eth0 and loopback), so ICE first falls back to the other
     // candidate pair and gives up only when both went unanswered: ~6.5 s on a quiet machine, more
@@ -93,7 +94,7 @@ describe('Client behind the fault injector', () => {
 
   it('signaling-only blackhole: RECONNECTING (heartbeat-timeout), then rejoin with resume when it clears', async () => {
     const { srv, injector, records, a, b, decodedAfter } = await setup();
-    const id = injector.apply({ kind: 'blackhole', path: 'signaling' });
+    const id = injector.apply(parseClientFault({ kind: 'blackhole', path: 'signaling' }));
     await waitFor(() => a.state === 'RECONNECTING', 5000, 'RECONNECTING');
     expect(records.of('state', 1).at(-1)).toMatchObject({ to: 'RECONNECTING', cause: 'heartbeat-timeout' });
     await new Promise((r) => setTimeout(r, 500)); // probes time out meanwhile

@@ -1,8 +1,9 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CandidateParseError } from '../../../src/lab/faults/candidate';
-import { FaultInjector, InvalidFaultError } from '../../../src/lab/faults/fault-injector';
+import { FaultInjector } from '../../../src/lab/faults/fault-injector';
 import { sleep, UdpPeer, waitFor } from './helpers';
+import { parseClientFault } from '../../../src/shared/model/faults';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -59,13 +60,10 @@ describe('FaultInjector basics', () => {
     expect(inj.signalingUrl()).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/channel$/);
   });
 
-  it('validates faults with clear errors and lists active ones', async () => {
+  it('lists active faults with their own ids, defaults filled', async () => {
     const { inj } = await setup();
-    expect(() => inj.apply({ kind: 'latency', ms: -5 } as never)).toThrow(InvalidFaultError);
-    expect(() => inj.apply({ kind: 'latency', ms: -5 } as never)).toThrow(/ms: /);
-    expect(() => inj.apply({ kind: 'nope' } as never)).toThrow('invalid fault');
-    const a = inj.apply({ kind: 'latency', ms: 20 });
-    const b = inj.apply({ kind: 'blackhole', path: 'media', direction: 'up' });
+    const a = inj.apply(parseClientFault({ kind: 'latency', ms: 20 }));
+    const b = inj.apply(parseClientFault({ kind: 'blackhole', path: 'media', direction: 'up' }));
     expect(a).not.toBe(b);
     expect(inj.active().map((f) => [f.id, f.fault.kind])).toEqual([
       [a, 'latency'],
@@ -83,6 +81,13 @@ describe('FaultInjector basics', () => {
     expect(inj.active().map((f) => f.id)).toEqual([b]);
     inj.clearAll();
     expect(inj.active()).toEqual([]);
+  });
+
+  it('takes the id its owner gives, and refuses one already active', async () => {
+    const { inj } = await setup();
+    expect(inj.apply(parseClientFault({ kind: 'refuse' }), 'lab-7')).toBe('lab-7');
+    expect(() => inj.apply(parseClientFault({ kind: 'refuse' }), 'lab-7')).toThrow('already active');
+    expect(inj.active().map((f) => f.id)).toEqual(['lab-7']);
   });
 
   it('maps loopback UDP candidates to relay addresses and drops the rest', async () => {
@@ -128,7 +133,7 @@ describe('FaultInjector on a real WebSocket', () => {
     const c = await openWs(inj.signalingUrl());
     c.ws.send('hi');
     await waitFor(() => c.messages.includes('hi'), 2000, 'echo');
-    const id = inj.apply({ kind: 'blackhole', path: 'signaling' });
+    const id = inj.apply(parseClientFault({ kind: 'blackhole', path: 'signaling' }));
     c.ws.send('lost?');
     await sleep(200);
     expect(c.messages).toEqual(['hi']);
@@ -142,10 +147,10 @@ describe('FaultInjector on a real WebSocket', () => {
   it('a media blackhole leaves signaling alone; latency on signaling slows it', async () => {
     const { inj } = await setup();
     const c = await openWs(inj.signalingUrl());
-    inj.apply({ kind: 'blackhole', path: 'media' });
+    inj.apply(parseClientFault({ kind: 'blackhole', path: 'media' }));
     c.ws.send('a');
     await waitFor(() => c.messages.includes('a'), 2000, 'echo under media blackhole');
-    inj.apply({ kind: 'latency', ms: 60, path: 'signaling' });
+    inj.apply(parseClientFault({ kind: 'latency', ms: 60, path: 'signaling' }));
     const t0 = performance.now();
     c.ws.send('b');
     await waitFor(() => c.messages.includes('b'), 3000, 'echo under latency');
@@ -155,14 +160,14 @@ describe('FaultInjector on a real WebSocket', () => {
   it('refuse blocks new connections only; reset closes the open one', async () => {
     const { server, inj } = await setup();
     const old = await openWs(inj.signalingUrl());
-    const id = inj.apply({ kind: 'refuse' });
+    const id = inj.apply(parseClientFault({ kind: 'refuse' }));
     await expect(openWs(inj.signalingUrl())).rejects.toThrow();
     old.ws.send('x');
     await waitFor(() => old.messages.includes('x'), 2000, 'old socket works');
     inj.clear(id);
     await openWs(inj.signalingUrl());
     expect(server.seen.connections).toBe(2);
-    inj.apply({ kind: 'reset', path: 'signaling' });
+    inj.apply(parseClientFault({ kind: 'reset', path: 'signaling' }));
     await waitFor(() => old.closed(), 2000, 'client closed by reset');
     await waitFor(() => server.seen.closes === 2, 2000, 'server sees both closes');
   });
@@ -195,7 +200,7 @@ describe('FaultInjector on a real WebSocket', () => {
     const c = await openWs(inj.signalingUrl());
     await waitFor(() => server.seen.connections === 1, 2000, 'ws connected');
 
-    inj.apply({ kind: 'ip-change' });
+    inj.apply(parseClientFault({ kind: 'ip-change' }));
     await waitFor(() => c.closed(), 2000, 'ws reset');
     await openWs(inj.signalingUrl());
     await waitFor(() => server.seen.connections === 2, 2000, 'ws reconnected');
@@ -217,14 +222,14 @@ describe('FaultInjector dispose', () => {
     const inj = new FaultInjector({ serverHost: '127.0.0.1', serverPort: server.port });
     await inj.start();
     const c = await openWs(inj.signalingUrl());
-    inj.apply({ kind: 'latency', ms: 1000, path: 'all' });
+    inj.apply(parseClientFault({ kind: 'latency', ms: 1000, path: 'all' }));
     await inj.mapRemoteCandidate({ candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host' });
     await inj.dispose();
     await waitFor(() => c.closed(), 2000, 'client closed on dispose');
     await sleep(20);
     const kinds = process.getActiveResourcesInfo();
     expect(kinds.filter((k) => k === 'UDPWrap')).toHaveLength(0);
-    expect(() => inj.apply({ kind: 'refuse' })).toThrow('disposed');
+    expect(() => inj.apply(parseClientFault({ kind: 'refuse' }))).toThrow('disposed');
     await inj.dispose(); // idempotent
   });
 });

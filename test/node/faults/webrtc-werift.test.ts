@@ -14,6 +14,7 @@ import { FaultInjector } from '../../../src/lab/faults/fault-injector';
 import type { CandidateInit } from '../../../src/lab/network-path';
 import { offerAnswer, sleep, waitFor } from './helpers';
 import { RTCPeerConnection } from './w3c';
+import { parseClientFault } from '../../../src/shared/model/faults';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -75,7 +76,7 @@ describe('wrtc client and werift peer through the UDP relay', () => {
     const got = await connect(inj);
     expect(inj.counters().udp.mappings).toBe(1);
 
-    const id = inj.apply({ kind: 'blackhole', path: 'media' });
+    const id = inj.apply(parseClientFault({ kind: 'blackhole', path: 'media' }));
     await sleep(150);
     const frozen = { ...got };
     await sleep(1000);
@@ -94,7 +95,7 @@ describe('wrtc client and werift peer through the UDP relay', () => {
     await inj.start();
     const got = await connect(inj);
     const before = inj.mediaSourceAddresses();
-    inj.apply({ kind: 'ip-change' });
+    inj.apply(parseClientFault({ kind: 'ip-change' }));
     const mark = got.atServer;
     await waitFor(() => got.atServer > mark + 5, 10_000, 'client → server data after ip-change');
     const after = inj.mediaSourceAddresses();

@@ -9,6 +9,7 @@ import { FaultInjector } from '../../../src/lab/faults/fault-injector';
 import type { CandidateInit } from '../../../src/lab/network-path';
 import { offerAnswer, sleep, waitFor } from './helpers';
 import { RTCPeerConnection, type Channel, type Pc } from './w3c';
+import { parseClientFault } from '../../../src/shared/model/faults';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -115,7 +116,7 @@ describe('real WebRTC through the UDP relay', () => {
 
     await waitFor(() => got.atServer > 10 && got.atClient > 10, 5000, 'data both ways');
 
-    const id = inj.apply({ kind: 'blackhole', path: 'media' });
+    const id = inj.apply(parseClientFault({ kind: 'blackhole', path: 'media' }));
     await sleep(150);
     const frozen = { ...got };
     const droppedBefore = inj.counters().up.dropped;
@@ -152,7 +153,7 @@ describe('real WebRTC through the UDP relay', () => {
     cleanups.push(() => clearInterval(ticker));
     await waitFor(() => atServer > 5, 5000, 'data before');
 
-    inj.apply({ kind: 'ip-change' });
+    inj.apply(parseClientFault({ kind: 'ip-change' }));
     const t0 = performance.now();
     const mark = atServer;
     await waitFor(() => atServer > mark + 5, 20_000, 'data after ip-change');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Lab } from '../../../src/lab/lab';
 import { waitFor } from '../../helpers/wait';
 import { isAlive as alive } from '../../helpers/process';
+import { parseClientFault } from '../../../src/shared/model/faults';
 
 function handleCounts(): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -24,7 +25,7 @@ describe('Lab.dispose', () => {
         lab.recorder.snapshot().some((r) => r.type === 'peer' && r.uid === 2 && r.event === 'user-published'),
       'UID 2 to see UID 1 publish',
     );
-    const fault = lab.applyFault(1, { kind: 'latency', ms: 20 });
+    const fault = lab.applyFault(1, parseClientFault({ kind: 'latency', ms: 20 }));
     const pids = lab.childPids();
     expect(pids.length).toBe(1);
     expect(handleCounts()['TCPSocketWrap'] ?? 0).toBeGreaterThan(before['TCPSocketWrap'] ?? 0);

@@ -74,4 +74,15 @@ describe('FaultController', () => {
     expect(errors[0]).toMatch(new RegExp(`clearing fault ${id} \\(server-stop\\) failed: port busy`));
     expect(records.at(-1)).toMatchObject({ type: 'fault', phase: 'end', id });
   });
+
+  it('reserves ids: a named one unless active, else the next f-id no active fault holds', () => {
+    const { controller } = setup();
+    const fault = { kind: 'refuse', target: { uid: 1 }, params: {}, undo: () => {} };
+    expect(controller.reserve('mine')).toBe('mine');
+    expect(controller.started(fault, 'f1')).toBe('f1');
+    expect(() => controller.reserve('f1')).toThrow('a fault with id "f1" is already active');
+    // The sequence skips f1 (taken by name) instead of colliding with it.
+    expect(controller.reserve()).toBe('f2');
+    expect(controller.started(fault)).toBe('f3');
+  });
 });

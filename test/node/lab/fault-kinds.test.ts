@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Lab } from '../../../src/lab/lab';
 import type { StatsRecord, TraceRecord } from '../../../src/shared';
 import { peerEvents, records, transitions, waitFor, waitForTransition } from '../../helpers/wait';
+import { parseClientFault } from '../../../src/shared/model/faults';
 
 let lab: Lab | undefined;
 afterEach(async () => {
@@ -42,7 +43,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 describe('fault kinds against a live call', () => {
   it('blackhole on signaling only: RECONNECTING by missed heartbeats, back after clear', async () => {
     const l = await call();
-    const id = l.applyFault(1, { kind: 'blackhole', path: 'signaling' });
+    const id = l.applyFault(1, parseClientFault({ kind: 'blackhole', path: 'signaling' }));
     await waitForTransition(l, 1, 'CONNECTED>RECONNECTING');
     expect(
       records(l).find((r) => r.type === 'state' && r.uid === 1 && r.to === 'RECONNECTING'),
@@ -53,7 +54,7 @@ describe('fault kinds against a live call', () => {
 
   it('blackhole on media only: stays CONNECTED and recovers by ICE restart', async () => {
     const l = await call(1);
-    const id = l.applyFault(1, { kind: 'blackhole', path: 'media' });
+    const id = l.applyFault(1, parseClientFault({ kind: 'blackhole', path: 'media' }));
     await waitFor(
       () => records(l).some((r) => r.type === 'media' && r.uid === 1 && r.event === 'media-reconnect-start'),
       'media-reconnect-start',
@@ -74,7 +75,7 @@ describe('fault kinds against a live call', () => {
 
   it('reset: the socket dies, the client rejoins at once and keeps its membership', async () => {
     const l = await call();
-    l.applyFault(1, { kind: 'reset' });
+    l.applyFault(1, parseClientFault({ kind: 'reset' }));
     await waitForTransition(l, 1, 'RECONNECTING>CONNECTED');
     expect(peerEvents(l, 2, 1)).not.toContain('user-left');
   });
@@ -84,7 +85,7 @@ describe('fault kinds against a live call', () => {
     await sleep(2500);
     const before = median(stats(records(l), 1).map((s) => s.rttMs ?? 0));
     const start = l.recorder.elapsed();
-    const id = l.applyFault(1, { kind: 'latency', ms: 100, path: 'all' });
+    const id = l.applyFault(1, parseClientFault({ kind: 'latency', ms: 100, path: 'all' }));
     await sleep(6000);
     const during = stats(records(l), 1, start + 2000)
       .map((s) => s.rttMs)
@@ -98,7 +99,7 @@ describe('fault kinds against a live call', () => {
   it('loss: still CONNECTED, and the stats report loss', async () => {
     const l = await call(1);
     const start = l.recorder.elapsed();
-    const id = l.applyFault(1, { kind: 'loss', pct: 30, direction: 'up' });
+    const id = l.applyFault(1, parseClientFault({ kind: 'loss', pct: 30, direction: 'up' }));
     await sleep(5000);
     await l.clearFault(id);
     const lossy = [...stats(records(l), 1, start), ...stats(records(l), 2, start)].map((s) => s.lossPct ?? 0);
@@ -111,7 +112,10 @@ describe('fault kinds against a live call', () => {
     await sleep(2500);
     const before = median(recvKbps(records(l), 2));
     const start = l.recorder.elapsed();
-    const id = l.applyFault(1, { kind: 'bandwidth', kbps: 48, path: 'media', direction: 'up' });
+    const id = l.applyFault(
+      1,
+      parseClientFault({ kind: 'bandwidth', kbps: 48, path: 'media', direction: 'up' }),
+    );
     await sleep(5000);
     const during = median(recvKbps(records(l), 2, start + 1500));
     await l.clearFault(id);
@@ -122,9 +126,9 @@ describe('fault kinds against a live call', () => {
 
   it('refuse: no rejoin gets through while the server is unreachable; it does after clear', async () => {
     const l = await call();
-    const hole = l.applyFault(1, { kind: 'blackhole', path: 'all' });
+    const hole = l.applyFault(1, parseClientFault({ kind: 'blackhole', path: 'all' }));
     await waitForTransition(l, 1, 'CONNECTED>RECONNECTING');
-    const refuse = l.applyFault(1, { kind: 'refuse' });
+    const refuse = l.applyFault(1, parseClientFault({ kind: 'refuse' }));
     await l.clearFault(hole);
     const since = l.recorder.elapsed();
     await sleep(1500); // 15 probe periods at this scale: every probe is refused
@@ -138,7 +142,7 @@ describe('fault kinds against a live call', () => {
 
   it('ip-change: the client reappears from a new address and keeps its membership', async () => {
     const l = await call();
-    l.applyFault(1, { kind: 'ip-change' });
+    l.applyFault(1, parseClientFault({ kind: 'ip-change' }));
     await waitForTransition(l, 1, 'RECONNECTING>CONNECTED');
     const since = l.recorder.elapsed();
     await waitFor(

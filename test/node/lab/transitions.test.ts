@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Lab } from '../../../src/lab/lab';
 import { transitions, waitFor, waitForTransition } from '../../helpers/wait';
+import { parseClientFault } from '../../../src/shared/model/faults';
 
 const TIMING = { timeScale: 0.1, reconnect: { budgetMs: 60_000 } };
 let lab: Lab | undefined;
@@ -53,7 +54,7 @@ describe('joining', () => {
 
   it('CONNECTING → DISCONNECTED with NETWORK_ERROR when the join times out', async () => {
     const l = await labWith(1);
-    l.applyFault(1, { kind: 'blackhole', path: 'signaling' });
+    l.applyFault(1, parseClientFault({ kind: 'blackhole', path: 'signaling' }));
     await expect(l.join(1)).rejects.toThrow();
     expect(transitions(l, 1).at(-1)).toBe('CONNECTING>DISCONNECTED:NETWORK_ERROR');
   });
@@ -63,7 +64,7 @@ describe('interruptions', () => {
   it('CONNECTED → RECONNECTING on a blackhole, → CONNECTED when it clears', async () => {
     const l = await labWith(1);
     await l.join(1);
-    const id = l.applyFault(1, { kind: 'blackhole', path: 'all' });
+    const id = l.applyFault(1, parseClientFault({ kind: 'blackhole', path: 'all' }));
     await waitForTransition(l, 1, 'CONNECTED>RECONNECTING');
     await l.clearFault(id);
     await waitForTransition(l, 1, 'RECONNECTING>CONNECTED');
@@ -73,7 +74,7 @@ describe('interruptions', () => {
   it('RECONNECTING → DISCONNECTED with UID_BANNED when the rejoin is refused', async () => {
     const l = await labWith(1);
     await l.join(1);
-    const id = l.applyFault(1, { kind: 'blackhole', path: 'all' });
+    const id = l.applyFault(1, parseClientFault({ kind: 'blackhole', path: 'all' }));
     await waitForTransition(l, 1, 'CONNECTED>RECONNECTING');
     await l.serverBan(1);
     await l.clearFault(id);
@@ -84,7 +85,7 @@ describe('interruptions', () => {
     lab = await Lab.create({ timing: { timeScale: 0.1, reconnect: { budgetMs: 5000 } } });
     await lab.addParticipant({ uid: 1 });
     await lab.join(1);
-    lab.applyFault(1, { kind: 'blackhole', path: 'all' });
+    lab.applyFault(1, parseClientFault({ kind: 'blackhole', path: 'all' }));
     await waitForTransition(lab, 1, 'RECONNECTING>DISCONNECTED:NETWORK_ERROR');
     const l = lab;
     expect(l.recorder.snapshot().some((r) => r.type === 'reconnect' && r.phase === 'giveup')).toBe(true);
@@ -105,7 +106,7 @@ describe('leaving', () => {
   it('RECONNECTING → DISCONNECTING → DISCONNECTED (LEAVE)', async () => {
     const l = await labWith(1);
     await l.join(1);
-    l.applyFault(1, { kind: 'blackhole', path: 'all' });
+    l.applyFault(1, parseClientFault({ kind: 'blackhole', path: 'all' }));
     await waitForTransition(l, 1, 'CONNECTED>RECONNECTING');
     await l.leave(1);
     expect(transitions(l, 1).slice(-2)).toEqual([
@@ -116,7 +117,7 @@ describe('leaving', () => {
 
   it('CONNECTING → DISCONNECTING → DISCONNECTED (LEAVE)', async () => {
     const l = await labWith(1);
-    l.applyFault(1, { kind: 'blackhole', path: 'signaling' });
+    l.applyFault(1, parseClientFault({ kind: 'blackhole', path: 'signaling' }));
     const joining = l.join(1).catch(() => undefined);
     await waitFor(() => l.client(1).state === 'CONNECTING', 'CONNECTING');
     await l.leave(1);

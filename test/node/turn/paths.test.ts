@@ -13,6 +13,7 @@ import { redact } from '../../../src/shared/trace/serialize';
 import { evaluateExpectation } from '../../../src/shared/check/expectations';
 import { waitFor } from '../../helpers/wait';
 import { turnAvailable } from './availability';
+import { parseClientFault } from '../../../src/shared/model/faults';
 
 /** A UDP echo server on loopback. */
 async function echo(): Promise<{ port: number; close: () => Promise<void> }> {
@@ -76,19 +77,19 @@ describe('FaultInjector with a TURN server behind it', () => {
       await roundTrip(c, directPort, false);
       await roundTrip(c, endpoints.udp.port, false);
 
-      const d = injector.apply({ kind: 'block-direct-udp' });
+      const d = injector.apply(parseClientFault({ kind: 'block-direct-udp' }));
       await roundTrip(c, directPort, true);
       await roundTrip(c, endpoints.udp.port, false);
       relayPort = relayEndpoint.port;
       await roundTrip(relayEndpoint, directPort, false); // server side: not blocked
-      const t = injector.apply({ kind: 'block-turn-udp' });
+      const t = injector.apply(parseClientFault({ kind: 'block-turn-udp' }));
       await roundTrip(c, endpoints.udp.port, true);
       expect(injector.counters().udp.blocked).toBeGreaterThan(0);
       injector.clear(d);
       injector.clear(t);
       await roundTrip(c, directPort, false);
       await roundTrip(c, endpoints.udp.port, false);
-      expect(() => injector.apply({ kind: 'block-turn-tcp' })).not.toThrow();
+      expect(() => injector.apply(parseClientFault({ kind: 'block-turn-tcp' }))).not.toThrow();
       expect(injector.counters().turnTcp).not.toBeNull();
     } finally {
       await injector.dispose();
