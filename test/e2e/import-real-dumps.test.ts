@@ -134,7 +134,7 @@ beforeAll(async () => {
       gzipSync(JSON.stringify(scrub(JSON.parse(wiText)))),
     );
     await writeFile(join(FIXTURES, 'rtcstats-chromium156.txt.gz'), gzipSync(scrubRtcstats(rsText)));
-    await writeFile(join(FIXTURES, 'chromium156-call.json'), `${JSON.stringify(notes, null, 1)}\n`);
+    await writeFile(join(FIXTURES, 'chromium156-call.json'), `${JSON.stringify(notes, null, 2)}\n`);
   }
 }, 240_000);
 
