@@ -6,7 +6,8 @@
  * Several faults may be active at once; each gets an id. Rules compose per direction (two
  * latencies add, the lowest rate wins, any blackhole blocks). One-shot faults (`reset`,
  * `ip-change`) act when applied and stay listed until cleared, so the lab's start/end records
- * pair up; clearing them undoes nothing. The injector writes no trace records itself.
+ * pair up; clearing them undoes nothing. The injector writes no trace records itself: the lab
+ * passes its own `log`, so the injector's lines reach the trace as that participant's `log` records.
  *
  * With a TURN server (`turn` option) the client reaches it through this path too: TURN/UDP via
  * a relay mapping of class `turn`, TURN/TCP via a second proxy that carries the media rules;
