@@ -5,9 +5,6 @@
  * scenario for editing, refuses invalid text with the validator's words, and runs the edited
  * scenario with the original handed to Compare.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -15,11 +12,10 @@ import FindingsPanel from '../../src/renderer/src/components/FindingsPanel.vue';
 import ReproduceButton from '../../src/renderer/src/components/ReproduceButton.vue';
 import { useScenarioStore, useTraceStore, useUiStore } from '../../src/renderer/src/stores';
 import { withoutInjectedFaults } from '../../src/shared/diagnose';
-import { parseTraceText } from '../../src/shared/trace/parse';
 import { FakeApi, fakeConnection } from './helpers';
+import { loadLabRun } from '../helpers/lab-runs';
 
-const FIXTURE = join(__dirname, '..', 'fixtures', 'lab-runs', 'short-drop.ndjson.gz');
-const blind = () => withoutInjectedFaults(parseTraceText(gunzipSync(readFileSync(FIXTURE)).toString('utf8')));
+const blind = () => withoutInjectedFaults(loadLabRun('short-drop'));
 
 let pinia: ReturnType<typeof createPinia>;
 beforeEach(() => {

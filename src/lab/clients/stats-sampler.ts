@@ -9,7 +9,7 @@
  * (`raw.sub.fromPeers`: on the sub PC, per publisher UID and kind), so a test or a person can
  * tell which publisher's media stopped arriving, not only that the total dropped.
  */
-import type { KindPackets, PcName, RecordSink } from '../../shared';
+import type { CandidateEnd, KindPackets, PcName, RecordSink } from '../../shared';
 import { isUidKey } from '../../shared/trace/received';
 import type { EngineName, PeerConnectionLike } from './engines';
 import type { AnnouncedTrack } from './sdp';
@@ -37,13 +37,7 @@ export interface StatsSample {
 }
 
 /** One end of a selected candidate pair, as the engine's stats describe it. */
-export interface PairEnd {
-  type: string | null;
-  protocol: string | null;
-  relayProtocol: string | null;
-  address: string | null;
-  port: number | null;
-}
+export type PairEnd = CandidateEnd;
 
 /** The selected candidate pair of one PC. */
 export interface SelectedPair {

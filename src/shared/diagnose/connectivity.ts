@@ -6,7 +6,16 @@
  */
 import type { TraceView } from './context';
 import type { SignalingSilence } from './evidence';
-import { anyWithin, inRange, IntervalIndex, pcStates, secs, signalingSilences, uniqueSeqs } from './evidence';
+import {
+  anyWithin,
+  inRange,
+  IntervalIndex,
+  memoOnView,
+  pcStates,
+  secs,
+  signalingSilences,
+  uniqueSeqs,
+} from './evidence';
 
 const startOf = (x: { start: number }): number => x.start;
 const timeOf = (x: { t: number }): number => x.t;
@@ -63,19 +72,13 @@ function observedUplinkGaps(view: TraceView, subject: number): { gaps: FlowGap[]
   return { gaps: mergeGaps(gaps), observed };
 }
 
-const departureCache = new WeakMap<TraceView, Map<string, number[]>>();
-
 /**
  * Model times (ascending) at which `observer` was told that `publisher` (any, when null) left or
- * unpublished for a reason other than a server timeout — built once per view and pair.
+ * unpublished for a reason other than a server timeout.
  */
 function departures(view: TraceView, observer: number, publisher: number | null): number[] {
-  let byKey = departureCache.get(view);
-  if (!byKey) departureCache.set(view, (byKey = new Map()));
-  const key = `${observer}:${publisher ?? '*'}`;
-  let times = byKey.get(key);
-  if (!times) {
-    times = (view.peers.get(observer) ?? [])
+  return memoOnView(view, `departures:${observer}:${publisher ?? '*'}`, () =>
+    (view.peers.get(observer) ?? [])
       .filter(
         (p) =>
           (publisher === null || p.peer === publisher) &&
@@ -83,10 +86,8 @@ function departures(view: TraceView, observer: number, publisher: number | null)
           p.reason !== 'ServerTimeOut',
       )
       .map((p) => view.model(p.t))
-      .sort((a, b) => a - b);
-    byKey.set(key, times);
-  }
-  return times;
+      .sort((a, b) => a - b),
+  );
 }
 
 /** True when the silence is the publisher leaving or unpublishing, as the observer was told. */
@@ -94,41 +95,27 @@ function endsByDeparture(view: TraceView, observer: number, publisher: number | 
   return anyWithin(departures(view, observer, publisher), gap.start - 2000, gap.firstSilentT + 500);
 }
 
-const reconnectCache = new WeakMap<TraceView, Map<number, number[]>>();
-
 /** Model times (ascending) at which a client went CONNECTED → RECONNECTING. */
 function reconnectStarts(view: TraceView, uid: number): number[] {
-  let byUid = reconnectCache.get(view);
-  if (!byUid) reconnectCache.set(view, (byUid = new Map()));
-  let times = byUid.get(uid);
-  if (!times) {
-    times = (view.states.get(uid) ?? [])
+  return memoOnView(view, `reconnects:${uid}`, () =>
+    (view.states.get(uid) ?? [])
       .filter((s) => s.from === 'CONNECTED' && s.to === 'RECONNECTING')
-      .map((s) => view.model(s.t));
-    byUid.set(uid, times);
-  }
-  return times;
+      .map((s) => view.model(s.t)),
+  );
 }
-
-const leavingCache = new WeakMap<TraceView, Map<number, number[]>>();
 
 /** Model times (ascending) at which the subject was leaving: DISCONNECTING, a LEAVE, a closed PC. */
 function leavings(view: TraceView, subject: number): number[] {
-  let bySubject = leavingCache.get(view);
-  if (!bySubject) leavingCache.set(view, (bySubject = new Map()));
-  let times = bySubject.get(subject);
-  if (!times) {
-    times = [
+  return memoOnView(view, `leavings:${subject}`, () =>
+    [
       ...(view.states.get(subject) ?? [])
         .filter((s) => s.to === 'DISCONNECTING' || (s.to === 'DISCONNECTED' && s.reason === 'LEAVE'))
         .map((s) => view.model(s.t)),
       ...pcStates(view, subject)
         .filter((c) => c.value === 'closed')
         .map((c) => c.t),
-    ].sort((a, b) => a - b);
-    bySubject.set(subject, times);
-  }
-  return times;
+    ].sort((a, b) => a - b),
+  );
 }
 
 /** True when the subject itself was leaving when its flow went silent. */

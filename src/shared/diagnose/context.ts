@@ -20,6 +20,7 @@ import {
   isImportedTrace,
   peerConnectionLabel,
 } from '../support/import/peer-connections';
+import { upperBound } from './evidence';
 
 /** A subject the diagnosis looks at. */
 export interface Subject {
@@ -93,14 +94,8 @@ export class TraceView {
     let times = this.stateTimes.get(subject);
     if (!times) this.stateTimes.set(subject, (times = states.map((r) => this.model(r.t))));
     // The last state entered at or before t (records are in seq order, so in time order).
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid]! <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? null : states[lo - 1]!.to;
+    const after = upperBound(times, t);
+    return after === 0 ? null : states[after - 1]!.to;
   }
 
   /** True when a lab stall overlaps [from, to] (model ms). */

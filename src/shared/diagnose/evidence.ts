@@ -60,22 +60,32 @@ export interface PcStateChange {
   value: string;
 }
 
-const pcStateCache = new WeakMap<TraceView, Map<number, PcStateChange[]>>();
-
 /** Every `ice-state` / `pc-state` media record of a subject, in model time (built once per view). */
 export function pcStates(view: TraceView, subject: number): readonly PcStateChange[] {
-  let bySubject = pcStateCache.get(view);
-  if (!bySubject) pcStateCache.set(view, (bySubject = new Map()));
-  const cached = bySubject.get(subject);
-  if (cached) return cached;
-  const out: PcStateChange[] = [];
-  for (const m of view.media.get(subject) ?? []) {
-    if ((m.event === 'ice-state' || m.event === 'pc-state') && typeof m.value === 'string') {
-      out.push({ seq: m.seq, t: view.model(m.t), pc: m.pc ?? '', event: m.event, value: m.value });
+  return memoOnView(view, `pc-states:${subject}`, () => {
+    const out: PcStateChange[] = [];
+    for (const m of view.media.get(subject) ?? []) {
+      if ((m.event === 'ice-state' || m.event === 'pc-state') && typeof m.value === 'string') {
+        out.push({ seq: m.seq, t: view.model(m.t), pc: m.pc ?? '', event: m.event, value: m.value });
+      }
     }
-  }
-  bySubject.set(subject, out);
-  return out;
+    return out;
+  });
+}
+
+const memos = new WeakMap<TraceView, Map<string, unknown>>();
+
+/**
+ * `build()` once per view and key: the detectors' sorted lookup tables (times of departures,
+ * reconnects, PC states…) are built on first use and reused for every gap they are asked about.
+ */
+export function memoOnView<T>(view: TraceView, key: string, build: () => T): T {
+  let byKey = memos.get(view);
+  if (!byKey) memos.set(view, (byKey = new Map()));
+  if (byKey.has(key)) return byKey.get(key) as T;
+  const value = build();
+  byKey.set(key, value);
+  return value;
 }
 
 /** Index of the first of `sorted` (ascending) that is ≥ `from`. */

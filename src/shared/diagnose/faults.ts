@@ -74,8 +74,11 @@ export function explainFaults(
   return out;
 }
 
-/** The runner's note of each scenario step (`step 3: fault uid=1 kind=blackhole`). */
-const STEP_LOG = /^step \d+: /;
+/**
+ * The runner's note of each scenario step (`step 3: fault uid=1 kind=blackhole`) and the fault
+ * injector's own lines (`injector: fault f2 applied: …`): both name the fault outright.
+ */
+const STEP_LOG = /^(step \d+: |injector: )/;
 
 /**
  * A lab trace as a customer's would be: no `fault` records, no scenario in the header, and none

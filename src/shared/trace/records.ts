@@ -73,6 +73,8 @@ const CandidateEndSchema = z.object({
   address: z.string().nullable(),
   port: z.number().nullable(),
 });
+/** One end of a selected candidate pair: candidate type, protocols, address and port (null when unknown). */
+export type CandidateEnd = z.infer<typeof CandidateEndSchema>;
 /**
  * Media-path events: the lab's media reconnects, ICE restarts (`ice-restart`: an offer made with
  * `iceRestart`), ICE, peer-connection and signaling state changes (`value` the new state), and

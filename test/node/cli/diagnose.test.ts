@@ -7,16 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main';
+import { cli } from '../../helpers/cli';
+import { labRunPath } from '../../helpers/lab-runs';
 
-const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'lab-runs', 'short-drop.ndjson.gz');
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const FIXTURE = labRunPath('short-drop');
 
 describe('faultline diagnose', () => {
   it('prints the incidents, the faults they explain and the verdict last', async () => {

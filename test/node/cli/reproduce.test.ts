@@ -7,18 +7,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main';
+import { cli } from '../../helpers/cli';
+import { labRunPath } from '../../helpers/lab-runs';
 import { parseScenario } from '../../../src/shared/scenario/validate';
 
-const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'lab-runs', 'short-drop.ndjson.gz');
-const OTHER = join(__dirname, '..', '..', 'fixtures', 'lab-runs', 'high-latency.ndjson.gz');
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const FIXTURE = labRunPath('short-drop');
+const OTHER = labRunPath('high-latency');
 
 describe('faultline reproduce', () => {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-reproduce-'));

@@ -4,20 +4,13 @@
  * the scenarios without network faults show what they did (token expiry, a same-UID login), and
  * no trace gets a bare PASS.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parseTraceText } from '../../../src/shared/trace/parse';
 import { diagnoseTrace, formatDiagnosis, withoutInjectedFaults } from '../../../src/shared/diagnose';
 import { expectFaultsDiagnosed } from '../../helpers/diagnosis';
+import { labRunNames, loadLabRun } from '../../helpers/lab-runs';
 
-const dir = join(__dirname, '..', '..', 'fixtures', 'lab-runs');
-const load = (name: string) =>
-  parseTraceText(gunzipSync(readFileSync(join(dir, `${name}.ndjson.gz`))).toString('utf8'));
-const names = readdirSync(dir)
-  .filter((f) => f.endsWith('.ndjson.gz'))
-  .map((f) => f.replace('.ndjson.gz', ''));
+const load = loadLabRun;
+const names = labRunNames();
 
 const WITH_FAULTS = names.filter((n) => !['token-expiry', 'same-uid-login'].includes(n));
 

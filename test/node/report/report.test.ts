@@ -1,17 +1,16 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
 import { renderReport, REPORT_CSP } from '../../../src/app/support/report/render';
 import { esc } from '../../../src/app/support/report/escape';
 import type { TraceRecord } from '../../../src/shared/trace/records';
 import { serializeTrace } from '../../../src/shared/trace/serialize';
-import { parseTraceText } from '../../../src/shared/trace/parse';
 import { diagnoseTrace, withoutInjectedFaults } from '../../../src/shared/diagnose';
 import { TraceBuilder } from '../check/builder';
 import { hostileTrace, sampleTrace } from './fixtures';
+import { loadLabRun } from '../../helpers/lab-runs';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -40,8 +39,7 @@ describe('renderReport', () => {
   });
 
   it('opens with the diagnosis: the verdict line and one row per incident, before the checker', async () => {
-    const fixture = join(__dirname, '..', '..', 'fixtures', 'lab-runs', 'short-drop.ndjson.gz');
-    const trace = withoutInjectedFaults(parseTraceText(gunzipSync(await readFile(fixture)).toString('utf8')));
+    const trace = withoutInjectedFaults(loadLabRun('short-drop'));
     const html = renderReport(trace.header, trace.records);
     const d = diagnoseTrace(trace);
     expect(html.indexOf('id="incidents"')).toBeGreaterThan(0);

@@ -4,23 +4,18 @@
  * injected ones — same kind (or the server step), same participant, at the same moment — and an
  * imported dump gives a scenario with one participant per PC and notes on what it could not inject.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parseTraceText } from '../../../src/shared/trace/parse';
 import { diagnoseTrace, MATCH_TOLERANCE_MS, withoutInjectedFaults } from '../../../src/shared/diagnose';
 import { LEAD_MS, reproduceTrace } from '../../../src/shared/reproduce';
 import { parseScenario } from '../../../src/shared/scenario/validate';
 import { importWebrtcInternals } from '../../../src/shared/support/import';
 import type { TraceRecord } from '../../../src/shared/trace/records';
+import { labRunNames, loadLabRun } from '../../helpers/lab-runs';
 
-const dir = join(__dirname, '..', '..', 'fixtures', 'lab-runs');
-const load = (name: string) =>
-  parseTraceText(gunzipSync(readFileSync(join(dir, `${name}.ndjson.gz`))).toString('utf8'));
-const names = readdirSync(dir)
-  .filter((f) => f.endsWith('.ndjson.gz'))
-  .map((f) => f.replace('.ndjson.gz', ''));
+const load = loadLabRun;
+const names = labRunNames();
 
 function reproduceBlind(name: string) {
   const trace = load(name);

@@ -3,6 +3,7 @@
  * dumps carry them) against the previous one: RTT, loss, jitter and bitrates, the way the lab
  * computes them for its own clients.
  */
+import type { CandidateEnd } from '../../trace/records';
 
 /** One `RTCStats` dictionary (at least `type`; `timestamp` in ms). */
 export type StatsReport = Record<string, unknown>;
@@ -54,13 +55,7 @@ export function selectedPair(snap: StatsSnapshot): { id: string; report: StatsRe
 }
 
 /** One end of a selected pair, as the trace's `candidate-pair` records carry it. */
-export interface PairEnd {
-  type: string | null;
-  protocol: string | null;
-  relayProtocol: string | null;
-  address: string | null;
-  port: number | null;
-}
+export type PairEnd = CandidateEnd;
 
 function pairEnd(c: StatsReport | undefined): PairEnd {
   const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
