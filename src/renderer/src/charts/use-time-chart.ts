@@ -1,62 +1,89 @@
 /**
- * One Chart.js chart on the shared time axis (ms since the trace started; labelled in the
- * scenario's time, so a run at time scale 0.1 reads as the findings do, with the real time in
- * every tooltip), with the diagnosed incidents as bands behind the data: builds it on mount, redraws with `update('none')` when its data, annotations, theme or the shared range
- * change, writes zoom and pan back to the ui store (so every chart follows), selects a record
- * when a point is clicked, and destroys the chart on unmount.
+ * Everything a dashboard chart shares, so each chart component keeps only what is its own
+ * (its builder, its datasets, its y axis and tooltip): the template ref of its ChartFrame, its
+ * built view of the trace (rebuilt when the trace changes), one Chart.js chart on the shared
+ * time axis (see `time-axis.ts`: labelled in the scenario's time, the real time in every
+ * tooltip), the fault windows and the selected moment as annotations, the diagnosed incidents
+ * as bands behind the data. It builds the chart on mount, redraws with `update('none')` when
+ * the data, annotations, theme or the shared range change, writes zoom and pan back to the ui
+ * store (so every chart follows), selects a record when a point is clicked, and destroys the
+ * chart on unmount.
  */
 import type { ChartConfiguration, ChartData, ChartEvent, ChartOptions } from 'chart.js';
-import { onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
-import { useTraceStore } from '../stores/trace';
-import { useUiStore } from '../stores/ui';
+import { computed, onBeforeUnmount, onMounted, ref, watch, type ComputedRef, type Ref } from 'vue';
 import {
+  buildAnnotations,
   CHART_THEMES,
   incidentBands,
   type Annotation,
   type ChartTheme,
 } from '../../../shared/view/charts/annotations';
+import type { Vocabulary } from '../../../shared/model/vocabulary';
+import type { ThresholdLine } from '../../../shared/view/charts/peer-events';
+import type { TraceIndex } from '../../../shared/view/trace-index';
 import { useScenarioStore } from '../stores/scenario';
-import { axisSeconds, fmtMoment } from '../../../shared/view/charts/labels';
+import { useTraceStore } from '../stores/trace';
+import { useUiStore } from '../stores/ui';
 import { Chart, registerChartParts } from './setup';
+import { timeChartOptions, timeScaleOf } from './time-axis';
+
+/** What a ChartFrame exposes to its chart: the canvas to draw on. */
+export interface ChartFrameHandle {
+  canvas: HTMLCanvasElement | null;
+}
+
+/** What a chart's options are computed from. */
+export interface ChartContext<B> {
+  /** The chart's built view of the trace. */
+  built: B;
+  theme: ChartTheme;
+  /** The trace's time scale (1 unless the run was recorded scaled). */
+  timeScale: number;
+  /** The state names the user picked. */
+  vocabulary: Vocabulary;
+}
 
 /** What a chart component hands the composable. */
-export interface TimeChartSpec {
-  canvas: Ref<HTMLCanvasElement | null>;
+export interface TimeChartSpec<B> {
   type: 'bar' | 'line' | 'scatter';
   /** Bars on a category y axis use `indexAxis: 'y'`. */
   horizontal?: boolean;
-  /** Data for the current trace; called on every redraw. */
-  data: () => ChartData;
-  /** Chart-specific options (y axis, tooltip callbacks); merged over the shared ones. */
-  options: (theme: ChartTheme) => ChartOptions;
-  annotations: (theme: ChartTheme) => Record<string, Annotation>;
+  /**
+   * The chart's view of the trace (one of the pure builders of the shared chart views). Runs in a
+   * computed: rebuilt when the trace changes, and when a reactive value it reads changes.
+   */
+  build: (index: TraceIndex, ui: ReturnType<typeof useUiStore>) => B;
+  /** Chart.js data for the built view; called on every redraw. */
+  data: (built: B) => ChartData;
+  /** Chart-specific options (y axis, tooltip callbacks); the shared ones are merged over them. */
+  options: (context: ChartContext<B>) => ChartOptions;
+  /** Timeout lines to draw besides the fault windows. */
+  thresholds?: (built: B) => readonly ThresholdLine[];
   /** Extra reactive sources that require a redraw (e.g. a metric picker). */
   deps?: () => unknown;
 }
 
-/** A usable time scale (1 for a missing or broken header). */
-function timeScaleOf(value: number | undefined): number {
-  return value !== undefined && value > 0 ? value : 1;
+/** What the composable hands back to the component (and its template). */
+export interface TimeChart<B> {
+  /** Bind as `ref="frame"` on the component's ChartFrame. */
+  frame: Ref<ChartFrameHandle | null>;
+  /** The chart's built view of the trace, for its summary and accessible lists. */
+  built: ComputedRef<B>;
+  trace: ReturnType<typeof useTraceStore>;
+  ui: ReturnType<typeof useUiStore>;
+  /** Redraws now. */
+  redraw: () => void;
+  /** The Chart.js chart while mounted. */
+  chart: () => Chart | null;
 }
 
-/** The trace time of a chart point: its `x`, or the start of a bar's `[from, to]`. */
-function timeOfPoint(raw: unknown): number | null {
-  const x = (raw as { x?: unknown } | null | undefined)?.x;
-  if (typeof x === 'number') return x;
-  if (Array.isArray(x) && typeof x[0] === 'number') return x[0];
-  return null;
-}
-
-/** The x range to show: the shared range, or the whole trace. */
-function xRange(range: { min: number; max: number } | null, lastT: number): { min: number; max: number } {
-  return range ?? { min: 0, max: Math.max(lastT, 1000) };
-}
-
-/** See the file comment. Returns a function that redraws now. */
-export function useTimeChart(spec: TimeChartSpec): { redraw: () => void; chart: () => Chart | null } {
+/** See the file comment. */
+export function useTimeChart<B>(spec: TimeChartSpec<B>): TimeChart<B> {
   const ui = useUiStore();
   const trace = useTraceStore();
   const scenarios = useScenarioStore();
+  const frame = ref<ChartFrameHandle | null>(null);
+  const built = computed(() => (trace.version, spec.build(trace.index, ui)));
   let chart: Chart | null = null;
 
   /** The diagnosed incidents of the trace on screen, in trace ms (diagnoses are in model ms). */
@@ -73,63 +100,31 @@ export function useTimeChart(spec: TimeChartSpec): { redraw: () => void; chart: 
     return incidentBands(incidents, trace.lastT, theme, ui.activeIncident);
   }
 
-  function shared(theme: ChartTheme): ChartOptions {
-    const own = spec.options(theme) as ChartOptions & { scales?: Record<string, object> };
-    const range = xRange(ui.timeRange, trace.lastT);
-    const scale = timeScaleOf(trace.index.header?.timeScale);
-    const ownTooltip = own.plugins?.tooltip as { callbacks?: Record<string, unknown> } | undefined;
-    const limitMax = Math.max(trace.lastT, range.max, 1000);
-    return {
-      ...own,
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      ...(spec.horizontal ? { indexAxis: 'y' as const } : {}),
-      onClick: (event: ChartEvent) => pick(event),
-      scales: {
-        ...own.scales,
-        x: {
-          type: 'linear',
-          min: range.min,
-          max: range.max,
-          grid: { color: theme.grid },
-          ticks: { color: theme.text, callback: (v) => axisSeconds(Number(v), scale) },
-          title: {
-            display: true,
-            text:
-              scale === 1
-                ? 'time since trace start'
-                : `scenario time since trace start (recorded at time scale ${scale})`,
-            color: theme.text,
-          },
-        },
-      },
-      plugins: {
-        ...own.plugins,
-        legend: { labels: { color: theme.text }, ...own.plugins?.legend },
-        tooltip: {
-          ...ownTooltip,
-          callbacks: {
-            footer: (items: Array<{ raw: unknown }>) => {
-              const t = timeOfPoint(items[0]?.raw);
-              return t === null ? '' : fmtMoment(t, scale);
-            },
-            ...ownTooltip?.callbacks,
-          },
-        },
-        annotation: { annotations: { ...bands(theme), ...spec.annotations(theme) } },
-        zoom: {
-          limits: { x: { min: 0, max: limitMax, minRange: 50 } },
-          pan: { enabled: true, mode: 'x', onPanComplete: ({ chart: c }) => share(c) },
-          zoom: {
-            wheel: { enabled: true },
-            pinch: { enabled: true },
-            mode: 'x',
-            onZoomComplete: ({ chart: c }) => share(c),
-          },
-        },
-      },
-    } as ChartOptions;
+  /** Incident bands, fault windows, threshold lines and the selected moment. */
+  function annotations(theme: ChartTheme): Record<string, Annotation> {
+    const own = buildAnnotations({
+      faults: trace.index.faults,
+      endT: trace.lastT,
+      selectedT: ui.selectedT,
+      thresholds: spec.thresholds?.(built.value),
+      theme,
+    });
+    return { ...bands(theme), ...own };
+  }
+
+  function options(theme: ChartTheme): ChartOptions {
+    const timeScale = timeScaleOf(trace.index.header?.timeScale);
+    return timeChartOptions({
+      own: spec.options({ built: built.value, theme, timeScale, vocabulary: ui.vocabulary }),
+      theme,
+      range: ui.timeRange,
+      lastT: trace.lastT,
+      scale: timeScale,
+      horizontal: spec.horizontal ?? false,
+      annotations: annotations(theme),
+      onClick: pick,
+      onRangeChange: share,
+    });
   }
 
   function share(c: Chart): void {
@@ -152,17 +147,21 @@ export function useTimeChart(spec: TimeChartSpec): { redraw: () => void; chart: 
   function redraw(): void {
     if (!chart) return;
     const theme = CHART_THEMES[ui.theme];
-    chart.data = spec.data();
-    chart.options = shared(theme);
+    chart.data = spec.data(built.value);
+    chart.options = options(theme);
     chart.update('none');
   }
 
   onMounted(() => {
-    const canvas = spec.canvas.value;
+    const canvas = frame.value?.canvas;
     if (!canvas) return;
     registerChartParts();
     const theme = CHART_THEMES[ui.theme];
-    const config = { type: spec.type, data: spec.data(), options: shared(theme) } as ChartConfiguration;
+    const config = {
+      type: spec.type,
+      data: spec.data(built.value),
+      options: options(theme),
+    } as ChartConfiguration;
     try {
       chart = new Chart(canvas, config);
     } catch (error) {
@@ -190,5 +189,5 @@ export function useTimeChart(spec: TimeChartSpec): { redraw: () => void; chart: 
     chart = null;
   });
 
-  return { redraw, chart: () => chart };
+  return { frame, built, trace, ui, redraw, chart: () => chart };
 }
