@@ -1,0 +1,145 @@
+/**
+ * The trace store's parts along their seams: what each does before the page is connected and
+ * after `dispose`, browser mode's NOT_SUPPORTED for the desktop-only calls, and that the parts
+ * act on one trace (an opened file stops the live feed; recovery and export use the same
+ * connection).
+ */
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTraceStore } from '../../src/renderer/src/stores/trace';
+import { requireConnection, unlessUnsupported } from '../../src/renderer/src/stores/trace-connection';
+import { IpcError } from '../../src/shared/ipc';
+import { FakeApi, fakeConnection, header, seedTrace } from './helpers';
+
+beforeEach(() => {
+  localStorage.clear();
+  setActivePinia(createPinia());
+});
+
+/** The bundle options the Export dialog sends by default. */
+const BUNDLE = { redact: true, pseudonymizeIds: false };
+
+/** The store connected to a fake main process that holds an empty live trace. */
+async function connected(api: FakeApi): Promise<ReturnType<typeof useTraceStore>> {
+  api.handle('trace:get-snapshot', () => ({ header: header(), records: [] }));
+  const trace = useTraceStore();
+  await trace.init(fakeConnection(api));
+  return trace;
+}
+
+describe('the connection the parts share', () => {
+  it('requireConnection names the missing connection with the DISCONNECTED code', () => {
+    let caught: unknown;
+    try {
+      requireConnection({ current: null });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(IpcError);
+    expect((caught as IpcError).code).toBe('DISCONNECTED');
+    expect((caught as IpcError).message).toBe('The dashboard is not connected to Faultline yet.');
+  });
+
+  it('unlessUnsupported: unsupported with no connection or on NOT_SUPPORTED, other errors reject', async () => {
+    const conn = fakeConnection(new FakeApi());
+    expect(await unlessUnsupported({ current: null }, async () => 1)).toBe('unsupported');
+    expect(await unlessUnsupported({ current: conn }, async () => 1)).toBe(1);
+    const notHere = async (): Promise<number> => {
+      throw new IpcError('desktop only', 'NOT_SUPPORTED');
+    };
+    expect(await unlessUnsupported({ current: conn }, notHere)).toBe('unsupported');
+    const broken = async (): Promise<number> => {
+      throw new IpcError('disk full', 'INTERNAL');
+    };
+    await expect(unlessUnsupported({ current: conn }, broken)).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+});
+
+describe('trace store parts before connecting and after dispose', () => {
+  it('calls that need main reject with DISCONNECTED; desktop-only ones say unsupported; lists stay empty', async () => {
+    const trace = useTraceStore();
+    await expect(trace.openBytes('a.ndjson', new Uint8Array([1]))).rejects.toMatchObject({
+      code: 'DISCONNECTED',
+    });
+    await expect(trace.openUpload(new File(['x'], 'a.ndjson'))).rejects.toMatchObject({
+      code: 'DISCONNECTED',
+    });
+    await expect(trace.exportBundle(BUNDLE)).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    await expect(trace.openRecovered('j1')).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    await expect(trace.discardRecovered('j1')).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    expect(await trace.openNative()).toBe('unsupported');
+    expect(await trace.exportNative()).toBe('unsupported');
+    await trace.listRecoverable();
+    expect(trace.recoverable).toEqual([]);
+    await trace.refresh();
+    expect(trace.loading).toBe(false);
+  });
+
+  it('after dispose nothing reaches main and no event is heard', async () => {
+    const api = new FakeApi();
+    const trace = await connected(api);
+    trace.dispose();
+    const calls = api.calls.length;
+    await expect(trace.exportBundle(BUNDLE)).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    expect(api.calls).toHaveLength(calls);
+    expect(api.listenerCount('trace:records')).toBe(0);
+    expect(api.listenerCount('trace:opened')).toBe(0);
+    expect(api.listenerCount('app:menu')).toBe(0);
+  });
+});
+
+describe('trace store parts on one connection', () => {
+  it('browser mode answers NOT_SUPPORTED for the native open and export: both say unsupported', async () => {
+    const api = new FakeApi()
+      .handle('trace:open', () => {
+        throw new IpcError('not in browser mode', 'NOT_SUPPORTED');
+      })
+      .handle('trace:export', () => {
+        throw new IpcError('not in browser mode', 'NOT_SUPPORTED');
+      });
+    const trace = await connected(api);
+    expect(await trace.openNative()).toBe('unsupported');
+    expect(await trace.exportNative({ format: 'bundle' })).toBe('unsupported');
+    expect(api.calls.map((c) => c.channel)).toEqual(expect.arrayContaining(['trace:open', 'trace:export']));
+  });
+
+  it('a native export that fails otherwise rejects with its code', async () => {
+    const api = new FakeApi().handle('trace:export', () => {
+      throw new IpcError('disk full', 'INTERNAL');
+    });
+    const trace = await connected(api);
+    await expect(trace.exportNative()).rejects.toMatchObject({ code: 'INTERNAL', message: 'disk full' });
+  });
+
+  it('opened bytes replace the live trace; a menu command is numbered each time', async () => {
+    const opened = {
+      name: 'dump.json',
+      header: header(),
+      records: seedTrace().list,
+      truncated: false,
+      warnings: ['one PC had no stats'],
+      kind: 'webrtc-internals' as const,
+    };
+    const api = new FakeApi().handle('trace:open-bytes', () => opened);
+    const trace = await connected(api);
+    await trace.openBytes('dump.json', new Uint8Array([123, 125]));
+    expect(api.calls.at(-1)).toEqual({
+      channel: 'trace:open-bytes',
+      request: { name: 'dump.json', base64: 'e30=' },
+    });
+    expect(trace.source).toEqual({
+      kind: 'file',
+      name: 'dump.json',
+      truncated: false,
+      warnings: ['one PC had no stats'],
+      opened: 'webrtc-internals',
+    });
+    expect(trace.count).toBe(opened.records.length);
+    api.emit('trace:records', { records: [{ seq: 999, t: 1, type: 'mark', uid: null, label: 'live' }] });
+    expect(trace.index.bySeq(999)).toBeUndefined();
+
+    api.emit('app:menu', { action: 'open-trace' });
+    api.emit('app:menu', { action: 'open-trace' });
+    expect(trace.menuRequest).toEqual({ action: 'open-trace', n: 2 });
+  });
+});
