@@ -16,6 +16,11 @@ export type TokenCheck =
 const MAX_TOKEN_CHARS = 4096;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
+/** True when `text` is exactly how its bytes encode (no stray bits in the last character). */
+function isCanonical(text: string): boolean {
+  return Buffer.from(text, 'base64url').toString('base64url') === text;
+}
+
 function mac(secret: string, body: string): Buffer {
   return createHmac('sha256', secret).update(body).digest();
 }
@@ -44,6 +49,9 @@ export function verifyToken(secret: string, token: string, nowMs: number = Date.
   if (parts.length !== 2) return invalid('token must have two dot-separated parts');
   const [body, signature] = parts as [string, string];
   if (!BASE64URL.test(body) || !BASE64URL.test(signature)) return invalid('token is not base64url');
+  // One text per token: the decoder ignores a last character's unused bits, so a variant that
+  // flips them would decode alike and slip past a list of expired token texts.
+  if (!isCanonical(body) || !isCanonical(signature)) return invalid('token is not canonical base64url');
   if (!secret) return invalid('server has no secret to verify tokens');
   const expected = mac(secret, body);
   const given = Buffer.from(signature, 'base64url');

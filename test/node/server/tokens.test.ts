@@ -1,6 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signToken, verifyToken } from '../../../src/lab/server/tokens';
+import { Authenticator } from '../../../src/lab/server/auth';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** The same bytes, spelled otherwise: the last character's unused low bit flipped. */
+function variant(part: string): string {
+  const last = ALPHABET.indexOf(part[part.length - 1]!);
+  return part.slice(0, -1) + ALPHABET[last ^ 1];
+}
 
 const secret = 'test-secret';
 const now = Date.UTC(2026, 0, 1);
@@ -71,5 +80,29 @@ describe('tokens', () => {
   it('refuses to sign with an empty secret or a bad payload', () => {
     expect(() => signToken('', payload)).toThrow(/secret/);
     expect(() => signToken(secret, { ...payload, uid: -1 })).toThrow();
+  });
+
+  it('refuses a non-canonical spelling, so a token the server expired cannot come back as a variant', () => {
+    const token = signToken(secret, payload);
+    const [body, sig] = token.split('.') as [string, string];
+    // 32 signature bytes are 43 characters with 2 bits to spare: the variant decodes alike.
+    const forged = `${body}.${variant(sig)}`;
+    expect(Buffer.from(variant(sig), 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);
+    expect(verifyToken(secret, forged, now)).toMatchObject({
+      ok: false,
+      code: 'INVALID_TOKEN',
+      message: 'token is not canonical base64url',
+    });
+    // The server's forced expiry (its clock is the real one: a token good for an hour from now).
+    const live = signToken(secret, { ...payload, exp: Math.floor(Date.now() / 1000) + 3600 });
+    const [liveBody, liveSig] = live.split('.') as [string, string];
+    const auth = new Authenticator(secret);
+    expect(auth.check('room', 7, live)).toMatchObject({ ok: true });
+    auth.expire('room', 7, live);
+    expect(auth.check('room', 7, live)).toMatchObject({ ok: false, code: 'TOKEN_EXPIRE' });
+    expect(auth.check('room', 7, `${liveBody}.${variant(liveSig)}`)).toMatchObject({
+      ok: false,
+      code: 'INVALID_TOKEN',
+    });
   });
 });

@@ -22,9 +22,17 @@ export const STATS_COLUMNS = [
 /** Columns of `events.csv`. */
 export const EVENT_COLUMNS = ['seq', 't', 'type', 'uid', 'summary', 'detail'] as const;
 
-/** One field, quoted when RFC 4180 requires it (null and undefined become empty). */
+/** What a spreadsheet takes for a formula at the start of a cell (CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One field, quoted when RFC 4180 requires it (null and undefined become empty). A text that a
+ * spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) gets a leading `'`;
+ * numbers stay numbers.
+ */
 export function csvField(value: unknown): string {
-  const s = value === null || value === undefined ? '' : typeof value === 'string' ? value : String(value);
+  let s = value === null || value === undefined ? '' : typeof value === 'string' ? value : String(value);
+  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
