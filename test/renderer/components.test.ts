@@ -6,7 +6,7 @@ import FaultPanel from '../../src/renderer/src/components/FaultPanel.vue';
 import PeerEventsChart from '../../src/renderer/src/components/PeerEventsChart.vue';
 import SwimlaneChart from '../../src/renderer/src/components/SwimlaneChart.vue';
 import { initStores, useLabStore, useTraceStore, useUiStore } from '../../src/renderer/src/stores';
-import { FakeApi, fakeConnection, header, labStatus, seedTrace } from './helpers';
+import { FakeApi, fakeConnection, header, labStatus, Records, seedTrace } from './helpers';
 
 let pinia: Pinia;
 beforeEach(() => {
@@ -113,6 +113,31 @@ describe('charts expose their data in the DOM', () => {
     expect(peers.find('[data-event=user-left]').exists()).toBe(true);
     lanes.unmount();
     peers.unmount();
+  });
+});
+
+describe('connection-state chart of an imported dump', () => {
+  it('one lane per PC with its browser states next to none of the lab lanes, never "No connection states yet"', () => {
+    const dump = header({
+      env: { source: 'rtcstats', peerConnections: { '1': { id: 'PC_0', url: 'https://a.example.test/x' } } },
+    });
+    const records = new Records()
+      .add({ t: 10, type: 'media', uid: 1, event: 'ice-state', value: 'checking' })
+      .add({ t: 20, type: 'media', uid: 1, event: 'ice-state', value: 'connected' })
+      .add({ t: 900, type: 'media', uid: 1, event: 'ice-state', value: 'disconnected' });
+    useTraceStore().load(dump, records.list);
+    const w = mount(SwimlaneChart, { global: { plugins: [pinia] } });
+    const lane = w.get('[data-testid=swimlane-pc-1]');
+    expect(lane.attributes('data-label')).toBe('PC PC_0 (a.example.test)');
+    expect(lane.findAll('li').map((li) => li.attributes('data-state'))).toEqual([
+      'checking',
+      'connected',
+      'disconnected',
+    ]);
+    expect(lane.findAll('li')[0]!.text()).toMatch(/^PC checking from/);
+    expect(w.find('.chart-empty').exists()).toBe(false);
+    expect(w.find('[data-testid^=swimlane-uid-]').exists()).toBe(false);
+    w.unmount();
   });
 });
 

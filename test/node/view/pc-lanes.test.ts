@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { swimlanesSvg } from '../../../src/app/support/report/svg';
 import type { TraceHeader, TraceRecord } from '../../../src/shared/trace/records';
+import { STATE_COLORS } from '../../../src/shared/view/charts/labels';
 import { buildPcLanes } from '../../../src/shared/view/charts/pc-lanes';
+import { OUTCOME_COLORS } from '../../../src/shared/view/charts/reconnects';
 import { buildSwimlanes, swimlaneTooltip } from '../../../src/shared/view/charts/swimlanes';
 import { TraceIndex } from '../../../src/shared/view/trace-index';
 
@@ -82,9 +84,11 @@ describe('PC lanes of an imported dump', () => {
     expect(data.lanes).toEqual(['PC 77-1 (meet.example.test)', 'PC 77-2']);
     expect(data.segments.map((s) => `${s.kind}:${s.uid}`)).toEqual(['pc:1', 'pc:2']);
     const colour = (state: string) => data.datasets.find((d) => d.state === state)?.color;
-    expect(colour('connected')).toBe('#2f9e5b');
-    expect(colour('disconnected')).toBe('#f59e0b');
-    expect(colour('failed')).toBe('#dc2626');
+    expect(colour('connected')).toBe(STATE_COLORS.CONNECTED);
+    expect(colour('checking')).toBe(STATE_COLORS.CONNECTING);
+    expect(colour('disconnected')).toBe(STATE_COLORS.RECONNECTING);
+    expect(colour('closed')).toBe(STATE_COLORS.DISCONNECTED);
+    expect(colour('failed')).toBe(OUTCOME_COLORS.failure);
     expect(data.datasets.map((d) => d.label)).toContain('PC failed');
     const failed = data.segments[0]!.bars.at(-1)!;
     expect(failed).toMatchObject({

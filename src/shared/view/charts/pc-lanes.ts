@@ -2,7 +2,7 @@
  * Lanes of an imported trace's peer connections: each PC of a browser dump gets its own lane of
  * the browser's states (the PC's `connectionState` where the dump has it, else the ICE state),
  * coloured by what they mean for the call as the lab's own states are: connected green, on the
- * way (new / checking / connecting) blue, disconnected amber, failed red, closed grey.
+ * way (checking / connecting) blue, disconnected amber, failed red, new and closed grey.
  */
 import {
   importedPeerConnections,
@@ -11,6 +11,8 @@ import {
 } from '../../support/import/peer-connections';
 import type { MediaRecord } from '../../trace/records';
 import type { TraceIndex } from '../trace-index';
+import { STATE_COLORS } from './labels';
+import { OUTCOME_COLORS } from './reconnects';
 
 /** The browser states a PC lane can show, in legend order. */
 export const PC_LANE_STATES = [
@@ -26,16 +28,20 @@ export const PC_LANE_STATES = [
 /** One of {@link PC_LANE_STATES}. */
 export type PcLaneState = (typeof PC_LANE_STATES)[number];
 
-/** Colour per browser state (the lab's palette, by meaning). */
+/**
+ * Colour per browser state, taken from the lab's palette by meaning: connected as CONNECTED, on
+ * the way as CONNECTING, disconnected (the browser may still recover) as RECONNECTING, not yet
+ * or no longer connected as DISCONNECTED, failed as a failed reconnect attempt.
+ */
 export const PC_STATE_COLORS: Record<PcLaneState, string> = {
-  new: '#8b93a1',
-  checking: '#3b82f6',
-  connecting: '#3b82f6',
-  connected: '#2f9e5b',
-  completed: '#2f9e5b',
-  disconnected: '#f59e0b',
-  failed: '#dc2626',
-  closed: '#6b7280',
+  new: STATE_COLORS.DISCONNECTED,
+  checking: STATE_COLORS.CONNECTING,
+  connecting: STATE_COLORS.CONNECTING,
+  connected: STATE_COLORS.CONNECTED,
+  completed: STATE_COLORS.CONNECTED,
+  disconnected: STATE_COLORS.RECONNECTING,
+  failed: OUTCOME_COLORS.failure,
+  closed: STATE_COLORS.DISCONNECTED,
 };
 
 /** One stretch of a PC in one browser state (trace ms; `endT` null while still in it). */
