@@ -93,4 +93,39 @@ describe('Reproduce a trace without a scenario', () => {
     w.unmount();
     scenarios.dispose();
   });
+
+  it('a run started from an opened dump closes the editor for good: a later live trace does not bring it back', async () => {
+    const live = { header: null as ReturnType<typeof blind>['header'] | null, records: [] as never[] };
+    const api = new FakeApi()
+      .handle('scenario:list', () => [])
+      .handle('scenario:run', () => ({ runId: 'r9' }))
+      .handle('trace:get-snapshot', () => live);
+    const conn = fakeConnection(api);
+    const scenarios = useScenarioStore();
+    const store = useTraceStore();
+    await Promise.all([scenarios.init(conn), store.init(conn)]);
+    const dump = blind();
+    api.emit('trace:opened', { name: 'dump.json', ...dump, truncated: false, warnings: [] });
+    const w = mount(ReproduceButton, { global: { plugins: [pinia] }, attachTo: document.body });
+    await w.get('[data-testid="trace-reproduce-suggest"]').trigger('click');
+    await w.get('[data-testid="reproduction-run"]').trigger('click');
+    await flushPromises();
+    expect(api.calls.some((c) => c.channel === 'scenario:run')).toBe(true);
+    expect(store.source.kind).toBe('live');
+    expect(w.find('[data-testid="reproduction-editor"]').exists()).toBe(false);
+
+    // The lab starts a trace of its own, with no scenario in its header: Reproduce… is offered
+    // again, but the editor stays closed until asked for.
+    api.emit('trace:records', {
+      header: { ...dump.header, startedAt: '2026-12-31T00:00:00.000Z', scenario: null },
+      records: [],
+    });
+    store.flush();
+    await flushPromises();
+    expect(w.find('[data-testid="trace-reproduce-suggest"]').exists()).toBe(true);
+    expect(w.find('[data-testid="reproduction-editor"]').exists()).toBe(false);
+    w.unmount();
+    store.dispose();
+    scenarios.dispose();
+  });
 });
