@@ -51,6 +51,10 @@ const aborted = (): SupportOpenError => new SupportOpenError('ABORTED', 'Opening
 export class OpenUploads {
   private readonly opens = new Map<string, AbortController>();
   private readonly uploads = new Map<string, Upload>();
+  /** Uploads whose first piece is being set up: they hold a slot before any `await`. */
+  private readonly reserved = new Set<string>();
+  /** The pieces of one upload, one after another (each waits for the one before). */
+  private readonly queues = new Map<string, Promise<unknown>>();
   private readonly maxBytes: number;
   private readonly maxConcurrent: number;
   private readonly idleMs: number;
@@ -74,8 +78,32 @@ export class OpenUploads {
     );
   }
 
-  /** `trace:open-chunk`: appends the next piece (in order) to the upload's temp file. */
-  async chunk(r: InvokeParsed<'trace:open-chunk'>): Promise<{ received: number }> {
+  /**
+   * `trace:open-chunk`: appends the next piece (in order) to the upload's temp file. Pieces of one
+   * upload are handled one at a time, and a new upload takes its slot before anything is awaited,
+   * so pieces sent at once can neither pass the concurrency limit nor make two temp files.
+   */
+  chunk(r: InvokeParsed<'trace:open-chunk'>): Promise<{ received: number }> {
+    const id = r.requestId;
+    const known = this.uploads.has(id) || this.reserved.has(id) || this.queues.has(id);
+    if (!known && this.uploads.size + this.reserved.size >= this.maxConcurrent)
+      return Promise.reject(
+        serviceError('BUSY', `${this.maxConcurrent} files are being opened already: wait for one to finish.`),
+      );
+    if (!known && r.offset === 0) this.reserved.add(id);
+    const previous = this.queues.get(id) ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(() => this.chunkNow(r))
+      .finally(() => {
+        this.reserved.delete(id);
+        if (this.queues.get(id) === next) this.queues.delete(id);
+      });
+    this.queues.set(id, next);
+    return next;
+  }
+
+  private async chunkNow(r: InvokeParsed<'trace:open-chunk'>): Promise<{ received: number }> {
     let upload = this.uploads.get(r.requestId);
     if (!upload) {
       if (r.offset !== 0)
@@ -87,11 +115,6 @@ export class OpenUploads {
         throw new SupportOpenError(
           'TOO_LARGE',
           `The file is ${r.totalBytes} bytes, over the ${this.maxBytes}-byte limit of the page: open it in the desktop app or with the CLI.`,
-        );
-      if (this.uploads.size >= this.maxConcurrent)
-        throw serviceError(
-          'BUSY',
-          `${this.maxConcurrent} files are being opened already: wait for one to finish.`,
         );
       const dir = await mkdtemp(join(this.options.tempDir ?? tmpdir(), 'faultline-upload-'));
       upload = {

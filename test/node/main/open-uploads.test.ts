@@ -177,6 +177,33 @@ describe('opens with progress and cancel', () => {
   });
 });
 
+describe('uploads sent at once', () => {
+  const piece = Buffer.from('{"format":').toString('base64');
+  const first = (requestId: string) => ({ requestId, offset: 0, totalBytes: 100, base64: piece });
+
+  it('ten first pieces at once with a limit of two: two accepted, eight BUSY', async () => {
+    const { dispatch } = setup([], 2);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => dispatch('trace:open-chunk', first(`u${i}`))),
+    );
+    expect(answers.filter((a) => a.ok)).toHaveLength(2);
+    expect(answers.filter((a) => !a.ok && a.error.code === 'BUSY')).toHaveLength(8);
+    expect(uploads!.pending).toBe(2);
+  });
+
+  it('the same first piece four times at once makes one temp file; every temp dir goes with dispose', async () => {
+    const { dispatch, tempDir } = setup([], 2);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => dispatch('trace:open-chunk', first('same'))),
+    );
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    expect(answers.filter((a) => !a.ok && a.error.code === 'BAD_REQUEST')).toHaveLength(3);
+    expect(readdirSync(tempDir)).toHaveLength(1);
+    await uploads!.dispose();
+    expect(readdirSync(tempDir)).toHaveLength(0);
+  });
+});
+
 describe('chart images in a bundle', () => {
   it('writes charts/<name>.png listed with sha256 in the manifest, and the bundle opens back', async () => {
     const { dispatch } = setup(marks(10));
