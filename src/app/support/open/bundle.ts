@@ -52,6 +52,7 @@ export async function openBundle(bytes: Uint8Array, ctx: OpenContext): Promise<O
   );
   const compressedTotal = manifest.files.reduce((n, f) => n + (byName.get(f.name)?.compressedSize ?? 0), 0);
   let compressedDone = 0;
+  let inflated = 0;
   const files = new Map<string, Uint8Array>();
   for (const f of manifest.files) {
     const entry = byName.get(f.name);
@@ -70,6 +71,14 @@ export async function openBundle(bytes: Uint8Array, ctx: OpenContext): Promise<O
       onSlice: (done) => ctx.progress('verifying', compressedDone + done, compressedTotal),
     });
     compressedDone += entry.compressedSize;
+    inflated += data.length;
+    if (inflated > ctx.maxBytes) {
+      throw new SupportOpenError(
+        'TOO_LARGE',
+        `This bundle's files inflate to more than the ${ctx.maxBytes}-byte limit; it was not opened (zip-bomb guard).`,
+        { file: f.name },
+      );
+    }
     const sha = createHash('sha256').update(data).digest('hex');
     if (data.length !== f.size || sha !== f.sha256) {
       throw new SupportOpenError(

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SupportOpenError } from '../../../shared/support/import/errors';
+import { MAX_ZIP_ENTRIES } from './zip';
 
 /** The `format` of every bundle manifest. */
 export const BUNDLE_FORMAT = 'faultline-bundle';
@@ -73,5 +74,14 @@ export function parseManifest(bytes: Uint8Array): BundleManifest {
     ? files.data.map((f) => ({ name: f.name ?? f.path ?? '', sha256: f.sha256.toLowerCase(), size: f.size }))
     : Object.entries(files.data).map(([name, f]) => ({ name, sha256: f.sha256.toLowerCase(), size: f.size }));
   if (list.some((f) => f.name === '')) throw bad('a file has no name');
+  // Each member once, and no more listings than a zip may hold: a manifest must not make the
+  // opener inflate one member again and again.
+  if (list.length > MAX_ZIP_ENTRIES)
+    throw bad(`it lists ${list.length} files; a bundle holds at most ${MAX_ZIP_ENTRIES}`);
+  const seen = new Set<string>();
+  for (const f of list) {
+    if (seen.has(f.name)) throw bad(`it lists "${f.name.slice(0, 120)}" more than once`);
+    seen.add(f.name);
+  }
   return { format: BUNDLE_FORMAT, version: raw.version, files: list, raw };
 }
