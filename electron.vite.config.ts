@@ -15,8 +15,9 @@ function quietThirdPartyAnnotations(warning: RollupLog, warn: LoggingFunction): 
 }
 
 /**
- * Three bundles (main, preload, renderer) per electron-vite's layout. The channel server runs
- * in its own process, so it is a second main-side entry (`out/main/server.js`). The preload
+ * Three bundles (main, preload, renderer) per electron-vite's layout. The lab runs in a utility
+ * process of its own and the channel server in another, so each is a main-side entry of its own
+ * (`out/main/lab-host.js`, `out/main/server.js`). The preload
  * runs sandboxed, where only CommonJS loads and only `electron` can be required: it is built
  * as `out/preload/index.cjs` with its dependencies (zod, the contract) bundled in; the hidden
  * browser-participant windows get their own one-function preload (`participant.cjs`).
@@ -30,6 +31,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           server: resolve(__dirname, 'src/lab/server/server-main.ts'),
+          'lab-host': resolve(__dirname, 'src/app/lab-host/host-main.ts'),
         },
       },
     },

@@ -19,3 +19,5 @@ export { defaultExportName, exportSupport, openSupport, type OpenControl } from 
 export { writeBundle } from './support/bundle';
 export { SupportOpenError, openSupportFile, type OpenedSupportFile } from './support/open';
 export { renderReport } from './support/report/render';
+export { LabHostClient, resolveLabHostEntry, type LabHostClientOptions, type LabHostStop } from './lab-host';
+export { openChosenFile, pickerDialogs, type PathPicker } from './services/picker-dialogs';

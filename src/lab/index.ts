@@ -5,7 +5,26 @@
  * tests may reach inside.
  */
 export { AgentPageBase } from './browser/agent-page-base';
-export { parseAgentEvent, type AgentPage, type BrowserHost } from './browser/agent-protocol';
+export {
+  AgentEventSchema,
+  parseAgentEvent,
+  type AgentEvent,
+  type AgentPage,
+  type BrowserHost,
+} from './browser/agent-protocol';
+export {
+  childLauncher,
+  forkLauncher,
+  parentChannel,
+  resolveChildEntry,
+  useChildLauncher,
+  type ChildEntry,
+  type ChildExit,
+  type ChildHandle,
+  type ChildLaunchOptions,
+  type ChildLauncher,
+  type ParentChannel,
+} from './child';
 export { AGENT_URL, pageAgentHtml } from './browser/page-agent';
 export { appInfo, environmentInfo } from './environment';
 export type { ActiveFault } from './fault-controller';

@@ -7,7 +7,7 @@
 import type { RecordSink } from '../../shared/trace/sink';
 import type { IceConfig } from '../clients/engines';
 import type { WebRtcRuntime } from '../clients/webrtc-runtime';
-import type { BrowserHost } from './agent-protocol';
+import type { AgentPage, BrowserHost } from './agent-protocol';
 import { browserRuntime } from './browser-runtime';
 import { ChromiumHost } from './chromium-host';
 
@@ -35,16 +35,29 @@ export class LabBrowsers {
     page.onEvent((event) => {
       if (event.kind === 'stall' && !this.disposed) this.onStall(uid, event.ms);
     });
+    // A page its own client closes (leaving, the lab stopping) went as asked: only a page that
+    // goes by itself (a crash, the browser gone) is an error in the trace.
+    let closedByClient = false;
     page.onClosed((reason) => {
-      if (!this.disposed) this.sink({ type: 'log', uid, level: 'error', msg: reason });
+      if (!this.disposed && !closedByClient) this.sink({ type: 'log', uid, level: 'error', msg: reason });
     });
+    const owned: AgentPage = {
+      browserVersion: page.browserVersion,
+      call: (method, args) => page.call(method, args),
+      onEvent: (listener) => page.onEvent(listener),
+      onClosed: (listener) => page.onClosed(listener),
+      close: () => {
+        closedByClient = true;
+        return page.close();
+      },
+    };
     this.sink({
       type: 'log',
       uid,
       level: 'info',
       msg: `browser participant in Chromium ${page.browserVersion}`,
     });
-    return browserRuntime(page, ice, (msg) => this.sink({ type: 'log', uid, level: 'warn', msg }));
+    return browserRuntime(owned, ice, (msg) => this.sink({ type: 'log', uid, level: 'warn', msg }));
   }
 
   /** Processes of the lab's own Chromium (none for a given host: it is not ours). */

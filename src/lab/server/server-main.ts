@@ -1,10 +1,12 @@
 /**
- * Child-process entry of the channel server (forked by `ServerProcess`). Reads its options
- * from `FAULTLINE_SERVER_OPTIONS`, runs a {@link ChannelServer}, and talks to the parent over
- * `process.send`: `ready` once listening (or `start-failed`), every server event, an `ack`
- * per admin command. Exits when told to shut down or when the parent goes away.
+ * Child-process entry of the channel server (started by `ServerProcess`: forked in Node, a
+ * `utilityProcess` in the desktop app). Reads its options from `FAULTLINE_SERVER_OPTIONS`, runs a
+ * {@link ChannelServer}, and talks to the parent over its {@link parentChannel}: `ready` once
+ * listening (or `start-failed`), every server event, an `ack` per admin command. Exits when
+ * told to shut down or when the parent goes away.
  */
 import { STALL_FLOOR_MS } from '../../shared/model/stalls';
+import { parentChannel } from '../child/parent-channel';
 import { StallMonitor } from '../stall-monitor';
 import { ChannelServer } from './channel-server';
 import {
@@ -15,8 +17,10 @@ import {
   type ParentCommand,
 } from './server-ipc';
 
+const parent = parentChannel();
+
 function send(message: ChildMessage): void {
-  if (process.connected) process.send?.(message);
+  parent?.send(message);
 }
 
 function fail(message: string, code?: string): never {
@@ -26,7 +30,7 @@ function fail(message: string, code?: string): never {
 }
 
 async function main(): Promise<void> {
-  if (!process.send) fail('server-main must be started by ServerProcess (it needs an IPC channel)');
+  if (!parent) fail('server-main must be started by ServerProcess (it needs a message channel)');
   let raw: unknown;
   try {
     raw = JSON.parse(process.env[SERVER_OPTIONS_ENV] ?? '');
@@ -65,9 +69,9 @@ async function main(): Promise<void> {
   // take the whole server (and every other member) down. Report them and keep serving.
   process.on('uncaughtException', (error) => reportCrash('uncaught exception', error));
   process.on('unhandledRejection', (error) => reportCrash('unhandled rejection', error));
-  process.on('disconnect', () => void stop(0));
+  parent.onDisconnect(() => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  process.on('message', (raw: unknown) => {
+  parent.onMessage((raw: unknown) => {
     const command = ParentCommandSchema.safeParse(raw);
     if (!command.success) return;
     handle(server, command.data, stop);

@@ -4,11 +4,11 @@
  * (SIGKILL), restart on the same port, admin commands over IPC, and server events. The
  * child's stdout/stderr become `log` events, never terminal output.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { CodedError } from '../../shared/errors';
 import type { LabTiming } from '../../shared/model/config';
 import { ServerEventHub, type ServerEvent } from './events';
+import { childLauncher, type ChildHandle } from '../child';
 import { resolveServerEntry } from './resolve-entry';
 import { ChildMessageSchema, SERVER_OPTIONS_ENV, type ChildOptions, type ParentCommand } from './server-ipc';
 
@@ -50,7 +50,7 @@ export class ServerDownError extends CodedError<'SERVER_DOWN'> {
 /** A channel server child process. */
 export class ServerProcess {
   private readonly events = new ServerEventHub();
-  private child: ChildProcess | null = null;
+  private child: ChildHandle | null = null;
   private exited: Promise<void> = Promise.resolve();
   private nextId = 1;
   private readonly pending = new Map<
@@ -100,8 +100,8 @@ export class ServerProcess {
     if (!child) return;
     const exited = this.exited;
     if (child.connected) child.send({ type: 'shutdown', id: this.nextId++ } satisfies ParentCommand);
-    else child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    else child.terminate();
+    const timer = setTimeout(() => child.kill(), STOP_TIMEOUT_MS);
     await exited;
     clearTimeout(timer);
   }
@@ -111,7 +111,7 @@ export class ServerProcess {
     const child = this.child;
     if (!child) return;
     const exited = this.exited;
-    child.kill('SIGKILL');
+    child.kill();
     await exited;
   }
 
@@ -168,7 +168,7 @@ export class ServerProcess {
     const child = this.child;
     if (child) {
       const exited = this.exited;
-      child.kill('SIGKILL');
+      child.kill();
       await exited;
     }
     this.events.clear();
@@ -198,11 +198,12 @@ export class ServerProcess {
       timing: this.opts.timing,
       media: this.opts.media ?? true,
     };
-    const child = fork(entry, [], {
+    // `fork` in Node; in the desktop app the main process starts it through `utilityProcess`.
+    const child = childLauncher()({
+      entry,
       execArgv,
-      serialization: 'json',
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, [SERVER_OPTIONS_ENV]: JSON.stringify(options) },
+      serviceName: 'faultline-server',
     });
     this.child = child;
     this.pipeOutput(child);
@@ -218,12 +219,12 @@ export class ServerProcess {
     const timeoutMs = this.opts.startTimeoutMs ?? 20_000;
     const timer = setTimeout(() => {
       settle?.(new Error(`channel server did not start within ${timeoutMs} ms`));
-      child.kill('SIGKILL');
+      child.kill();
     }, timeoutMs);
 
     this.exited = new Promise<void>((resolve) => {
-      // 'close' (not 'exit'): fires once the child's stdout/stderr are drained too.
-      child.once('close', (code, signal) => {
+      // Called once the child's stdout/stderr are drained too.
+      child.onExit(({ code, signal }) => {
         if (this.child === child) this.child = null;
         for (const [id, pending] of this.pending) {
           clearTimeout(pending.timer);
@@ -238,8 +239,8 @@ export class ServerProcess {
         resolve();
       });
     });
-    child.on('error', (error) => this.log('error', `server process error: ${error.message}`));
-    child.on('message', (raw: unknown) => {
+    child.onError((error) => this.log('error', `server process error: ${error.message}`));
+    child.onMessage((raw: unknown) => {
       const parsed = ChildMessageSchema.safeParse(raw);
       if (!parsed.success) return;
       const message = parsed.data;
@@ -276,7 +277,7 @@ export class ServerProcess {
     });
   }
 
-  private pipeOutput(child: ChildProcess): void {
+  private pipeOutput(child: ChildHandle): void {
     for (const [stream, level] of [
       [child.stdout, 'info'],
       [child.stderr, 'warn'],

@@ -11,7 +11,8 @@ import type { Dispatch, Envelope } from '../../app';
 /** What the IPC adapter needs to know about the app. */
 export interface ElectronIpcOptions {
   dispatch: Dispatch;
-  events: ServiceEvents;
+  /** Where the events come from (the lab host's, relayed). */
+  events: Pick<ServiceEvents, 'onAny'>;
   /** The main window, when there is one. */
   window: () => BrowserWindow | null;
   /** True for the app's own page URL (its file:// page, or the dev server in development). */

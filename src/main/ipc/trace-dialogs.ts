@@ -1,15 +1,11 @@
 /**
- * Native open/save dialogs for traces (File → Open trace…, Export trace…, and the
- * `trace:open` / `trace:export` channels). An opened trace goes to the renderer as the
- * `trace:opened` event, whichever way it was asked for. The page's "Open trace…" button passes
- * a request id, so the open shows a progress bar and Cancel; File → Open trace… in the menu asks
- * the page to do the same (`app:menu`), and comes here directly only while no window is up.
+ * The desktop shell's native open/save dialogs for traces (File → Open trace…, Export trace…,
+ * and the `trace:open` / `trace:export` channels), as a {@link PathPicker}: they only pick the
+ * path; the lab host exports to it or opens it (`pickerDialogs`). An opened trace goes to the
+ * renderer as the `trace:opened` event, whichever way it was asked for.
  */
 import { dialog, type BrowserWindow } from 'electron';
-import type { LabService } from '../../app';
-import { defaultExportName, exportSupport } from '../../app';
-import type { TraceDialogs } from '../../app';
-import { openChosenFile } from './open-chosen';
+import type { PathPicker } from '../../app';
 
 const OPEN_FILTERS = [
   { name: 'Bundles, traces and browser dumps', extensions: ['zip', 'ndjson', 'gz', 'json', 'txt'] },
@@ -24,24 +20,20 @@ const BUNDLE_FILTERS = [
   { name: 'All files', extensions: ['*'] },
 ];
 
-/** The desktop shell's {@link TraceDialogs}, parented to the main window. */
-export function electronTraceDialogs(service: LabService, window: () => BrowserWindow | null): TraceDialogs {
+/** Native dialogs, parented to the main window when there is one. */
+export function electronPathPicker(window: () => BrowserWindow | null): PathPicker {
   return {
-    async exportTrace(exportOptions) {
-      const trace = service.currentTrace();
-      const defaultPath = defaultExportName(trace?.header.startedAt, exportOptions.format);
+    async pickSavePath(kind, defaultPath) {
       const win = window();
-      const bundle = exportOptions.format === 'bundle';
       const options = {
-        title: bundle ? 'Export support bundle' : 'Export trace',
+        title: kind === 'bundle' ? 'Export support bundle' : 'Export trace',
         defaultPath,
-        filters: bundle ? BUNDLE_FILTERS : TRACE_FILTERS,
+        filters: kind === 'bundle' ? BUNDLE_FILTERS : TRACE_FILTERS,
       };
       const choice = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
-      if (choice.canceled || !choice.filePath) return { path: null, bytes: 0 };
-      return exportSupport(service, choice.filePath, exportOptions);
+      return choice.canceled || !choice.filePath ? null : choice.filePath;
     },
-    async openTrace(control) {
+    async pickOpenPath() {
       const win = window();
       const options = {
         title: 'Open trace or bundle',
@@ -50,10 +42,7 @@ export function electronTraceDialogs(service: LabService, window: () => BrowserW
       };
       const choice = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       const path = choice.filePaths[0];
-      if (choice.canceled || !path) return false;
-      control?.signal?.throwIfAborted();
-      await openChosenFile(service.events, path, control);
-      return true;
+      return choice.canceled || !path ? null : path;
     },
   };
 }

@@ -12,7 +12,7 @@ import type { EventPayload } from '../../../src/shared/ipc';
 import { serializeTrace } from '../../../src/shared/trace/serialize';
 import type { TraceHeader, TraceRecord } from '../../../src/shared/trace/records';
 import { createDispatcher, createHandlers, type TraceDialogs } from '../../../src/app/ipc/handlers';
-import { openChosenFile } from '../../../src/main/ipc/open-chosen';
+import { openChosenFile } from '../../../src/app/services/picker-dialogs';
 import { ServiceEvents } from '../../../src/app/services/events';
 import { OpenUploads } from '../../../src/app/services/open-uploads';
 import type { LabService } from '../../../src/app/services/lab-service';

@@ -1,15 +1,18 @@
 /**
  * Packaging: the electron-builder config says what the brief asks, and an `electron-vite build`
  * (into a temporary folder, so other work using out/ is undisturbed) lays out what the app and
- * resolveServerEntry() expect: main/index.js, main/server.js, a CommonJS preload, the renderer.
+ * the entry lookups expect: main/index.js, main/lab-host.js, main/server.js, a CommonJS preload,
+ * the renderer. The built lab host then runs a lab whose channel server is the built one (the
+ * folder sits under node_modules so the bundles' external imports resolve as in the app).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { resolveServerEntry } from '../../../src/lab/server/resolve-entry';
+import { LabHostClient, resolveLabHostEntry } from '../../../src/app/lab-host';
+import { forkLauncher } from '../../../src/lab/child';
 
 const root = join(import.meta.dirname, '../../..');
 // js-yaml comes with electron-builder (which reads this very file with it); it ships no types.
@@ -52,7 +55,7 @@ describe('electron-builder config', () => {
 describe('electron-vite build output', () => {
   let out = '';
   beforeAll(() => {
-    out = join(mkdtempSync(join(tmpdir(), 'faultline-build-')), 'out');
+    out = join(mkdtempSync(join(root, 'node_modules', '.faultline-build-')), 'out');
     const build = spawnSync(
       join(root, 'node_modules/.bin/electron-vite'),
       ['build', '--outDir', out, '--logLevel', 'error'],
@@ -74,6 +77,32 @@ describe('electron-vite build output', () => {
       execArgv: [],
     });
   });
+
+  it('has the lab host next to it, and the built host runs a lab on the built channel server', async () => {
+    const entry = resolveLabHostEntry(join(out, 'main'));
+    expect(entry).toEqual({ entry: join(out, 'main/lab-host.js'), execArgv: [] });
+    const started: string[] = [];
+    const client = await LabHostClient.start({
+      launcher: forkLauncher,
+      entry,
+      host: { mode: 'electron', journalDir: null, remoteChildren: true },
+      childLauncher: (options) => {
+        started.push(options.entry);
+        return forkLauncher(options);
+      },
+      log: () => undefined,
+    });
+    try {
+      const envelope = await client.dispatch('lab:start', {
+        server: { kind: 'embedded' },
+        participants: [{ uid: 1 }],
+      });
+      expect(envelope).toMatchObject({ ok: true, value: { running: true, server: { up: true } } });
+      expect(started).toEqual([join(out, 'main/server.js')]);
+    } finally {
+      expect(await client.dispose()).toMatchObject({ clean: true });
+    }
+  }, 60_000);
 
   it('has CommonJS preloads that require nothing but electron (a sandboxed preload must)', () => {
     // The dashboard's, and the hidden browser-participant windows' one-function preload.
