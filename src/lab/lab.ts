@@ -21,6 +21,7 @@ import { appInfo, environmentInfo } from './environment';
 import { openImpostorLogin } from './impostor';
 import { DirectPath } from './network-path';
 import type { EngineName } from '../shared/model/engines';
+import { withoutUserinfo } from '../shared/ipc/server-url';
 import type { BrowserHost } from './browser/agent-protocol';
 import { LabBrowsers } from './browser/lab-browsers';
 import { preloadPlaywright } from './browser/chromium-host';
@@ -184,7 +185,8 @@ export class Lab {
       if (event.type === 'stall') stalls.note('server', null, event.ms, event.cpuMs);
       else lab.log(event.level === 'error' ? 'error' : 'info', `server: ${event.message}`);
     });
-    lab.log('info', `lab started: server ${url.href} (${choice.kind}), engine ${engine}`);
+    // The URL's user info (`ws://user:password@…`) reaches the server, never the trace.
+    lab.log('info', `lab started: server ${withoutUserinfo(url.href)} (${choice.kind}), engine ${engine}`);
     if (turn) lab.log('info', turn.describe());
     return lab;
   }
@@ -346,11 +348,15 @@ export class Lab {
     return this.client(uid).unpublish(kinds);
   }
 
-  /** Where the server is and whether it runs (a remote one is assumed up). */
+  /**
+   * Where the server is (without the URL's user info) and whether it runs; a remote one is
+   * assumed up here (the app's LabService probes it before it reports it up).
+   */
   serverInfo(): { kind: 'embedded' | 'remote'; url: string; up: boolean } {
+    const url = withoutUserinfo(this.serverUrl.href);
     return this.server
-      ? { kind: 'embedded', url: this.serverUrl.href, up: this.server.running }
-      : { kind: 'remote', url: this.serverUrl.href, up: true };
+      ? { kind: 'embedded', url, up: this.server.running }
+      : { kind: 'remote', url, up: true };
   }
 
   /** Process ids the lab started (for resource checks and the bench). */

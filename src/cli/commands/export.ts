@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { readJournal } from '../../lab';
 import { writeBundle } from '../../app';
 import { renderReport } from '../../app';
+import { describeRedaction } from '../../shared/support/redaction';
 import type { Io } from '../main';
 
 interface ExportOptions {
@@ -54,14 +55,8 @@ export function registerExport(program: Command, io: Io, setExit: (code: number)
         appLog,
         renderReport: opts.report ? (header, records) => renderReport(header, records) : undefined,
       });
-      const r = built.manifest.redaction;
       io.out(`Wrote ${built.path} (${built.zip.length} bytes, ${built.manifest.files.length + 1} files).`);
-      io.out(
-        r.enabled
-          ? `Redacted: ${r.distinct.ip} addresses (${r.counts.ip} places), ${r.counts.secret} secrets, ` +
-              `${r.counts.sdp} SDP bodies${r.pseudonymizeIds ? `, ${r.distinct.channel} channels, ${r.distinct.uid} UIDs` : ''}.`
-          : 'Not redacted: the bundle holds addresses as recorded.',
-      );
+      io.out(describeRedaction(built.manifest.redaction, 'bundle'));
       for (const w of built.manifest.warnings) io.err(`warning: ${w}`);
       setExit(0);
     });

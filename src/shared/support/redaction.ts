@@ -1,19 +1,28 @@
 /**
  * Redaction for support bundles (pure, so the renderer's export dialog can preview it).
  *
- * What goes, at any depth of the header and of every record, in keys' values and inside strings
- * (candidate lines, URLs, log messages):
+ * What goes, at any depth of the header and of every record, in values, in object keys and
+ * inside strings (candidate lines, URLs, log messages); the patterns are in
+ * `redaction-patterns.ts`, the counts in `redaction-summary.ts`:
  * - IP addresses (IPv4, IPv6, with or without ports and zone ids) become stable pseudonyms within
  *   one {@link Redactor}: `loopback-N` for 127.0.0.0/8 and ::1 (readable enough to tell "the lab
  *   talking to itself" apart), `private-N` for RFC 1918, link-local, CGNAT and unique-local
  *   addresses (tells a NAT story without the address), `ip-N` for everything else. The same
  *   address always gets the same name; ports stay (`ip-1:3478`).
+ * - host names: the host of every URL (but `localhost`), dotted names ending in a private zone or
+ *   a common TLD (`ip-10-9-8-7.ec2.internal`, `sfu.example.com`), mDNS names (`host-N.local`), and
+ *   the values of fields named `hostname` and the like become `host-N`.
+ * - MAC addresses become `mac-N`, e-mail addresses `email-N`, home directories (`/home/alice`,
+ *   `/Users/alice`, `/root`, `C:\Users\alice`) `~`.
+ * - user names: URL user info (`ws://bob:…@`), `a=ice-ufrag:` and candidate `ufrag`,
+ *   `username=…` in text, and fields named `username`, `user`, `ufrag`, `usernameFragment`
+ *   become `user-N`.
  * - secrets: string values of fields whose name contains token, secret, password, passwd,
- *   credential, authorization, apikey or cookie (numbers stay: `tokenTtlMs` is a duration);
- *   strings shaped like our HMAC tokens (`base64url.base64url`), JWTs, `Bearer …`, URL query
- *   parameters named like a secret, long hex runs (≥ 32) and long base64 runs (≥ 40, mixed case
- *   and digits). Version strings with four small parts (`1.2.3.4`) read as IPv4: a known false
- *   positive, harmless.
+ *   credential, authorization, apikey, cookie or pwd (numbers stay: `tokenTtlMs` is a duration);
+ *   URL passwords, `Authorization:` credentials, `Basic …`, `Bearer …`, `a=ice-pwd:`, strings
+ *   shaped like our HMAC tokens (`base64url.base64url`), JWTs, URL query parameters named like a
+ *   secret, long hex runs (≥ 32) and long base64 runs (≥ 40, mixed case and digits). Version
+ *   strings with four small parts (`1.2.3.4`) read as IPv4: a known false positive, harmless.
  * - SDP bodies (fields named `sdp`, strings starting `v=0`).
  * - with `pseudonymizeIds`: channel names (`channel-N`) and UIDs (`1`, `2`… in order of first
  *   appearance, numbers still, so the trace still parses and checks) in fields named `uid`,
@@ -24,6 +33,26 @@
  */
 import { isUidKey } from '../trace/received';
 import type { TraceHeader, TraceRecord } from '../trace/records';
+import {
+  applyTextRules,
+  HOST_KEY,
+  ipClass,
+  isPlainWord,
+  SECRET_KEY,
+  USER_KEY,
+  type Replacer,
+} from './redaction-patterns';
+import { RedactionTally, type RedactionKind, type RedactionSummary } from './redaction-summary';
+
+export {
+  describeRedaction,
+  MAX_EXAMPLES,
+  REDACTION_KINDS,
+  REDACTION_LABELS,
+  type RedactionExample,
+  type RedactionKind,
+  type RedactionSummary,
+} from './redaction-summary';
 
 /** What to redact. */
 export interface RedactionOptions {
@@ -33,93 +62,17 @@ export interface RedactionOptions {
   pseudonymizeIds?: boolean;
 }
 
-/** Kinds of replacement, for counts and examples. */
-export type RedactionKind = 'ip' | 'secret' | 'sdp' | 'channel' | 'uid';
-
-/** One replacement, as the export dialog shows it. */
-export interface RedactionExample {
-  kind: RedactionKind;
-  before: string;
-  after: string;
-}
-
-/** Counts and a few examples of what a redaction replaced. */
-export interface RedactionSummary {
-  enabled: boolean;
-  pseudonymizeIds: boolean;
-  /** Replacements made, per kind. */
-  counts: Record<RedactionKind, number>;
-  /** Distinct values replaced, per kind (e.g. 3 distinct addresses). */
-  distinct: Record<RedactionKind, number>;
-  /** Up to {@link MAX_EXAMPLES} first-seen replacements per kind (secrets shown shortened). */
-  examples: RedactionExample[];
-}
-
-/** Examples kept per kind. */
-export const MAX_EXAMPLES = 3;
 /** Replacement of a secret. */
 export const REDACTED_SECRET = '[redacted: secret]';
 /** Replacement of an SDP body. */
 export const REDACTED_SDP_BODY = '[redacted: sdp]';
+/** Replacement of a home directory. */
+export const REDACTED_HOME = '~';
 
-const SECRET_KEY = /token|secret|passw|credential|authorization|apikey|api_key|cookie/i;
 const UID_KEYS = new Set(['uid', 'peer', 'observer']);
 /** Objects whose keys are UIDs in decimal (stats `raw.sub.fromPeers`). */
 const KEYED_BY_UID = new Set(['fromPeers']);
 const MAX_DEPTH = 32;
-
-const IPV4 = /(?<![0-9A-Za-z.])(\d{1,3}(?:\.\d{1,3}){3})(?![0-9A-Za-z]|\.\d)/g;
-const IPV6 =
-  /(?<![0-9A-Za-z:.])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}))(%[0-9A-Za-z_.-]+)?(?![0-9A-Za-z:]|\.\d)/g;
-const SECRET_PATTERNS: readonly RegExp[] = [
-  /\beyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]{8,}){1,2}/g, // our tokens and JWTs
-  /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])/g, // base64url.base64url
-  /(?<=\bBearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi,
-  /(?<=[?&;](?:token|secret|key|password|auth|sig|signature|access_token)[A-Za-z_]*=)[^&\s#"']+/gi,
-  /(?<![0-9A-Za-z])[0-9A-Fa-f]{32,}(?![0-9A-Za-z])/g,
-  // `token=…`, `password: "…"` in free text (after the shapes above, so no double replacement)
-  /(?<=\b(?:token|secret|password|passwd|apikey|api_key|credential)s?["']?\s*[=:]\s*["']?)(?!\[redacted)[^\s&#"',;]{4,}/gi,
-];
-const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{40,}={0,2}/g;
-
-function ipv4Ok(s: string): boolean {
-  return s.split('.').every((p) => p.length > 0 && Number(p) <= 255 && !(p.length > 1 && p[0] === '0'));
-}
-
-function ipv6Ok(s: string): boolean {
-  if (!/[0-9A-Fa-f]/.test(s) && s !== '::') return false;
-  let text = s;
-  let groups = 0;
-  const tail = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
-  if (tail) {
-    if (!ipv4Ok(tail[1]!)) return false;
-    text = text.slice(0, -tail[1]!.length);
-    if (!text.endsWith(':')) return false;
-    text = text.endsWith('::') ? text : text.slice(0, -1);
-    groups += 2;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return false;
-  const parts = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
-  if (parts.some((p) => !/^[0-9A-Fa-f]{1,4}$/.test(p))) return false;
-  groups += parts.length;
-  return halves.length === 2 ? groups < 8 : groups === 8;
-}
-
-function ipClass(addr: string): 'loopback' | 'private' | 'ip' {
-  const a = addr.toLowerCase();
-  const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.\d+\.\d+$/.exec(a);
-  if (v4) {
-    const [x, y] = [Number(v4[1]), Number(v4[2])];
-    if (x === 127) return 'loopback';
-    if (x === 10 || (x === 172 && y >= 16 && y < 32) || (x === 192 && y === 168)) return 'private';
-    if ((x === 169 && y === 254) || (x === 100 && y >= 64 && y < 128) || x === 0) return 'private';
-    return 'ip';
-  }
-  if (a === '::1') return 'loopback';
-  if (/^f[cd]/.test(a) || /^fe[89ab]/.test(a) || a === '::') return 'private';
-  return 'ip';
-}
 
 function shorten(secret: string): string {
   return secret.length <= 12 ? '…' : `${secret.slice(0, 6)}…(${secret.length} chars)`;
@@ -132,15 +85,36 @@ function shorten(secret: string): string {
 export class Redactor {
   readonly enabled: boolean;
   readonly pseudonymizeIds: boolean;
-  private readonly ips = new Map<string, string>();
-  private readonly ipNext = { loopback: 0, private: 0, ip: 0 };
+  private readonly tally = new RedactionTally();
+  /** Pseudonyms by kind, then by the value (lowercased where case does not matter). */
+  private readonly names = new Map<string, Map<string, string>>();
+  private readonly next = new Map<string, number>();
   private readonly channels = new Map<string, string>();
   private readonly uids = new Map<number, number>();
-  private readonly secrets = new Set<string>();
-  private readonly counts: Record<RedactionKind, number> = { ip: 0, secret: 0, sdp: 0, channel: 0, uid: 0 };
-  private readonly examples: RedactionExample[] = [];
   private channelPattern: RegExp | null = null;
-  private sdpBodies = 0;
+  /** The tally and pseudonym tables, as the text rules see them. */
+  private readonly replacer: Replacer = {
+    ip: (addr) => {
+      const key = addr.toLowerCase();
+      return this.pseudonym('ip', key, addr, () => ipClass(key));
+    },
+    host: (name) => {
+      const key = name.toLowerCase();
+      const mdns = key.endsWith('.local');
+      return this.pseudonym('host', key, name, () => 'host', mdns ? '.local' : '');
+    },
+    mac: (mac) => this.pseudonym('mac', mac.toLowerCase().replace(/-/g, ':'), mac, () => 'mac'),
+    email: (address) => this.pseudonym('email', address.toLowerCase(), address, () => 'email'),
+    user: (name) => this.pseudonym('user', name, name, () => 'user'),
+    home: (prefix) => {
+      this.tally.note('path', prefix, REDACTED_HOME);
+      return REDACTED_HOME;
+    },
+    secret: (secret) => {
+      this.tally.note('secret', shorten(secret), REDACTED_SECRET, secret);
+      return REDACTED_SECRET;
+    },
+  };
 
   constructor(options: RedactionOptions = {}) {
     this.enabled = options.enabled ?? true;
@@ -167,7 +141,7 @@ export class Redactor {
   uid(uid: number): number {
     if (!this.pseudonymizeIds) return uid;
     const p = this.learnUid(uid);
-    this.note('uid', String(uid), String(p));
+    this.tally.note('uid', String(uid), String(p));
     return p;
   }
 
@@ -177,32 +151,39 @@ export class Redactor {
     if (p === undefined) {
       p = this.uids.size + 1;
       this.uids.set(uid, p);
+      this.tally.learn('uid', String(uid));
     }
     return p;
   }
 
   /** What was replaced so far. */
   summary(): RedactionSummary {
-    return {
-      enabled: this.enabled,
-      pseudonymizeIds: this.pseudonymizeIds,
-      counts: { ...this.counts },
-      distinct: {
-        ip: this.ips.size,
-        secret: this.secrets.size,
-        sdp: this.sdpBodies,
-        channel: this.channels.size,
-        uid: this.uids.size,
-      },
-      examples: this.examples.slice(),
-    };
+    return this.tally.summary(this.enabled, this.pseudonymizeIds);
   }
 
-  private note(kind: RedactionKind, before: string, after: string): void {
-    this.counts[kind]++;
-    const same = this.examples.filter((e) => e.kind === kind);
-    if (same.length < MAX_EXAMPLES && !same.some((e) => e.before === before))
-      this.examples.push({ kind, before, after });
+  /**
+   * The pseudonym of one value of a kind: `prefix-N` numbered per prefix in order of first sight
+   * (`prefix` from `classOf`, e.g. `private` for an address), with `suffix` appended.
+   */
+  private pseudonym(
+    kind: RedactionKind,
+    key: string,
+    before: string,
+    classOf: () => string,
+    suffix = '',
+  ): string {
+    let table = this.names.get(kind);
+    if (!table) this.names.set(kind, (table = new Map()));
+    let p = table.get(key);
+    if (p === undefined) {
+      const prefix = classOf();
+      const n = (this.next.get(prefix) ?? 0) + 1;
+      this.next.set(prefix, n);
+      p = `${prefix}-${n}${suffix}`;
+      table.set(key, p);
+    }
+    this.tally.note(kind, before, p, key);
+    return p;
   }
 
   private channelName(name: string): string {
@@ -210,6 +191,7 @@ export class Redactor {
     if (p === undefined) {
       p = `channel-${this.channels.size + 1}`;
       this.channels.set(name, p);
+      this.tally.learn('channel', name);
       const names = [...this.channels.keys()].sort((a, b) => b.length - a.length);
       const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
       this.channelPattern = new RegExp(`(?<![A-Za-z0-9_-])(?:${escaped.join('|')})(?![A-Za-z0-9_-])`, 'g');
@@ -217,45 +199,16 @@ export class Redactor {
     return p;
   }
 
-  private ip(addr: string): string {
-    const key = addr.toLowerCase();
-    let p = this.ips.get(key);
-    if (p === undefined) {
-      const cls = ipClass(key);
-      p = `${cls}-${++this.ipNext[cls]}`;
-      this.ips.set(key, p);
-      if (this.examples.filter((e) => e.kind === 'ip').length < MAX_EXAMPLES)
-        this.examples.push({ kind: 'ip', before: addr, after: p });
-    }
-    this.counts.ip++;
-    return p;
-  }
-
-  private secret(s: string): string {
-    this.counts.secret++;
-    if (!this.secrets.has(s)) {
-      this.secrets.add(s);
-      if (this.examples.filter((e) => e.kind === 'secret').length < MAX_EXAMPLES)
-        this.examples.push({ kind: 'secret', before: shorten(s), after: REDACTED_SECRET });
-    }
-    return REDACTED_SECRET;
-  }
-
   private sdp(s: string): string {
-    this.sdpBodies++;
-    this.note('sdp', s.length > 24 ? `${s.slice(0, 24).replace(/\r?\n/g, ' ')}…` : s, REDACTED_SDP_BODY);
+    const before = s.length > 24 ? `${s.slice(0, 24).replace(/\r?\n/g, ' ')}…` : s;
+    this.tally.note('sdp', before, REDACTED_SDP_BODY, `${before}${s.length}`);
     return REDACTED_SDP_BODY;
   }
 
   private str(input: string): string {
-    if (/^v=0\r?\n/.test(input)) return this.sdp(input);
-    let s = input;
-    for (const re of SECRET_PATTERNS) s = s.replace(re, (m) => this.secret(m));
-    s = s.replace(BASE64_RUN, (m) =>
-      /[0-9]/.test(m) && /[A-Z]/.test(m) && /[a-z]/.test(m) && !m.includes('//') ? this.secret(m) : m,
-    );
-    if (s.includes(':')) s = s.replace(IPV6, (m, addr: string) => (ipv6Ok(addr) ? this.ip(addr) : m));
-    if (s.includes('.')) s = s.replace(IPV4, (m, addr: string) => (ipv4Ok(addr) ? this.ip(addr) : m));
+    if (input.length >= 4 && input.charCodeAt(0) === 118 /* v */ && /^v=0\r?\n/.test(input))
+      return this.sdp(input);
+    let s = isPlainWord(input) ? input : applyTextRules(input, this.replacer);
     if (this.pseudonymizeIds) {
       if (this.channelPattern) s = s.replace(this.channelPattern, (m) => this.pseudoChannel(m));
       s = s.replace(/\b(uids?|peer|observer)([ =:#]+)(\d+)\b/gi, (m, word: string, sep: string, n: string) =>
@@ -267,17 +220,26 @@ export class Redactor {
 
   private pseudoChannel(name: string): string {
     const p = this.channelName(name);
-    this.note('channel', name, p);
+    this.tally.note('channel', name, p);
     return p;
   }
 
-  private walk(value: unknown, depth: number, key: string | null): unknown {
-    if (typeof value === 'string') {
-      if (key !== null && SECRET_KEY.test(key)) return value === '' ? value : this.secret(value);
-      if (key !== null && key.toLowerCase() === 'sdp') return this.sdp(value);
-      if (this.pseudonymizeIds && key === 'channel') return this.pseudoChannel(value);
-      return this.str(value);
+  /** A string value, judged first by the name of its field. */
+  private field(value: string, key: string | null): string {
+    if (key === null || value === '') return this.str(value);
+    if (SECRET_KEY.test(key)) return this.replacer.secret(value);
+    if (key.toLowerCase() === 'sdp') return this.sdp(value);
+    if (this.pseudonymizeIds && key === 'channel') return this.pseudoChannel(value);
+    if (USER_KEY.test(key)) return this.replacer.user(value);
+    if (HOST_KEY.test(key) && !/^localhost$/i.test(value)) {
+      const s = this.str(value);
+      return s === value ? this.replacer.host(value) : s;
     }
+    return this.str(value);
+  }
+
+  private walk(value: unknown, depth: number, key: string | null): unknown {
+    if (typeof value === 'string') return this.field(value, key);
     if (typeof value === 'number') {
       if (this.pseudonymizeIds && key !== null && UID_KEYS.has(key) && Number.isInteger(value))
         return this.uid(value);
@@ -294,13 +256,27 @@ export class Redactor {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (uidKeys && isUidKey(k)) {
         out[String(this.uid(Number(k)))] = this.walk(v, depth + 1, null);
-      } else if (k.toLowerCase() === 'sdp' && typeof v !== 'string' && v !== null && v !== undefined) {
-        out[k] = this.sdp(JSON.stringify(v));
-      } else if (SECRET_KEY.test(k) && typeof v === 'object' && v !== null) {
-        out[k] = this.secret(JSON.stringify(v));
-      } else out[k] = this.walk(v, depth + 1, k);
+        continue;
+      }
+      let redacted: unknown;
+      if (k.toLowerCase() === 'sdp' && typeof v !== 'string' && v !== null && v !== undefined)
+        redacted = this.sdp(JSON.stringify(v));
+      else if (SECRET_KEY.test(k) && typeof v === 'object' && v !== null)
+        redacted = this.replacer.secret(JSON.stringify(v));
+      else redacted = this.walk(v, depth + 1, k);
+      out[this.key(k, out)] = redacted;
     }
     return out;
+  }
+
+  /** An object key redacted like a value (`192.168.7.7:5000` → `private-1:5000`), never clashing. */
+  private key(k: string, taken: Record<string, unknown>): string {
+    if (isPlainWord(k) && !this.pseudonymizeIds) return k;
+    const r = this.str(k);
+    if (r === k || !Object.prototype.hasOwnProperty.call(taken, r)) return r;
+    let n = 2;
+    while (Object.prototype.hasOwnProperty.call(taken, `${r} #${n}`)) n++;
+    return `${r} #${n}`;
   }
 }
 

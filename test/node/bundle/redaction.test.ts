@@ -27,11 +27,12 @@ describe('Redactor', () => {
     expect(s.examples.filter((e) => e.kind === 'ip')).toHaveLength(3);
   });
 
-  it('leaves times, versions, MACs, fingerprints and plain words alone', () => {
+  it('leaves times, versions, fingerprints, file names, plain words and localhost alone', () => {
     const r = new Redactor();
     const text =
-      'at 02:27:01 node 20.20.0 chrome 120.0.6099.109 mac aa:bb:cc:dd:ee:ff std::vector ' +
-      'sha-256 AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89 /work/main/src/lab file.ndjson 999.1.1.1';
+      'at 02:27:01 node 20.20.0 chrome 120.0.6099.109 std::vector user-joined ' +
+      'sha-256 AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89 /work/main/src/lab file.ndjson 999.1.1.1 ' +
+      'trace.ndjson.gz report.html Faultline.app ws://localhost:8443/v1/channel raw.sub.fromPeers';
     expect(r.text(text)).toBe(text);
     expect(findIps(r.text(text))).toEqual([]);
     // and the finder itself does find addresses
@@ -65,7 +66,7 @@ describe('Redactor', () => {
       nested: { credential: REDACTED_SECRET, password: '' },
       tokenTtlMs: 600000,
       msg: `join with ${REDACTED_SECRET} ok`,
-      url: `https://example.org/x?token=${REDACTED_SECRET}&mode=1`,
+      url: `https://host-1/x?token=${REDACTED_SECRET}&mode=1`,
       hex: `key ${REDACTED_SECRET} end`,
       b64: `secret=${REDACTED_SECRET} end`,
       plain: 'this_is_a_long_identifier_with_no_digits_or_capitals_at_all',
@@ -74,6 +75,55 @@ describe('Redactor', () => {
     const examples = r.summary().examples.filter((e) => e.kind === 'secret');
     expect(examples.length).toBeGreaterThan(0);
     for (const e of examples) expect(e.before).not.toContain('s3cr3t');
+  });
+
+  it('pseudonymizes host names, MACs, e-mail addresses, user names and home directories', () => {
+    const r = new Redactor();
+    expect(
+      r.text(
+        'sfu at ip-10-9-8-7.ec2.internal and wss://sfu.acme.example:443/v1 again ip-10-9-8-7.ec2.internal',
+      ),
+    ).toBe('sfu at host-2 and wss://host-1:443/v1 again host-2');
+    expect(
+      r.text('candidate:1 1 udp 2122260223 0a01cb9d-4977-4c0d-af9b-58dbfcada880.local 54321 typ host'),
+    ).toBe('candidate:1 1 udp 2122260223 host-3.local 54321 typ host');
+    expect(r.text('eth0 AA:BB:cc:dd:ee:01, aa-bb-cc-dd-ee-01, 02:00:00:00:00:02')).toBe(
+      'eth0 mac-1, mac-1, mac-2',
+    );
+    expect(r.text('mailed Jane.Doe+rtc@Example.com and jane.doe+rtc@example.com')).toBe(
+      'mailed email-1 and email-1',
+    );
+    expect(
+      r.text('/home/alice/.config/faultline, /Users/bob/Library, /root/x, C:\\Users\\carol\\AppData'),
+    ).toBe('~/.config/faultline, ~/Library, ~/x, ~\\AppData');
+    expect(
+      r.text(
+        'a=ice-ufrag:Xy12 a=ice-pwd:asd88fgpoiSdf76sdf6sdf7 generation 0 ufrag Xy12 username=17000:turn',
+      ),
+    ).toBe(`a=ice-ufrag:user-1 a=ice-pwd:${REDACTED_SECRET} generation 0 ufrag user-1 username=user-2`);
+    expect(r.text('ws://bob:hunter2@127.0.0.1:9/v1 and Authorization: Basic dXNlcjpwYXNz')).toBe(
+      `ws://user-3:${REDACTED_SECRET}@loopback-1:9/v1 and Authorization: Basic ${REDACTED_SECRET}`,
+    );
+    const s = r.summary();
+    expect(s.counts).toMatchObject({ host: 4, mac: 3, email: 2, path: 4, user: 4, secret: 3, ip: 1 });
+    expect(s.distinct).toMatchObject({ host: 3, mac: 2, email: 1, user: 3 });
+    expect(JSON.stringify(s.examples)).not.toContain('hunter2');
+  });
+
+  it('redacts object keys like values, by field name, and never merges two keys', () => {
+    const r = new Redactor();
+    const out = r.value({
+      byAddress: { '192.168.7.7:5000': 1, 'fe80::1%eth0': 2, '[redacted: secret]': 3, rttMs: 4 },
+      seen: { [FAKE_TOKEN]: 'a', [`${FAKE_TOKEN}x`]: 'b' },
+      turn: { username: '1700000000:alice', usernameFragment: 'Xy12', icePwd: 'p', hostname: 'build-07' },
+      local: { hostname: 'localhost', host: '10.1.2.3' },
+    });
+    expect(out).toEqual({
+      byAddress: { 'private-1:5000': 1, 'private-2': 2, '[redacted: secret]': 3, rttMs: 4 },
+      seen: { [REDACTED_SECRET]: 'a', [`${REDACTED_SECRET} #2`]: 'b' },
+      turn: { username: 'user-1', usernameFragment: 'user-2', icePwd: REDACTED_SECRET, hostname: 'host-1' },
+      local: { hostname: 'localhost', host: 'private-3' },
+    });
   });
 
   it('drops SDP bodies', () => {
@@ -156,5 +206,18 @@ describe('redactTrace and previewRedaction', () => {
     expect(preview.counts.secret).toBeGreaterThanOrEqual(2);
     expect(preview.examples).toContainEqual({ kind: 'ip', before: '203.0.113.7', after: 'ip-1' });
     expect(previewRedaction(header, records, { enabled: false }).counts.ip).toBe(0);
+    const more = previewRedaction(header, [
+      ...records,
+      {
+        seq: 10,
+        t: 50,
+        uid: 7,
+        type: 'log',
+        level: 'info',
+        msg: 'turn user=alice at /home/alice via a.corp',
+      },
+    ] as TraceRecord[]);
+    expect(more.counts).toMatchObject({ user: 1, path: 1, host: 1 });
+    expect(more.examples).toContainEqual({ kind: 'host', before: 'a.corp', after: 'host-1' });
   });
 });
