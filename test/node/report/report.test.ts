@@ -11,6 +11,7 @@ import { diagnoseTrace, withoutInjectedFaults } from '../../../src/shared/diagno
 import { TraceBuilder } from '../check/builder';
 import { hostileTrace, sampleTrace } from './fixtures';
 import { loadLabRun } from '../../helpers/lab-runs';
+import { findIps, syntheticTrace } from '../bundle/helpers';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -115,5 +116,48 @@ describe('faultline report', () => {
     await writeFile(join(dir, 'bad.ndjson'), 'not json\n');
     expect(await main(['report', join(dir, 'bad.ndjson'), '-o', join(dir, 'x.html')], io)).toBe(2);
     expect(err.join('\n')).toMatch(/not a Faultline trace/);
+  });
+
+  it("redacts with the bundles' redactor by default; --no-redact keeps what was recorded", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'faultline-report-'));
+    dirs.push(dir);
+    const { header, records } = syntheticTrace();
+    const leaky = [
+      ...records,
+      {
+        seq: 10,
+        t: 50,
+        uid: 7,
+        type: 'log',
+        level: 'warn',
+        msg: 'turn username=1700000000:alice via ws://bob:hunter2@sfu.acme.example:443 for ops@acme.example.com',
+      },
+    ] as TraceRecord[];
+    await writeFile(join(dir, 't.ndjson'), serializeTrace(header, leaky));
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
+    const recorded = [
+      '203.0.113.7',
+      '192.168.1.20',
+      '2001:db8::7',
+      'hunter2',
+      'alice',
+      'bob',
+      'acme.example',
+    ];
+
+    expect(await main(['report', join(dir, 't.ndjson'), '-o', join(dir, 'r.html')], io)).toBe(0);
+    const html = await readFile(join(dir, 'r.html'), 'utf8');
+    expect(findIps(html)).toEqual([]);
+    expect(recorded.filter((s) => html.includes(s))).toEqual([]);
+    expect(html).toContain('ip-1');
+    expect(out.join('\n')).toMatch(/Redacted: \d+ addresses \(\d+ places\), \d+ secrets, /);
+
+    expect(await main(['report', join(dir, 't.ndjson'), '-o', join(dir, 'p.html'), '--no-redact'], io)).toBe(
+      0,
+    );
+    const plain = await readFile(join(dir, 'p.html'), 'utf8');
+    expect(recorded.filter((s) => !plain.includes(s))).toEqual([]);
+    expect(out.join('\n')).toContain('Not redacted: the report holds addresses as recorded.');
   });
 });

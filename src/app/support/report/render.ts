@@ -1,7 +1,8 @@
 /**
  * The self-contained HTML report of one trace: no network, no scripts, inline CSS and inline
- * SVG charts, a strict Content-Security-Policy. Safe to mail around: every string of the trace
- * is escaped and the records are redacted as on export.
+ * SVG charts, a strict Content-Security-Policy. Every string of the trace is escaped and the trace's
+ * own secret guard applies; addresses and names appear as given, so callers that mail it around
+ * hand it a redacted trace (a bundle's `report.html`, `faultline report` unless `--no-redact`).
  */
 import { checkTrace } from '../../../shared/check';
 import { diagnoseTrace } from '../../../shared/diagnose';
