@@ -21,6 +21,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['diagnose', async () => (await import('./diagnose-bench')).benchDiagnose({ quick })],
   ['support', async () => (await import('./support-bench')).benchSupport({ quick })],
   ['scale', async () => (await import('./scale-bench')).benchScale({ quick })],
+  ['lab-host', async () => (await import('./lab-host-bench')).benchLabHost({ quick })],
 ];
 
 console.log(`Faultline bench — node ${process.versions.node}, ${quick ? 'quick' : 'full'} run`);

@@ -4,7 +4,8 @@
  * app, no permissions it does not need). Kept apart from index.ts so unit tests can pin them.
  */
 import { BrowserWindow, shell, type WebContents, type WebPreferences } from 'electron';
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isParticipantSession } from './browser-participant/electron-host';
 
 /** The renderer's security options. */
@@ -47,9 +48,28 @@ export function isAppUrl(page: AppPage, url: string): boolean {
     const dev = new URL(page.devUrl);
     if (parsed.origin === dev.origin && parsed.protocol === dev.protocol) return true;
   }
-  if (parsed.protocol !== 'file:') return false;
-  const own = pathToFileURL(page.file);
-  return parsed.pathname === own.pathname && parsed.host === own.host;
+  if (parsed.protocol !== 'file:' || parsed.host !== '') return false;
+  // Compare file paths, not URL spellings: encoders differ on `%`, `^`, `|`, spaces and
+  // non-ASCII characters, and an install path may hold any of them.
+  let path: string;
+  try {
+    path = fileURLToPath(parsed);
+  } catch {
+    return false;
+  }
+  return samePath(path, page.file);
+}
+
+/** The URL the window loads the app's page from: the same encoder {@link isAppUrl} reads back. */
+export function appPageUrl(page: AppPage): string {
+  return pathToFileURL(page.file).href;
+}
+
+function samePath(a: string, b: string): boolean {
+  const left = resolve(a);
+  const right = resolve(b);
+  // Windows and macOS file systems are case-insensitive by default.
+  return process.platform === 'linux' ? left === right : left.toLowerCase() === right.toLowerCase();
 }
 
 /** True for a link that may be handed to the system browser: plain http(s) with a host. */
@@ -119,6 +139,6 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   hardenContents(win.webContents, options.page);
   win.once('ready-to-show', () => win.show());
   if (options.page.devUrl) void win.loadURL(options.page.devUrl);
-  else void win.loadFile(options.page.file);
+  else void win.loadURL(appPageUrl(options.page));
   return win;
 }

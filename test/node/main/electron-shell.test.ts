@@ -90,7 +90,13 @@ import { FORBIDDEN, registerElectronIpc } from '../../../src/main/ipc/electron-i
 import { createDispatcher, type Handlers } from '../../../src/app/ipc/handlers';
 import { menuTemplate } from '../../../src/main/menu';
 import { ServiceEvents } from '../../../src/app/services/events';
-import { createMainWindow, hardenContents, isAppUrl, type AppPage } from '../../../src/main/window-options';
+import {
+  appPageUrl,
+  createMainWindow,
+  hardenContents,
+  isAppUrl,
+  type AppPage,
+} from '../../../src/main/window-options';
 
 const page: AppPage = { file: '/opt/faultline/out/renderer/index.html' };
 const appUrl = pathToFileURL(page.file).href;
@@ -114,7 +120,8 @@ describe('main window', () => {
       webviewTag: false,
       preload: '/opt/faultline/out/preload/index.cjs',
     });
-    expect(fake.FakeWindow.last?.loaded).toEqual([`file:${page.file}`]);
+    // Loaded with the same encoder the URL check reads back (not loadFile's own).
+    expect(fake.FakeWindow.last?.loaded).toEqual([appUrl]);
   });
 
   it('denies new windows; only http(s) links go to the system browser', () => {
@@ -184,6 +191,29 @@ describe('main window', () => {
     expect(isAppUrl(dev, 'http://localhost:5173/src/main.ts')).toBe(true);
     expect(isAppUrl(dev, 'http://localhost:5174/')).toBe(false);
     expect(isAppUrl(dev, 'not a url')).toBe(false);
+  });
+
+  it('knows its own page wherever it is installed (%, ^, |, spaces, non-ASCII in the path)', () => {
+    for (const dir of [
+      '/opt/50% off',
+      '/home/a^b/c|d',
+      '/Users/José Müller/Apps',
+      '/srv/%41%ZZ',
+      '/tmp/日本語 #1?',
+    ]) {
+      const own = { file: `${dir}/out/renderer/index.html` };
+      const href = appPageUrl(own);
+      expect(isAppUrl(own, href), href).toBe(true);
+      expect(isAppUrl(own, `${href}?tab=findings#top`), href).toBe(true);
+      // The same page spelled by another encoder (the legacy url.format that loadFile uses).
+      const legacy = `file://${encodeURI(own.file).replace(/#/g, '%23').replace(/\?/g, '%3F')}`;
+      expect(isAppUrl(own, legacy), legacy).toBe(true);
+      // A sibling file, a file on a host, and a look-alike that decodes elsewhere stay foreign.
+      expect(isAppUrl(own, appPageUrl({ file: `${dir}/out/renderer/evil.html` }))).toBe(false);
+      expect(isAppUrl(own, href.replace('file://', 'file://attacker'))).toBe(false);
+    }
+    // `%41` in a real path is a literal "%41", not "A".
+    expect(isAppUrl({ file: '/srv/%41/index.html' }, appPageUrl({ file: '/srv/A/index.html' }))).toBe(false);
   });
 });
 
