@@ -35,7 +35,11 @@ export type ServiceErrorCode =
   /** A chart image for a bundle is not a PNG, is too large, or has a bad or repeated name. */
   | 'BAD_CHART'
   /** Too many opens at once (e.g. chunked uploads): wait for one to finish, then try again. */
-  | 'BUSY';
+  | 'BUSY'
+  /** A channel server that is not on this machine, without the person's confirmation (`allowRemote`). */
+  | 'REMOTE_NOT_CONFIRMED'
+  /** The channel server did not answer a WebSocket handshake (refused, timed out, not WebSocket). */
+  | 'SERVER_UNREACHABLE';
 
 /** An {@link IpcError} with one of the service codes. */
 export function serviceError(code: ServiceErrorCode, message: string): IpcError {

@@ -14,6 +14,7 @@ import { Lab, type EngineName, type ServerChoice } from '../../lab';
 import { builtinScenarios } from '../../lab';
 import { runScenario } from '../../lab';
 import { labError, serviceError } from './errors';
+import { assertRemoteAllowed, probeServer, PROBE_TIMEOUT_MS } from './remote-server';
 import { JournalStore, tempJournalDir } from './recovery';
 import { SessionJournals } from './session-journals';
 import { ServiceEvents } from './events';
@@ -40,6 +41,8 @@ export interface LabServiceOptions {
   journalDir?: string | null;
   /** Where `browser` participants run (the desktop app: hidden windows); default headless Chromium. */
   browserHost?: BrowserHost;
+  /** How long a remote server may take to answer the handshake `lab:start` makes, ms (default 5000). */
+  probeTimeoutMs?: number;
 }
 
 interface RunState {
@@ -57,6 +60,8 @@ export class LabService {
   readonly events = new ServiceEvents();
   private lab: Lab | null = null;
   private server: ServerChoice = { kind: 'embedded' };
+  /** A remote server answered the handshake `lab:start` made (an embedded one reports its own state). */
+  private remoteUp = false;
   private engines = new Map<number, EngineName>();
   private run: RunState | null = null;
   private busy: string | null = null;
@@ -90,27 +95,40 @@ export class LabService {
       ? { runId: this.run.runId, scenario: this.run.scenario, step: this.run.step, steps: this.run.steps }
       : null;
     if (!this.lab) return idleStatus(run);
-    return labStatus(this.lab, { server: this.server, engines: this.engines, run });
+    return labStatus(this.lab, { server: this.server, remoteUp: this.remoteUp, engines: this.engines, run });
   }
 
-  /** `lab:start`: replaces nothing — stop the running lab (or cancel the run) first. */
+  /**
+   * `lab:start`: replaces nothing — stop the running lab (or cancel the run) first. A remote
+   * server must be on this machine unless the request carries the person's `allowRemote`
+   * confirmation (`REMOTE_NOT_CONFIRMED`, nothing contacted), and must answer a WebSocket
+   * handshake before the lab starts (`SERVER_UNREACHABLE`); only then is it reported up.
+   */
   async start(req: InvokeParsed<'lab:start'>): Promise<LabStatus> {
     this.assertIdleFor('start a lab');
     if (this.lab) throw serviceError('LAB_BUSY', 'A lab is already running: stop it first.');
+    const server: ServerChoice =
+      req.server.kind === 'remote'
+        ? { kind: 'remote', url: req.server.url, secret: req.server.secret }
+        : { kind: 'embedded' };
+    if (req.server.kind === 'remote') assertRemoteAllowed(req.server);
     await this.lifecycle('starting', async () => {
+      if (server.kind === 'remote')
+        await probeServer(server.url, this.options.probeTimeoutMs ?? PROBE_TIMEOUT_MS);
       const journalPath = await this.journals.next();
       const lab = await Lab.create({
         timing: req.timing,
         engine: req.engine,
         channel: req.channel,
-        server: req.server,
+        server,
         browserHost: this.options.browserHost,
         ...(journalPath ? { journalPath } : {}),
       }).catch(async (error: unknown) => {
         await this.journals.closeLive();
         throw labError(error);
       });
-      this.adopt(lab, req.server);
+      this.adopt(lab, server);
+      this.remoteUp = server.kind === 'remote';
       try {
         for (const p of req.participants) {
           await lab.addParticipant({ uid: p.uid, engine: p.engine, autoSubscribe: p.autoSubscribe });
@@ -358,6 +376,7 @@ export class LabService {
   private async release(): Promise<void> {
     const lab = this.lab;
     this.lab = null;
+    this.remoteUp = false;
     if (!lab) return;
     await lab.dispose();
     await this.journals.closeLive();

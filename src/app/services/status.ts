@@ -14,6 +14,8 @@ export type ActiveFaultStatus = LabStatus['faults'][number];
 /** What the service knows about a lab beyond the lab itself. */
 export interface LabContext {
   server: ServerChoice;
+  /** A remote server answered the handshake the service made (ignored for the embedded one). */
+  remoteUp?: boolean;
   /** Engines of participants, by uid (the lab's default for those not listed). */
   engines: ReadonlyMap<number, EngineName>;
   run: LabStatus['run'];
@@ -52,7 +54,7 @@ export function labStatus(lab: Lab, context: LabContext): LabStatus {
   const outage = faults.some((f) => SERVER_OUTAGES.has(f.kind));
   const server =
     context.server.kind === 'remote'
-      ? { kind: 'remote' as const, url: context.server.url, up: true }
+      ? { kind: 'remote' as const, url: info.url, up: context.remoteUp === true }
       : { kind: 'embedded' as const, url: info.url, up: info.up && !outage };
   return {
     running: true,

@@ -12,6 +12,7 @@ import { CONNECTION_STATES } from '../model/states';
 import { MediaKindSchema } from '../protocol/messages';
 import { ScenarioSchema } from '../scenario/schema';
 import { TraceHeaderSchema, TraceRecordSchema } from '../trace/records';
+import { parseServerUrl } from './server-url';
 import {
   ChartImagesSchema,
   OpenChunkSchema,
@@ -44,8 +45,17 @@ export const LabStartSchema = z.object({
     z.object({ kind: z.literal('embedded') }),
     z.object({
       kind: z.literal('remote'),
-      url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'expected ws://host:port/v1/channel'),
+      url: z
+        .string()
+        .max(2048)
+        .regex(/^wss?:\/\/[^\s]+$/, 'expected ws://host:port/v1/channel')
+        .refine((url) => parseServerUrl(url) !== null, 'expected ws://host:port/v1/channel'),
       secret: z.string().min(1).max(512).nullable(),
+      /**
+       * The person confirmed a server that is not on this machine; without it the main side
+       * refuses every non-loopback URL (`REMOTE_NOT_CONFIRMED`).
+       */
+      allowRemote: z.boolean().default(false),
     }),
   ]),
   engine: Engine.default('wrtc'),
