@@ -22,6 +22,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['support', async () => (await import('./support-bench')).benchSupport({ quick })],
   ['scale', async () => (await import('./scale-bench')).benchScale({ quick })],
   ['lab-host', async () => (await import('./lab-host-bench')).benchLabHost({ quick })],
+  ['fuzz', async () => (await import('./fuzz-bench')).benchFuzz({ quick })],
 ];
 
 console.log(`Faultline bench — node ${process.versions.node}, ${quick ? 'quick' : 'full'} run`);

@@ -13,8 +13,21 @@ export function registerServe(program: Command, io: Io, setExit: (code: number) 
     .option('--secret <secret>', 'token secret (or FAULTLINE_SECRET)')
     .option('--auth <mode>', '"none" turns token checks off (local tests only)')
     .option('--time-scale <s>', 'multiply every server timer', parseTimeScale, 1)
+    .option(
+      '--allowed-origin <origin>',
+      'a browser origin allowed to connect (repeat for more; default: any)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .action(
-      async (opts: { port: number; host: string; secret?: string; auth?: string; timeScale: number }) => {
+      async (opts: {
+        port: number;
+        host: string;
+        secret?: string;
+        auth?: string;
+        timeScale: number;
+        allowedOrigin: string[];
+      }) => {
         const secret = opts.auth === 'none' ? null : (opts.secret ?? process.env['FAULTLINE_SECRET']);
         if (secret === undefined) {
           io.err(
@@ -28,6 +41,7 @@ export function registerServe(program: Command, io: Io, setExit: (code: number) 
           host: opts.host,
           secret,
           timeScale: opts.timeScale,
+          ...(opts.allowedOrigin.length > 0 ? { allowedOrigins: opts.allowedOrigin } : {}),
           log: io.out,
         });
         io.out(

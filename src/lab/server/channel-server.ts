@@ -5,15 +5,20 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { scaled, type LabTiming } from '../../shared/model/config';
+import type { LabTiming } from '../../shared/model/config';
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_PATH, type MediaKind } from '../../shared/protocol/messages';
 import { ServerEventHub, type ServerEvent, type ServerLogLevel } from './events';
+import { FrameIntake, type FrameCounts } from './frame-intake';
+import { InputErrorSampler } from './input-errors';
+import { resolveLimits, type ChannelLimits, type ChannelLimitsInput } from './limits';
 import { NullMediaPlane, type MediaPlane, type MediaPlaneHooks, type MediaPlaneStats } from './media-plane';
 import { ChannelRegistry } from './members';
 import { Membership, type MemberInfo } from './membership';
-import { ClientSession, parseFrame } from './session';
+import { ClientSession } from './session';
 import { Signaling } from './signaling';
+import { UpgradeGate, remoteAddress } from './upgrade-gate';
 import { DeadlineTimer, monotonicMs } from './watchdogs';
 
 /** Options of {@link ChannelServer}. */
@@ -32,6 +37,8 @@ export interface ChannelServerOptions {
    * the werift SFU; `server-main` and the standalone server pass it.
    */
   media?: (hooks: MediaPlaneHooks, events: ServerEventHub) => MediaPlane;
+  /** Limits on what a network may send (join deadline, rates, sockets, origins); see limits.ts. */
+  limits?: ChannelLimitsInput;
 }
 
 /**
@@ -47,8 +54,14 @@ const CLOSE_GRACE_MS = 500;
 export interface ChannelServerStats {
   /** Open WebSocket sessions. */
   sessions: number;
-  /** Idle-socket timers (one per open session). */
-  idleTimers: number;
+  /** Join-deadline timers (one per open session). */
+  joinDeadlines: number;
+  /** Remote addresses holding at least one socket or handshake. */
+  addresses: number;
+  /** Input-error sources counted in the current sampling window. */
+  pendingInputErrors: number;
+  /** Frames received, handled and dropped since the start. */
+  frames: FrameCounts;
   /** Memberships in every channel. */
   members: number;
   /** Sockets bound to a membership. */
@@ -65,12 +78,20 @@ export class ChannelServer {
   private readonly membership: Membership;
   private readonly signaling: Signaling;
   private readonly sessions = new Set<ClientSession>();
-  private readonly idleTimers = new Map<ClientSession, DeadlineTimer>();
+  private readonly joinDeadlines = new Map<ClientSession, DeadlineTimer>();
+  private readonly limits: ChannelLimits;
+  private readonly inputErrors: InputErrorSampler;
+  private readonly gate: UpgradeGate;
+  private readonly intake: FrameIntake;
   private http: Server | null = null;
   private wss: WebSocketServer | null = null;
   private closing: Promise<void> | null = null;
 
+  /** Throws on bad `limits` (naming the field). */
   constructor(private readonly opts: ChannelServerOptions) {
+    this.limits = resolveLimits(opts.timing, opts.limits);
+    this.inputErrors = new InputErrorSampler(this.events, this.limits.errorEventsPerSecond);
+    this.gate = new UpgradeGate(this.limits, () => this.closing !== null);
     if (opts.log) {
       const log = opts.log;
       this.events.on((event) => log(event.level, event.message));
@@ -86,8 +107,17 @@ export class ChannelServer {
       registry: this.registry,
       media: this.media,
       events: this.events,
+      inputErrors: this.inputErrors,
     });
-    this.signaling = new Signaling(this.membership, this.media, this.events);
+    this.signaling = new Signaling(this.membership, this.media, this.events, this.inputErrors);
+    this.intake = new FrameIntake({
+      limits: this.limits,
+      inputErrors: this.inputErrors,
+      signaling: this.signaling,
+      membership: this.membership,
+      closing: () => this.closing !== null,
+      emit: (event) => this.emit(event),
+    });
   }
 
   /** Listens; resolves with the bound port and the protocol URL. Rejects on EADDRINUSE etc. */
@@ -97,8 +127,16 @@ export class ChannelServer {
     const http = createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end(`WebSocket only, at ${PROTOCOL_PATH}\n`);
     });
-    const wss = new WebSocketServer({ server: http, path: PROTOCOL_PATH, maxPayload: WS_MAX_PAYLOAD });
-    wss.on('connection', (socket, request) => this.accept(socket, request));
+    // One message per socket per tick (allowSynchronousEvents off): a socket that sends a burst
+    // cannot hold the loop for its whole TCP read while other members' heartbeats wait.
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: WS_MAX_PAYLOAD,
+      allowSynchronousEvents: false,
+    });
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(wss, request, socket, head),
+    );
     wss.on('error', (error) =>
       this.emit({ type: 'log', level: 'error', message: `ws server error: ${error.message}` }),
     );
@@ -166,7 +204,10 @@ export class ChannelServer {
   stats(): ChannelServerStats {
     return {
       sessions: this.sessions.size,
-      idleTimers: this.idleTimers.size,
+      joinDeadlines: this.joinDeadlines.size,
+      addresses: this.gate.addresses,
+      pendingInputErrors: this.inputErrors.pending,
+      frames: { ...this.intake.counts },
       ...this.membership.counts(),
       media: this.media.stats(),
     };
@@ -177,99 +218,70 @@ export class ChannelServer {
     return this.events.on(listener);
   }
 
+  /** Lets the gate decide on an HTTP upgrade; an admitted one becomes a session. */
+  private upgrade(wss: WebSocketServer, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const refusal = this.gate.admit(request, socket);
+    if (refusal) {
+      this.inputErrors.report({ key: `address:${refusal.address}`, label: refusal.address }, refusal.code, {
+        type: 'refused',
+        level: refusal.code === 'BAD_PATH' ? 'info' : 'warn',
+        code: refusal.code,
+        message: `handshake from ${refusal.address} refused (HTTP ${refusal.status}): ${refusal.message}`,
+      });
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request));
+  }
+
   private accept(socket: WebSocket, request: IncomingMessage): void {
     if (this.closing) {
       socket.close(CloseCode.SHUTTING_DOWN, 'server shutting down');
       return;
     }
-    const remote = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
+    const remote = `${remoteAddress(request)}:${request.socket.remotePort ?? '?'}`;
     const session = new ClientSession(socket, remote);
     this.sessions.add(session);
-    this.watchIdle(session);
-    socket.on('message', (data, isBinary) => {
-      const frame = parseFrame(data, isBinary);
-      if (frame.kind === 'protocol-error') {
-        this.protocolError(session, frame.message);
-        return;
-      }
-      session.lastMessageAt = monotonicMs();
-      if (frame.kind === 'bad-request') {
-        session.sendError('BAD_REQUEST', frame.message, frame.id);
-        this.emitInputError(session, 'BAD_REQUEST', frame.message, false);
-        return;
-      }
-      try {
-        this.signaling.handle(session, frame.message);
-      } catch (error) {
-        session.sendError('SERVER_ERROR', 'internal error', frame.message.id);
-        this.emit({
-          type: 'log',
-          level: 'error',
-          message: `handling ${frame.message.type}: ${String(error)}`,
-        });
-      }
-    });
-    socket.on('error', (error) => {
-      // ws reports oversize frames (close 1009) and broken frames here; the socket then closes.
-      this.emitInputError(session, 'PROTOCOL_ERROR', error.message, true);
-    });
+    this.watchJoinDeadline(session);
+    this.intake.attach(session, socket);
     socket.on('close', () => {
       this.sessions.delete(session);
-      this.clearIdle(session);
+      this.clearJoinDeadline(session);
       this.membership.sessionClosed(session);
     });
   }
 
   /**
-   * A socket that is not joined (never joined, left, or whose membership timed out) and has
-   * been silent for heartbeatTimeoutMs is closed, so that idle probes do not pile up. Joined
-   * sockets are left to the heartbeat watchdog.
+   * A socket that stays unjoined (never joined, left, or whose membership timed out) for
+   * `limits.joinDeadlineMs` is closed (1000), whatever it sends meanwhile, so that probes and
+   * floods that never join do not pile up. While joined, the heartbeat watchdog governs it.
    */
-  private watchIdle(session: ClientSession): void {
-    const { timing } = this.opts;
+  private watchJoinDeadline(session: ClientSession): void {
     const timer = new DeadlineTimer(
-      scaled(timing, timing.heartbeatTimeoutMs),
-      () => session.lastMessageAt,
+      this.limits.joinDeadlineMs,
+      () => session.unjoinedSince,
       () => {
         if (!this.membership.memberOf(session)) {
-          this.idleTimers.delete(session);
-          session.close(1000, 'idle without join');
+          this.joinDeadlines.delete(session);
+          session.close(1000, 'no join before the deadline');
           return;
         }
-        session.lastMessageAt = monotonicMs();
+        session.unjoinedSince = monotonicMs();
         timer.start();
       },
     );
-    this.idleTimers.set(session, timer);
+    this.joinDeadlines.set(session, timer);
     timer.start();
   }
 
-  private clearIdle(session: ClientSession): void {
-    this.idleTimers.get(session)?.stop();
-    this.idleTimers.delete(session);
-  }
-
-  private protocolError(session: ClientSession, message: string): void {
-    this.emitInputError(session, 'PROTOCOL_ERROR', message, true);
-    session.protocolError(message);
-  }
-
-  private emitInputError(session: ClientSession, code: string, message: string, closed: boolean): void {
-    const member = this.membership.memberOf(session);
-    const who = member ? `${member.channel}/${member.uid}` : session.remote;
-    this.emit({
-      type: 'protocol-error',
-      level: 'warn',
-      code,
-      closed,
-      ...(member ? { channel: member.channel, uid: member.uid } : {}),
-      message: `${code} from ${who}: ${message}${closed ? ' (closed 4000)' : ''}`,
-    });
+  private clearJoinDeadline(session: ClientSession): void {
+    this.joinDeadlines.get(session)?.stop();
+    this.joinDeadlines.delete(session);
   }
 
   private async shutdown(): Promise<void> {
-    for (const timer of this.idleTimers.values()) timer.stop();
-    this.idleTimers.clear();
+    for (const timer of this.joinDeadlines.values()) timer.stop();
+    this.joinDeadlines.clear();
     for (const session of this.sessions) session.close(CloseCode.SHUTTING_DOWN, 'server shutting down');
     this.membership.disposeAll();
     await this.media.close().catch(() => undefined);
@@ -285,6 +297,7 @@ export class ChannelServer {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     }
+    this.inputErrors.dispose();
     this.emit({ type: 'log', level: 'info', message: 'channel server closed' });
     this.events.clear();
   }

@@ -44,10 +44,27 @@ export type ServerEvent =
       kind: MediaKind;
       reason?: 'unpublish' | 'no-media';
     })
-  /** A join was refused (`code` as in the `error` message). */
+  /**
+   * A join was refused (`code` as in the `error` message), or a handshake before the upgrade
+   * (`ORIGIN_NOT_ALLOWED`: HTTP 403, `TOO_MANY_SOCKETS`: HTTP 429).
+   */
   | (Base & { type: 'refused'; code: string; channel?: string; uid?: number })
   /** Bad input from a client: an `error` reply or a close 4000/4001. */
   | (Base & { type: 'protocol-error'; code: string; closed: boolean; channel?: string; uid?: number })
+  /**
+   * What the server did not report one by one over the last `windowMs` (see `ChannelLimits.
+   * errorEventsPerSecond`): `frames` bad or dropped frames, refused handshakes and joins from
+   * `sockets` sockets or addresses, by code (`dropped-rate`, `dropped-closing` for frames
+   * dropped unread). `source` names the socket or address when there was only one.
+   */
+  | (Base & {
+      type: 'input-summary';
+      frames: number;
+      sockets: number;
+      windowMs: number;
+      codes: Record<string, number>;
+      source?: string;
+    })
   /** A server-side peer connection changed state, or was given up. */
   | (Base & { type: 'pc'; channel: string; uid: number; pc: PcName; state: string })
   /**

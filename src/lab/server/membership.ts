@@ -15,6 +15,7 @@ import {
 import { Admission } from './admission';
 import { Authenticator } from './auth';
 import type { ServerEvent, ServerEventHub } from './events';
+import type { InputErrorSampler } from './input-errors';
 import type { MediaPlane } from './media-plane';
 import { Publishing } from './publishing';
 import { ChannelRegistry, Member, type MemberHooks, type MemberTimings } from './members';
@@ -33,6 +34,8 @@ export interface MembershipOptions {
   registry: ChannelRegistry;
   media: MediaPlane;
   events: ServerEventHub;
+  /** Where refused joins go (sampled, so a flood of bad joins cannot flood the log). */
+  inputErrors: InputErrorSampler;
 }
 
 /** A member as `ChannelServer.members()` reports it. */
@@ -96,7 +99,7 @@ export class Membership implements MemberHooks {
     if (!auth.ok) {
       session.sendError(auth.code, auth.message, id);
       if (auth.closeSocket) session.close(CloseCode.AUTH_FAILED, auth.code);
-      this.emit({
+      this.opts.inputErrors.report(session.source, auth.code, {
         type: 'refused',
         level: auth.closeSocket ? 'warn' : 'info',
         code: auth.code,
@@ -347,9 +350,9 @@ export class Membership implements MemberHooks {
     this.registry.remove(member);
     if (member.session) {
       this.bySession.delete(member.session);
-      // The socket, now unjoined, gets a full idle window from here (it may still rejoin),
-      // rather than being closed by an idle timer that raced the heartbeat watchdog.
-      member.session.lastMessageAt = monotonicMs();
+      // The socket, now unjoined, gets a full join deadline from here (it may still rejoin),
+      // rather than being closed by a deadline that raced the heartbeat watchdog.
+      member.session.unjoinedSince = monotonicMs();
     }
     member.session = null;
     this.opts.media.removeMember(member);

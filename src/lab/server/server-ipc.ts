@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LabTimingSchema } from '../../shared/model/config';
+import { ChannelLimitsSchema } from './limits';
 
 /** Environment variable carrying the child's options as JSON (keeps the secret out of argv). */
 export const SERVER_OPTIONS_ENV = 'FAULTLINE_SERVER_OPTIONS';
@@ -17,6 +18,8 @@ export const ChildOptionsSchema = z.object({
   timing: LabTimingSchema,
   /** Run the werift SFU (default) or signaling only. */
   media: z.boolean().default(true),
+  /** Overrides of the server's input limits (limits.ts). */
+  limits: ChannelLimitsSchema.optional(),
 });
 /** Parsed child options. */
 export type ChildOptions = z.infer<typeof ChildOptionsSchema>;

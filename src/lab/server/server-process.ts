@@ -9,6 +9,7 @@ import { CodedError } from '../../shared/errors';
 import type { LabTiming } from '../../shared/model/config';
 import { ServerEventHub, type ServerEvent } from './events';
 import { childLauncher, type ChildHandle } from '../child';
+import type { ChannelLimitsInput } from './limits';
 import { resolveServerEntry } from './resolve-entry';
 import { ChildMessageSchema, SERVER_OPTIONS_ENV, type ChildOptions, type ParentCommand } from './server-ipc';
 
@@ -23,6 +24,8 @@ export interface ServerProcessOptions {
   timing: LabTiming;
   /** Run the SFU (default true); false = signaling only. */
   media?: boolean;
+  /** Overrides of the server's input limits (see `ChannelLimits`). */
+  limits?: ChannelLimitsInput;
   /** How long to wait for the child to listen (default 20 s). */
   startTimeoutMs?: number;
   /**
@@ -197,6 +200,7 @@ export class ServerProcess {
       secret: this.opts.secret,
       timing: this.opts.timing,
       media: this.opts.media ?? true,
+      ...(this.opts.limits ? { limits: this.opts.limits } : {}),
     };
     // `fork` in Node; in the desktop app the main process starts it through `utilityProcess`.
     const child = childLauncher()({

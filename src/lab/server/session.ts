@@ -15,6 +15,7 @@ import {
   type ErrorCode,
   type ServerMessage,
 } from '../../shared/protocol/messages';
+import type { InputSource } from './input-errors';
 import { monotonicMs } from './watchdogs';
 
 const KNOWN_TYPES = new Set<string>(ClientMessageSchema.options.map((option) => option.shape.type.value));
@@ -71,8 +72,13 @@ let nextSessionId = 1;
 export class ClientSession {
   /** Small number for logs ("session 12"). */
   readonly id = nextSessionId++;
-  /** Monotonic time of the last well-formed frame (feeds the idle-socket timer). */
-  lastMessageAt = monotonicMs();
+  /**
+   * Monotonic time since which this socket is not joined (its open, its `leave`, its
+   * membership's removal); feeds the join deadline, which only counts while it is unjoined.
+   */
+  unjoinedSince = monotonicMs();
+  /** This socket as a source of input errors (sampling key and log label). */
+  readonly source: InputSource;
   private closed = false;
 
   /**
@@ -83,6 +89,7 @@ export class ClientSession {
     private readonly socket: WebSocket,
     readonly remote: string,
   ) {
+    this.source = { key: `session:${this.id}`, label: `session ${this.id} (${remote})` };
     socket.once('close', () => {
       this.closed = true;
     });

@@ -5,6 +5,7 @@
  */
 import type { ClientMessage } from '../../shared/protocol/messages';
 import type { ServerEventHub } from './events';
+import type { InputErrorSampler } from './input-errors';
 import type { MediaPlane } from './media-plane';
 import type { Membership } from './membership';
 import type { ClientSession } from './session';
@@ -15,6 +16,7 @@ export class Signaling {
     private readonly membership: Membership,
     private readonly media: MediaPlane,
     private readonly events: ServerEventHub,
+    private readonly inputErrors: InputErrorSampler,
   ) {}
 
   /** Handles one parsed message from a socket. Never throws. */
@@ -31,7 +33,7 @@ export class Signaling {
     const member = this.membership.memberOf(session);
     if (!member) {
       session.sendError('NOT_JOINED', `${message.type} needs a joined socket; send join first`, message.id);
-      this.events.emit({
+      this.inputErrors.report(session.source, 'NOT_JOINED', {
         type: 'protocol-error',
         level: 'info',
         code: 'NOT_JOINED',

@@ -25,6 +25,11 @@ export interface StandaloneOptions {
   mediaAddress?: string;
   /** Run the SFU (default true). */
   media?: boolean;
+  /**
+   * Browser origins allowed to connect (`scheme://host[:port]`); default: any. Clients that send
+   * no `Origin` (not browsers) are always let through.
+   */
+  allowedOrigins?: string[];
   /** Where log lines go (default: stderr). */
   log?: (line: string) => void;
 }
@@ -62,6 +67,7 @@ export async function runStandaloneServer(options: StandaloneOptions = {}): Prom
     timing: resolveTiming({ timeScale }),
     log: (level, message) => log(`[${level}] ${message}`),
     media: options.media === false ? undefined : sfuFactory({ host, mediaAddress: options.mediaAddress }),
+    ...(options.allowedOrigins ? { limits: { allowedOrigins: options.allowedOrigins } } : {}),
   });
   const { port, url } = await server.start();
   return { port, url, close: () => server.close() };

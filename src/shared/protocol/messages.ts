@@ -16,6 +16,8 @@ export const CloseCode = {
   KICKED: 4002,
   REPLACED: 4003,
   SHUTTING_DOWN: 4004,
+  /** The socket sent frames faster than the server's per-socket rate limit allows. */
+  RATE_LIMITED: 4005,
 } as const;
 
 /** Media kinds a publisher can carry. */
