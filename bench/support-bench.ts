@@ -60,12 +60,15 @@ export async function measureSupport(n: number): Promise<SupportFigures> {
     const figures: SupportFigure[] = [];
     const ratios: SupportFigures['ratios'] = [];
     let plainBytes = 0;
+    const gzipFloor = await inChild('gzip-floor', n, join(dir, 'unused'));
+    figures.push({ op: 'floor: gzip -6 of the NDJSON (export)', ...gzipFloor });
     for (const redact of [true, false]) {
       const label = redact ? 'redacted' : 'not redacted';
       const path = join(dir, `bundle-${redact ? 'r' : 'p'}.zip`);
       const exp = await inChild(redact ? 'export-redacted' : 'export-plain', n, path);
       plainBytes = exp.plainBytes;
       figures.push({ op: `export (${label})`, ...exp });
+      ratios.push({ op: `export ÷ gzip floor (${label})`, ratio: exp.ms / gzipFloor.ms });
       const imp = await inChild('import', n, path);
       figures.push({ op: `import (${label})`, ...imp });
       const floor = await inChild('floor', n, path);

@@ -5,14 +5,16 @@
  * {@link ChildFigure}) on stdout.
  *
  * `node --expose-gc --import tsx bench/support-child.ts OP N PATH`, OP one of
- * `export-redacted`, `export-plain` (writes the bundle to PATH), `import`, `floor` (read the
+ * `export-redacted`, `export-plain` (writes the bundle to PATH), `gzip-floor` (gzip of the trace's
+ * NDJSON in memory: the export's floor), `import`, `floor` (read the
  * bundle at PATH), `journal-export` (records N records into a journal under directory PATH with
  * a ring of N/4 and exports them all, streamed from the rotated journal).
  */
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { TraceRecorder } from '../src/lab/trace/recorder';
 import { writeTrace } from '../src/lab/trace/codec';
@@ -78,6 +80,18 @@ async function run(op: string, n: number, path: string): Promise<ChildFigure> {
       writeBundle(path, { header, records, options: { redact }, environment: { bench: true } }),
     );
     return { ...m, bytes: (await stat(path)).size, plainBytes };
+  }
+  if (op === 'gzip-floor') {
+    // The export's floor: gzip (level 6, zlib's thread pool, as the bundle's trace member) of the
+    // trace's NDJSON, already serialized in memory. Nothing is written.
+    const { header, records } = generateTrace(n, { recordsPerSec: 200, uids: 3 });
+    const text = Buffer.from(serializeTrace(header, records));
+    const plainBytes = text.length;
+    let bytes = 0;
+    const m = await measure(async () => {
+      bytes = (await promisify(gzip)(text, { level: 6 })).length;
+    });
+    return { ...m, bytes, plainBytes };
   }
   if (op === 'import') {
     const m = await measure(async () => {

@@ -105,7 +105,7 @@ export async function exportSupport(
     renderReport: (h, r) => renderReport(h, r),
     extraFiles: chartFiles(options.charts ?? []),
   });
-  return { path: written.path, bytes: written.zip.length };
+  return { path: written.path, bytes: written.bytes };
 }
 
 /**

@@ -55,7 +55,7 @@ export function registerExport(program: Command, io: Io, setExit: (code: number)
         appLog,
         renderReport: opts.report ? (header, records) => renderReport(header, records) : undefined,
       });
-      io.out(`Wrote ${built.path} (${built.zip.length} bytes, ${built.manifest.files.length + 1} files).`);
+      io.out(`Wrote ${built.path} (${built.bytes} bytes, ${built.manifest.files.length + 1} files).`);
       io.out(describeRedaction(built.manifest.redaction, 'bundle'));
       for (const w of built.manifest.warnings) io.err(`warning: ${w}`);
       setExit(0);

@@ -153,7 +153,11 @@ describe('support bundle', () => {
     const { header, records } = syntheticTrace();
     const out = join(dir, 'bundle.zip');
     const built = await writeBundle(out, { header, records, environment, now });
-    expect(new Uint8Array(await readFile(out))).toEqual(built.zip);
+    // The streamed file is byte for byte the zip built in memory from the same input.
+    expect(new Uint8Array(await readFile(out))).toEqual(
+      (await buildBundle({ header, records, environment, now })).zip,
+    );
+    expect(built.bytes).toBe((await readFile(out)).length);
     expect(await readdir(dir)).toEqual(['bundle.zip']);
     // overwriting an existing bundle works too
     await writeBundle(out, { header, records, environment, now });

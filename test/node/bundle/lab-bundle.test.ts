@@ -62,7 +62,7 @@ describe('bundle of a real lab session', () => {
     const input = { header: trace.header, records: [...trace.records, leaky], appLog, renderReport };
 
     const redacted = await writeBundle(join(dir, 'redacted.zip'), input);
-    const files = unzipText(redacted.zip);
+    const files = unzipText(new Uint8Array(await readFile(join(dir, 'redacted.zip'))));
     expect(Object.keys(files)).toEqual(expect.arrayContaining(Object.values(BUNDLE_FILES)));
     expect(redacted.manifest.warnings).toEqual([]);
     expect(redacted.manifest.redaction.counts.ip).toBeGreaterThan(0);

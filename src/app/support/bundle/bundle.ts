@@ -1,24 +1,25 @@
 /**
  * The support bundle: one `.zip` to attach to a ticket. Holds the (redacted) trace as
- * `trace.ndjson.gz`, `manifest.json` (format, app, redaction summary, size and sha256 of every
- * other file), `environment.json`, `scenario.json` (when the trace has one), `app.log`,
- * `stats.csv`, `events.csv`, and `report.html` when the caller injects a report renderer.
+ * `trace.ndjson.gz`, `environment.json`, `scenario.json` (when the trace has one), `app.log`,
+ * `stats.csv`, `events.csv`, `report.html` when the caller injects a report renderer, and last
+ * `manifest.json` (format, app, redaction summary, size and sha256 of every other file). Members
+ * are streamed into the zip one by one as they are made (zip-writer.ts), compressed on zlib's
+ * thread pool; `writeBundle` streams them straight to the file.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { strToU8, zipSync, type Zippable } from 'fflate';
 import { traceChunks } from '../../../lab';
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import { Redactor, redactTrace, type RedactionSummary } from '../../../shared/support/redaction';
 import { appInfo } from '../../../lab';
 import { appLogText } from './app-log';
-import { eventsCsv, statsCsv } from './csv';
+import { eventsCsvChunks, statsCsvChunks } from './csv';
 import { collectEnvironment } from './environment';
 import { CodedError } from '../../../shared/errors';
+import { ZipWriter, type ZipSink } from './zip-writer';
 
 /** The `format` of `manifest.json`. */
 export const BUNDLE_FORMAT = 'faultline-bundle';
@@ -102,33 +103,31 @@ export class BundleError extends CodedError<'INVALID_INPUT' | 'WRITE_FAILED'> {
   override readonly name = 'BundleError';
 }
 
-const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
-const json = (value: unknown): Uint8Array => strToU8(`${JSON.stringify(value, null, 2)}\n`);
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-/**
- * The trace as gzipped NDJSON, serialized and compressed piece by piece on zlib's thread pool: the
- * whole text never sits in one string, and the event loop stays free while it compresses.
- */
-async function gzipTrace(header: TraceHeader, records: readonly TraceRecord[]): Promise<Uint8Array> {
-  const parts: Buffer[] = [];
-  const collect = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      parts.push(chunk);
-      done();
-    },
-  });
-  await pipeline(
-    Readable.from(traceChunks(header, records), { objectMode: false }),
-    createGzip({ level: 6 }),
-    collect,
-  );
-  return Buffer.concat(parts);
+/** The trace as gzipped NDJSON chunks, serialized piece by piece and compressed on zlib's thread pool. */
+function gzipTrace(header: TraceHeader, records: readonly TraceRecord[]): AsyncIterable<Uint8Array> {
+  return Readable.from(traceChunks(header, records), { objectMode: false }).pipe(createGzip({ level: 6 }));
 }
 
-/** Builds the bundle in memory: the zip bytes and the manifest it contains. */
-export async function buildBundle(input: BundleInput): Promise<BuiltBundle> {
+/** Checks the input; throws {@link BundleError} `INVALID_INPUT`. */
+function checkInput(input: BundleInput): void {
   if (!input || typeof input.header !== 'object' || input.header === null || !Array.isArray(input.records))
     throw new BundleError('INVALID_INPUT', 'A bundle needs a trace header and its records.');
+  const names = new Set<string>(Object.values(BUNDLE_FILES));
+  for (const extra of input.extraFiles ?? []) {
+    if (!/^[a-z0-9-]+\/[a-z0-9-]+\.[a-z0-9]+$/.test(extra.name) || names.has(extra.name))
+      throw new BundleError('INVALID_INPUT', `"${extra.name.slice(0, 60)}" cannot be added to a bundle.`);
+    names.add(extra.name);
+  }
+}
+
+/**
+ * Makes the bundle's members and streams them into `sink` as one zip; resolves with the
+ * manifest once the zip's last byte went to the sink.
+ */
+export async function streamBundle(input: BundleInput, sink: ZipSink): Promise<BundleManifest> {
+  checkInput(input);
   const redact = input.options?.redact ?? true;
   const now = (input.now ?? (() => new Date()))();
   const redactor = new Redactor({
@@ -137,33 +136,38 @@ export async function buildBundle(input: BundleInput): Promise<BuiltBundle> {
   });
   const { header, records } = redactTrace(input.header, input.records, {}, redactor);
   const warnings: string[] = [];
+  const zip = new ZipWriter(sink, now);
+  const files: ManifestEntry[] = [];
+  const add = async (
+    name: string,
+    data: Uint8Array | string | Iterable<string> | AsyncIterable<Uint8Array>,
+    deflate = true,
+  ): Promise<void> => {
+    const { size, sha256 } = await zip.add(name, data, { deflate });
+    files.push({ name, size, sha256 });
+  };
 
-  const files = new Map<string, Uint8Array>();
-  files.set(BUNDLE_FILES.trace, await gzipTrace(header, records));
+  await add(BUNDLE_FILES.trace, gzipTrace(header, records), false);
   const environment =
     input.environment ?? collectEnvironment({ redact, engine: String(header.env['engine'] ?? 'unknown') });
-  files.set(BUNDLE_FILES.environment, json(redactor.value({ exporter: environment, recorded: header.env })));
+  await add(BUNDLE_FILES.environment, json(redactor.value({ exporter: environment, recorded: header.env })));
   if (header.scenario !== null && header.scenario !== undefined)
-    files.set(BUNDLE_FILES.scenario, json(header.scenario));
-  files.set(BUNDLE_FILES.appLog, strToU8(appLogText(header, records, input.appLog ?? [], redactor)));
-  files.set(BUNDLE_FILES.stats, strToU8(statsCsv(records)));
-  files.set(BUNDLE_FILES.events, strToU8(eventsCsv(records)));
+    await add(BUNDLE_FILES.scenario, json(header.scenario));
+  await add(BUNDLE_FILES.appLog, appLogText(header, records, input.appLog ?? [], redactor));
+  await add(BUNDLE_FILES.stats, statsCsvChunks(records));
+  await add(BUNDLE_FILES.events, eventsCsvChunks(records));
   if (input.renderReport) {
+    let html: string | Uint8Array | null = null;
     try {
-      const html = await input.renderReport(header, records);
-      files.set(BUNDLE_FILES.report, typeof html === 'string' ? strToU8(html) : html);
+      html = await input.renderReport(header, records);
     } catch (error) {
       warnings.push(
         `report.html was left out: the report renderer failed (${(error as Error)?.message ?? String(error)}).`,
       );
     }
+    if (html !== null) await add(BUNDLE_FILES.report, html);
   }
-
-  for (const extra of input.extraFiles ?? []) {
-    if (!/^[a-z0-9-]+\/[a-z0-9-]+\.[a-z0-9]+$/.test(extra.name) || files.has(extra.name))
-      throw new BundleError('INVALID_INPUT', `"${extra.name.slice(0, 60)}" cannot be added to a bundle.`);
-    files.set(extra.name, extra.data);
-  }
+  for (const extra of input.extraFiles ?? []) await add(extra.name, extra.data, !extra.name.endsWith('.png'));
 
   const { examples: _examples, ...summary } = redactor.summary();
   const manifest: BundleManifest = {
@@ -173,13 +177,22 @@ export async function buildBundle(input: BundleInput): Promise<BuiltBundle> {
     createdAt: now.toISOString(),
     trace: { startedAt: header.startedAt, records: records.length, app: header.app },
     redaction: summary,
-    files: [...files].map(([name, data]) => ({ name, size: data.length, sha256: sha256(data) })),
+    files,
     warnings,
   };
-  const zippable: Zippable = { [BUNDLE_FILES.manifest]: [json(manifest), { level: 6 }] };
-  for (const [name, data] of files)
-    zippable[name] = [data, { level: name === BUNDLE_FILES.trace || name.endsWith('.png') ? 0 : 6 }];
-  return { zip: zipSync(zippable, { mtime: now }), manifest };
+  await zip.add(BUNDLE_FILES.manifest, json(manifest));
+  await zip.finish();
+  return manifest;
+}
+
+/** Builds the bundle in memory: the zip bytes and the manifest it contains. */
+export async function buildBundle(input: BundleInput): Promise<BuiltBundle> {
+  const parts: Uint8Array[] = [];
+  const manifest = await streamBundle(input, async (bytes) => {
+    parts.push(bytes);
+  });
+  const zip = Buffer.concat(parts);
+  return { zip: new Uint8Array(zip.buffer, zip.byteOffset, zip.byteLength), manifest };
 }
 
 /** The bundle as zip bytes. */
@@ -191,14 +204,41 @@ export async function exportBundle(input: BundleInput): Promise<Uint8Array> {
  * Builds the bundle and writes it to `path` atomically (a temp file beside it, then a rename), so
  * a reader never sees half a zip and a failed write leaves no stray file.
  */
-export async function writeBundle(path: string, input: BundleInput): Promise<BuiltBundle & { path: string }> {
-  const built = await buildBundle(input);
+export async function writeBundle(
+  path: string,
+  input: BundleInput,
+): Promise<{ manifest: BundleManifest; path: string; bytes: number }> {
+  checkInput(input);
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let manifest: BundleManifest;
+  let bytes = 0;
   try {
-    await writeFile(temp, built.zip, { flag: 'wx' });
+    const file = await open(temp, 'wx');
+    try {
+      // Small pieces are gathered into writes of about 1 MiB.
+      let batch: Uint8Array[] = [];
+      let batched = 0;
+      const flush = async (): Promise<void> => {
+        if (batched === 0) return;
+        const data = Buffer.concat(batch);
+        batch = [];
+        batched = 0;
+        await file.write(data);
+      };
+      manifest = await streamBundle(input, async (chunk) => {
+        bytes += chunk.length;
+        batch.push(chunk);
+        batched += chunk.length;
+        if (batched >= 1024 * 1024) await flush();
+      });
+      await flush();
+    } finally {
+      await file.close();
+    }
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
+    if (error instanceof BundleError) throw error;
     throw new BundleError(
       'WRITE_FAILED',
       `Cannot write the bundle to ${path}: ${(error as Error).message}.`,
@@ -207,5 +247,5 @@ export async function writeBundle(path: string, input: BundleInput): Promise<Bui
       },
     );
   }
-  return { ...built, path };
+  return { manifest, path, bytes };
 }

@@ -88,16 +88,28 @@ function receivedFrom(r: TraceRecord): string {
     .join('; ');
 }
 
-/**
- * `stats.csv`: header row, then one row per stats record: the figures, the selected candidate
- * pair, and what the client received from each publisher.
- */
-export function statsCsv(records: readonly TraceRecord[]): string {
-  let out = csvRow(STATS_COLUMNS);
+/** Rows per chunk of the streamed CSV files. */
+const ROWS_PER_CHUNK = 2000;
+
+/** Joins `rows` into chunks of {@link ROWS_PER_CHUNK} rows, header first. */
+function* chunked(header: string, rows: Iterable<string>): Generator<string> {
+  let chunk = header;
+  let n = 0;
+  for (const row of rows) {
+    chunk += row;
+    if (++n % ROWS_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
+}
+
+function* statsRows(records: readonly TraceRecord[]): Generator<string> {
   for (const r of records) {
     if (r.type !== 'stats') continue;
     const pair = r.raw?.['candidatePair'];
-    out += csvRow([
+    yield csvRow([
       r.seq,
       r.t,
       r.uid,
@@ -110,15 +122,35 @@ export function statsCsv(records: readonly TraceRecord[]): string {
       receivedFrom(r),
     ]);
   }
-  return out;
 }
 
-/** `events.csv`: header row, then one row per record that is not stats. */
-export function eventsCsv(records: readonly TraceRecord[]): string {
-  const rows: string[] = [csvRow(EVENT_COLUMNS)];
+function* eventRows(records: readonly TraceRecord[]): Generator<string> {
   for (const r of records) {
     if (r.type === 'stats') continue;
-    rows.push(csvRow([r.seq, r.t, r.type, r.uid, summarize(r), detail(r)]));
+    yield csvRow([r.seq, r.t, r.type, r.uid, summarize(r), detail(r)]);
   }
-  return rows.join('');
+}
+
+/**
+ * `stats.csv` in chunks of rows, as a bundle streams it: header row, then one row per stats
+ * record: the figures, the selected candidate pair, and what the client received from each
+ * publisher.
+ */
+export function statsCsvChunks(records: readonly TraceRecord[]): Iterable<string> {
+  return chunked(csvRow(STATS_COLUMNS), statsRows(records));
+}
+
+/** `events.csv` in chunks of rows: header row, then one row per record that is not stats. */
+export function eventsCsvChunks(records: readonly TraceRecord[]): Iterable<string> {
+  return chunked(csvRow(EVENT_COLUMNS), eventRows(records));
+}
+
+/** `stats.csv` as one string (see {@link statsCsvChunks}). */
+export function statsCsv(records: readonly TraceRecord[]): string {
+  return [...statsCsvChunks(records)].join('');
+}
+
+/** `events.csv` as one string (see {@link eventsCsvChunks}). */
+export function eventsCsv(records: readonly TraceRecord[]): string {
+  return [...eventsCsvChunks(records)].join('');
 }
