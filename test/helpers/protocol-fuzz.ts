@@ -8,18 +8,10 @@
  */
 import WebSocket from 'ws';
 import { ClientMessageSchema } from '../../src/shared/protocol/messages';
+import { mulberry32 } from '../../src/shared/random';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same frames. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG: the same seed gives the same frames. */
+export const seededRandom = mulberry32;
 
 type Rng = () => number;
 interface ZodDef {
