@@ -1,18 +1,26 @@
 /**
  * A real TURN server for one lab: Debian's `coturn` (`turnserver`) started as a child process on
- * loopback with its own temporary directory (log, pid file, user db), long-term credentials
- * made up per run, UDP and TCP listeners on one free port, and relay endpoints drawn from a
- * small port range below the kernel's ephemeral range, so that a datagram from a relay endpoint
- * can be told apart from one of a client's own sockets ({@link TurnServer.isRelaySource}).
- * `dispose()` sends SIGTERM (SIGKILL after a grace period) and removes the directory.
+ * loopback with its own temporary directory (configuration, log, pid file, user db), long-term
+ * credentials made up per run, UDP and TCP listeners on one free port, and relay endpoints drawn
+ * from a small port range below the kernel's ephemeral range, so that a datagram from a relay
+ * endpoint can be told apart from one of a client's own sockets ({@link TurnServer.isRelaySource}).
+ *
+ * The credential is in a configuration file of mode 0600 in the 0700 temp dir (`-c`), never on
+ * coturn's command line, which every user of the machine can read. coturn runs under a watchdog
+ * that stops it and removes the directory when this process ends, even by SIGKILL
+ * ({@link spawnWatched}); each start also removes the temp dirs of processes that are gone
+ * ({@link sweepStaleTurnDirs}). `dispose()` stops coturn (SIGTERM, SIGKILL after 3 s) and
+ * removes the directory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { makeTurnDir, sweepStaleTurnDirs, writeTurnConfig } from './turn-dir';
+import { spawnWatched } from './turn-watchdog';
 import { CodedError } from '../../shared/errors';
 
 /** Thrown when `turnserver` is not installed. */
@@ -54,6 +62,8 @@ export interface TurnServerOptions {
   startTimeoutMs?: number;
   /** Number of relay ports (default 200). */
   relayPortCount?: number;
+  /** Where the run's temp dir goes and stale ones are swept (default the OS temp dir). */
+  tempRoot?: string;
 }
 
 /** Where `turnserver` is, or null. */
@@ -83,6 +93,7 @@ export class TurnServer {
 
   private constructor(
     private readonly child: ChildProcess,
+    private readonly coturnPid: number | undefined,
     readonly port: number,
     readonly username: string,
     readonly credential: string,
@@ -110,35 +121,36 @@ export class TurnServer {
     const relayPorts = { min, max: min + count - 1 };
     const username = `u${randomBytes(6).toString('hex')}`;
     const credential = randomBytes(18).toString('base64url');
-    const dir = mkdtempSync(join(tmpdir(), 'faultline-turn-'));
-    const args = [
-      '-n',
-      '--listening-ip=127.0.0.1',
-      '--relay-ip=127.0.0.1',
-      `--listening-port=${port}`,
-      `--min-port=${relayPorts.min}`,
-      `--max-port=${relayPorts.max}`,
-      '--lt-cred-mech',
-      `--user=${username}:${credential}`,
-      `--realm=${TurnServer.REALM}`,
-      '--no-tls',
-      '--no-dtls',
-      '--no-cli',
-      '--allow-loopback-peers',
-      '--no-software-attribute',
-      `--userdb=${join(dir, 'turndb')}`,
-      `--log-file=${join(dir, 'turn.log')}`,
-      '--simple-log',
-      '--no-stdout-log',
-      `--pidfile=${join(dir, 'turnserver.pid')}`,
-    ];
-    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const root = options.tempRoot ?? tmpdir();
+    sweepStaleTurnDirs(root);
+    const dir = makeTurnDir(root);
+    const config = writeTurnConfig(dir, {
+      'listening-ip': '127.0.0.1',
+      'relay-ip': '127.0.0.1',
+      'listening-port': port,
+      'min-port': relayPorts.min,
+      'max-port': relayPorts.max,
+      'lt-cred-mech': true,
+      user: `${username}:${credential}`,
+      realm: TurnServer.REALM,
+      'no-tls': true,
+      'no-dtls': true,
+      'no-cli': true,
+      'allow-loopback-peers': true,
+      'no-software-attribute': true,
+      userdb: join(dir, 'turndb'),
+      'log-file': join(dir, 'turn.log'),
+      'simple-log': true,
+      'no-stdout-log': true,
+      pidfile: join(dir, 'turnserver.pid'),
+    });
+    const { watchdog: child, pid } = spawnWatched(binary, ['-c', config], dir);
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-2000);
     });
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-    const server = new TurnServer(child, port, username, credential, relayPorts, dir);
+    const server = new TurnServer(child, await pid, port, username, credential, relayPorts, dir);
     const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
     for (;;) {
       const failure = await Promise.race([
@@ -159,9 +171,9 @@ export class TurnServer {
     }
   }
 
-  /** The coturn process id. */
+  /** The coturn process id (not its watchdog's). */
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.coturnPid;
   }
 
   /** Whether the process still runs. */
@@ -203,17 +215,32 @@ export class TurnServer {
     }
   }
 
-  /** SIGTERM, SIGKILL after 3 s, then the temp dir goes. Idempotent. */
+  /**
+   * Closes the watchdog's stdin, as this process's exit would: coturn gets SIGTERM, SIGKILL
+   * after 3 s. Should the watchdog not be done 5 s later, both get SIGKILL from here. Then the
+   * temp dir goes. Idempotent.
+   */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     if (this.running) {
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+      this.child.stdin?.end();
+      const timer = setTimeout(() => {
+        if (this.coturnPid) killQuietly(this.coturnPid);
+        this.child.kill('SIGKILL');
+      }, 5000);
       await this.exited;
       clearTimeout(timer);
     }
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
 }
 
