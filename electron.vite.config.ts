@@ -31,6 +31,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           server: resolve(__dirname, 'src/lab/server/server-main.ts'),
+          'open-worker': resolve(__dirname, 'src/app/support/open/worker-main.ts'),
           'lab-host': resolve(__dirname, 'src/app/lab-host/host-main.ts'),
         },
       },

@@ -17,7 +17,12 @@ export { OpenUploads } from './services/open-uploads';
 export { electronJournalDir, homeJournalDir } from './services/recovery';
 export { defaultExportName, exportSupport, openSupport, type OpenControl } from './services/trace-files';
 export { writeBundle } from './support/bundle';
-export { SupportOpenError, openSupportFile, type OpenedSupportFile } from './support/open';
+export {
+  SupportOpenError,
+  openSupportFile,
+  openSupportFileInWorker,
+  type OpenedSupportFile,
+} from './support/open';
 export { renderReport } from './support/report/render';
 export { LabHostClient, resolveLabHostEntry, type LabHostClientOptions, type LabHostStop } from './lab-host';
 export { openChosenFile, pickerDialogs, type PathPicker } from './services/picker-dialogs';

@@ -17,7 +17,7 @@ import type { TraceHeader, TraceRecord } from '../../shared/trace/records';
 import { writeTrace } from '../../lab';
 import { readTrace, TraceReadError } from '../../lab';
 import { exportBundle, writeBundle } from '../support/bundle';
-import { openSupportFile, SupportOpenError, type OpenSupportOptions } from '../support/open';
+import { openSupportFileInWorker, SupportOpenError, type OpenSupportOptions } from '../support/open';
 import { renderReport } from '../support/report/render';
 import { serviceError } from './errors';
 import type { LabService } from './lab-service';
@@ -160,8 +160,9 @@ export function chartFiles(charts: readonly ChartImage[]): Array<{ name: string;
 
 /**
  * Opens any support file (bundle, trace, webrtc-internals or rtcstats dump; from a path or
- * bytes) into the `trace:opened` payload. Rejects with the typed {@link SupportOpenError}
- * (its `code` crosses the boundary as the IpcError code).
+ * bytes) into the `trace:opened` payload, in the opening worker (`openSupportFileInWorker`), so
+ * the lab's thread keeps running and a file too large for memory is refused (`OUT_OF_MEMORY`).
+ * Rejects with the typed {@link SupportOpenError} (its `code` crosses the boundary as the IpcError code).
  */
 export async function openSupport(
   input: string | Uint8Array,
@@ -169,7 +170,7 @@ export async function openSupport(
   maxBytes?: number,
   control: OpenControl = {},
 ): Promise<EventPayload<'trace:opened'>> {
-  const opened = await openSupportFile(input, {
+  const opened = await openSupportFileInWorker(input, {
     ...control,
     ...(maxBytes === undefined ? {} : { maxBytes }),
   });

@@ -2,7 +2,7 @@
  * The CLI's one loader for anything support receives (a bundle, a plain or gzip trace, a
  * chrome://webrtc-internals dump, an rtcstats dump), shared by `check` and `report`.
  */
-import { openSupportFile, SupportOpenError, type OpenedSupportFile } from '../../app';
+import { openSupportFileInWorker, SupportOpenError, type OpenedSupportFile } from '../../app';
 import type { Io } from '../main';
 
 /** Describes a {@link SupportOpenError} for a person: the path, the code, and the member at fault. */
@@ -12,7 +12,7 @@ export function describeOpenError(path: string, error: SupportOpenError): string
 }
 
 /**
- * Opens `path` with {@link openSupportFile}, printing its warnings to stderr. On a
+ * Opens `path` with {@link openSupportFileInWorker} (off the CLI's thread, heap capped), printing its warnings to stderr. On a
  * {@link SupportOpenError} prints the code and message, sets exit code 2 and resolves to `null`;
  * other errors propagate.
  */
@@ -23,7 +23,7 @@ export async function loadSupportFile(
 ): Promise<OpenedSupportFile | null> {
   let opened: OpenedSupportFile;
   try {
-    opened = await openSupportFile(path);
+    opened = await openSupportFileInWorker(path);
   } catch (error) {
     if (!(error instanceof SupportOpenError)) throw error;
     io.err(describeOpenError(path, error));

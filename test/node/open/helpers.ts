@@ -5,6 +5,19 @@ import { Deflate, zipSync } from 'fflate';
 import type { Zippable } from 'fflate';
 import { makeHeader, serializeTrace } from '../../../src/shared/trace/serialize';
 import type { TraceRecord } from '../../../src/shared/trace/records';
+import { expect } from 'vitest';
+import { SupportOpenError } from '../../../src/app/support/open';
+
+/** The code an open rejects with (a {@link SupportOpenError}, asserted), or 'OPENED' if it opens. */
+export async function openCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(SupportOpenError);
+    return (e as SupportOpenError).code;
+  }
+  return 'OPENED';
+}
 
 /** A small valid trace's text. */
 export function traceText(n = 20): string {

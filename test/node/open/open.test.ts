@@ -5,22 +5,12 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSupportFile, SupportOpenError } from '../../../src/app/support/open';
 import type { OpenProgress } from '../../../src/app/support/open';
-import { makeBundle, traceText } from './helpers';
+import { makeBundle, openCode as code, traceText } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-open-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const enc = new TextEncoder();
 const fixture = (name: string): Buffer => readFileSync(join(import.meta.dirname, 'fixtures', name));
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SupportOpenError);
-    return (e as SupportOpenError).code;
-  }
-  return 'OPENED';
-}
 
 describe('openSupportFile detects by content, not name', () => {
   it('opens a bundle from a path with a misleading name, verifying every checksum', async () => {

@@ -8,3 +8,5 @@ export { listZip, readZipEntry, MAX_ZIP_ENTRIES } from './zip';
 export type { ZipEntry, ReadEntryOptions } from './zip';
 export { SupportOpenError } from '../../../shared/support/import/errors';
 export type { SupportOpenErrorCode } from '../../../shared/support/import/errors';
+export { openSupportFileInWorker, outOfMemory, DEFAULT_OPEN_HEAP_MIB } from './worker-host';
+export type { WorkerOpenOptions, OpenMemory } from './worker-host';

@@ -2,18 +2,19 @@
  * `openSupportFile`: one entry point for anything support receives — a Faultline bundle (zip),
  * a trace (`.ndjson` or `.ndjson.gz`), a chrome://webrtc-internals dump or an rtcstats dump —
  * told apart by content, never by name. Resolves with trace records, or rejects with a
- * {@link SupportOpenError} only; memory stays bounded by `maxBytes`.
+ * {@link SupportOpenError} only. It runs in the calling thread; the app, browser mode and the CLI
+ * open files with `openSupportFileInWorker` (worker-host.ts), which runs it in a worker thread.
+ * Browser dumps are streamed (dump.ts), so what it holds is the records it makes.
  */
 import { open as openFile, readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { constants, createGunzip, gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 import { SupportOpenError } from '../../../shared/support/import/errors';
 import { detectContainer, detectText } from '../../../shared/support/import/detect';
-import { importRtcstats } from '../../../shared/support/import/rtcstats';
-import { importWebrtcInternals } from '../../../shared/support/import/webrtc-internals';
-import type { ImportResult } from '../../../shared/support/import/build';
+import { tooManyRecords } from '../../../shared/support/import/build';
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import { openBundle } from './bundle';
+import { importDump } from './dump';
 import type { BundleManifest } from './manifest';
 import type { OpenContext, OpenProgress } from './context';
 import { readTraceAsSupport } from './trace';
@@ -29,6 +30,8 @@ export interface OpenSupportOptions {
   onProgress?: (progress: OpenProgress) => void;
   /** Cancels the open: it rejects with code `ABORTED`. */
   signal?: AbortSignal;
+  /** Most records a file may open into; past it, `TOO_LARGE` (default {@link DEFAULT_MAX_OPEN_RECORDS}). */
+  maxRecords?: number;
 }
 
 /** An opened support file, as trace records. */
@@ -48,6 +51,8 @@ export interface OpenedSupportFile {
 
 /** Default cap on the bytes of a support file and of anything decompressed from it. */
 export const DEFAULT_MAX_SUPPORT_BYTES = 512 * 1024 * 1024;
+/** Default cap on the records of an opened file (a browser dump stops making them there). */
+export const DEFAULT_MAX_OPEN_RECORDS = 5_000_000;
 const HEAD_BYTES = 64 * 1024;
 
 function checkAbort(signal: AbortSignal | undefined): void {
@@ -106,55 +111,6 @@ function gunzipHead(head: Uint8Array): Uint8Array {
   }
 }
 
-/** Decompresses a whole gzip buffer, counting output against the cap. */
-async function gunzipAll(bytes: Uint8Array, ctx: OpenContext): Promise<Uint8Array> {
-  const gunzip = createGunzip({ chunkSize: 1 << 16 });
-  Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]).pipe(gunzip);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (total > ctx.maxBytes) throw tooLarge(ctx.maxBytes, 'The decompressed file');
-      checkAbort(ctx.signal);
-      chunks.push(chunk);
-    }
-  } catch (e) {
-    if (e instanceof SupportOpenError) throw e;
-    const code = (e as { code?: string }).code;
-    if (code === 'Z_BUF_ERROR') {
-      throw new SupportOpenError(
-        'TRUNCATED',
-        'This gzip file is cut off; the dump inside cannot be read whole.',
-        { cause: e },
-      );
-    }
-    throw new SupportOpenError('CORRUPT', `This gzip file is damaged (${(e as Error).message}).`, {
-      cause: e,
-    });
-  } finally {
-    gunzip.destroy();
-  }
-  return Buffer.concat(chunks);
-}
-
-function importJson(text: string): ImportResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    const cut = /end of (JSON )?(data|input)|Unterminated/i.test((e as Error).message);
-    throw new SupportOpenError(
-      cut ? 'TRUNCATED' : 'WRONG_FORMAT',
-      cut
-        ? 'This JSON dump is cut off; ask for the whole file (in chrome://webrtc-internals, "Create dump" again).'
-        : `This file is not valid JSON (${(e as Error).message.slice(0, 120)}); it is not a trace, bundle or browser dump.`,
-      { cause: e },
-    );
-  }
-  return importWebrtcInternals(value);
-}
-
 /**
  * Opens a support file from a path or bytes. Rejects with {@link SupportOpenError}: `EMPTY`,
  * `WRONG_FORMAT`, `NEWER_VERSION`, `CORRUPT`, `CORRUPT_BUNDLE` (with `file`), `TRUNCATED`,
@@ -175,8 +131,11 @@ export async function openSupportFile(
       }
     },
   };
+  const maxRecords = opts.maxRecords ?? DEFAULT_MAX_OPEN_RECORDS;
   try {
-    return await openInner(input, ctx);
+    const opened = await openInner(input, ctx, maxRecords);
+    if (opened.records.length > maxRecords) throw tooManyRecords(maxRecords);
+    return opened;
   } catch (e) {
     if (e instanceof SupportOpenError) throw e;
     throw new SupportOpenError(
@@ -187,7 +146,11 @@ export async function openSupportFile(
   }
 }
 
-async function openInner(input: string | Uint8Array, ctx: OpenContext): Promise<OpenedSupportFile> {
+async function openInner(
+  input: string | Uint8Array,
+  ctx: OpenContext,
+  maxRecords: number,
+): Promise<OpenedSupportFile> {
   checkAbort(ctx.signal);
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
     throw new SupportOpenError('UNREADABLE', 'openSupportFile needs a file path or bytes.');
@@ -243,15 +206,9 @@ async function openInner(input: string | Uint8Array, ctx: OpenContext): Promise<
       'This file is not a Faultline trace or bundle, a chrome://webrtc-internals dump or an rtcstats dump.',
     );
   }
-  let bytes = await readAll(input);
-  ctx.progress('reading', bytes.length, size);
-  if (container === 'gzip') bytes = await gunzipAll(bytes, ctx);
+  const result = await importDump(kind, { input, size, gzip: container === 'gzip' }, ctx, { maxRecords });
   checkAbort(ctx.signal);
-  const text = new TextDecoder().decode(bytes);
-  ctx.progress('parsing', 0, text.length);
-  const result = kind === 'rtcstats' ? importRtcstats(text) : importJson(text);
-  checkAbort(ctx.signal);
-  ctx.progress('parsing', text.length, text.length);
+  ctx.progress('parsing', size, size);
   return {
     kind: kind === 'rtcstats' ? 'rtcstats' : 'webrtc-internals',
     header: result.header,

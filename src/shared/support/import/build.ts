@@ -7,6 +7,7 @@ import type { RecordInput, TraceHeader, TraceRecord } from '../../trace/records'
 import { makeHeader, redact } from '../../trace/serialize';
 import { computeFigures, describePair, selectedPair } from './stats';
 import type { StatsSnapshot } from './stats';
+import { SupportOpenError } from './errors';
 
 /** Where an imported trace came from (`header.env.source`). */
 export type ImportSource = 'webrtc-internals' | 'rtcstats';
@@ -51,21 +52,47 @@ export function parseTime(value: unknown): number | null {
 
 interface Pending {
   at: number;
+  group: number;
   order: number;
   input: RecordInput;
 }
 
-/** Accumulates records of one import; see the file comment. */
+/** Options of an import. */
+export interface ImportOptions {
+  /** Most records the import may make; past it, `TOO_LARGE` (default: no limit). */
+  maxRecords?: number;
+}
+
+/** The `TOO_LARGE` error of an import that makes more than `max` records. */
+export function tooManyRecords(max: number): SupportOpenError {
+  return new SupportOpenError(
+    'TOO_LARGE',
+    `This file makes more than ${max} records (events and stats samples), the most a file may open into; it was not opened. Ask for a shorter dump (one made soon after the call holds less history).`,
+  );
+}
+
+/**
+ * Accumulates records of one import; see the file comment. Records at the same time keep the
+ * order of their `group`, then the order they were added in: an importer that meets the parts of
+ * a dump in another order than it numbers them (a streamed dump) still sorts them the same way.
+ */
 export class ImportBuilder {
   private readonly pending: Pending[] = [];
   private readonly warningSet: string[] = [];
   private order = 0;
+  private readonly maxRecords: number;
 
-  constructor(private readonly source: ImportSource) {}
+  constructor(
+    private readonly source: ImportSource,
+    options: ImportOptions = {},
+  ) {
+    this.maxRecords = options.maxRecords ?? Infinity;
+  }
 
-  /** Adds a record at absolute time `at` (epoch ms). */
-  add(at: number, input: RecordInput): void {
-    this.pending.push({ at, order: this.order++, input });
+  /** Adds a record at absolute time `at` (epoch ms), in `group` (default 0). */
+  add(at: number, input: RecordInput, group = 0): void {
+    if (this.pending.length >= this.maxRecords) throw tooManyRecords(this.maxRecords);
+    this.pending.push({ at, group, order: this.order++, input });
   }
 
   /** Adds a sentence for a person (duplicates are kept once). */
@@ -75,7 +102,7 @@ export class ImportBuilder {
 
   /** Sorted records and the synthesized header; `env` extras go into `header.env`. */
   finish(env: Record<string, unknown>): ImportResult {
-    this.pending.sort((a, b) => a.at - b.at || a.order - b.order);
+    this.pending.sort((a, b) => a.at - b.at || a.group - b.group || a.order - b.order);
     const start = this.pending.length > 0 ? this.pending[0]!.at : Date.now();
     const records: TraceRecord[] = this.pending.map(
       (p, i) => redact({ ...p.input, seq: i + 1, t: Math.max(0, p.at - start) }) as TraceRecord,
@@ -103,6 +130,8 @@ export class SnapshotTracker {
   constructor(
     private readonly builder: ImportBuilder,
     private readonly uid: number,
+    /** The builder group its records go in. */
+    private readonly group = 0,
   ) {}
 
   /** Feeds the full snapshot taken at `at` (epoch ms). */
@@ -111,18 +140,22 @@ export class SnapshotTracker {
     if (pair && pair.id !== this.pairId) {
       this.pairId = pair.id;
       const { label, local, remote } = describePair(snap, pair.report);
-      this.builder.add(at, {
-        type: 'media',
-        uid: this.uid,
-        event: 'candidate-pair',
-        value: label,
-        // Addresses stay out of the trace (privacy); the route and transport are what diagnose.
-        local: { ...local, address: null, port: null },
-        remote: { ...remote, address: null, port: null },
-      });
+      this.builder.add(
+        at,
+        {
+          type: 'media',
+          uid: this.uid,
+          event: 'candidate-pair',
+          value: label,
+          // Addresses stay out of the trace (privacy); the route and transport are what diagnose.
+          local: { ...local, address: null, port: null },
+          remote: { ...remote, address: null, port: null },
+        },
+        this.group,
+      );
     }
     const figures = computeFigures(snap, this.prev, at - this.prevAt);
-    this.builder.add(at, { type: 'stats', uid: this.uid, ...figures });
+    this.builder.add(at, { type: 'stats', uid: this.uid, ...figures }, this.group);
     this.prev = snap;
     this.prevAt = at;
   }

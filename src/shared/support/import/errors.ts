@@ -4,7 +4,10 @@
  */
 import { CodedError } from '../../errors';
 
-/** Why a support file could not be opened at all (a truncated trace still opens, with a warning). */
+/**
+ * Why a support file could not be opened at all (a truncated trace still opens, with a warning).
+ * `OUT_OF_MEMORY`: opening it needed more memory than the opening worker may use.
+ */
 export type SupportOpenErrorCode =
   | 'EMPTY'
   | 'CORRUPT'
@@ -14,7 +17,8 @@ export type SupportOpenErrorCode =
   | 'NEWER_VERSION'
   | 'TOO_LARGE'
   | 'UNREADABLE'
-  | 'ABORTED';
+  | 'ABORTED'
+  | 'OUT_OF_MEMORY';
 
 /** A support file that cannot be opened; `file` names the bundle member at fault, if any. */
 export class SupportOpenError extends CodedError<SupportOpenErrorCode> {

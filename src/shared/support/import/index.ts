@@ -4,5 +4,8 @@ export * from './build';
 export * from './stats';
 export * from './detect';
 export * from './webrtc-internals';
+export * from './webrtc-internals-stream';
 export * from './rtcstats';
 export * from './peer-connections';
+export * from './json-tokenizer';
+export * from './json-walker';

@@ -30,6 +30,38 @@ export interface StatsFigures {
   kinds?: { audio?: KindDeltas; video?: KindDeltas };
 }
 
+/**
+ * Every report field that {@link computeFigures}, {@link selectedPair} and {@link describePair}
+ * read. A reader may keep only these of each report and get the same figures (the streamed
+ * webrtc-internals import does, to hold less); a field read here must be listed here.
+ */
+export const FIGURE_FIELDS: ReadonlySet<string> = new Set([
+  'type',
+  'id',
+  'selectedCandidatePairId',
+  'state',
+  'nominated',
+  'selected',
+  'localCandidateId',
+  'remoteCandidateId',
+  'candidateType',
+  'protocol',
+  'relayProtocol',
+  'address',
+  'ip',
+  'port',
+  'currentRoundTripTime',
+  'roundTripTime',
+  'jitter',
+  'packetsLost',
+  'packetsReceived',
+  'packetsSent',
+  'bytesSent',
+  'bytesReceived',
+  'kind',
+  'mediaType',
+]);
+
 function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }

@@ -18,19 +18,17 @@
  *       } } } } }
  * ```
  *
- * Sample times come from the `<reportId>-timestamp` series when present, else are spread evenly
- * from `startTime` to `endTime`; remote-inbound/outbound reports (whose timestamp is the RTCP
- * report's) take the local sampling times, newest last. Samples of all reports within
- * {@link BUCKET_MS} are one snapshot.
+ * The stats are read by {@link PcStatsCollector}. {@link WebrtcInternalsImport} takes the parts of a
+ * dump one at a time, so a parsed dump ({@link importWebrtcInternals}) and a streamed one
+ * (`importWebrtcInternalsStream`) go through the same steps and give the same records.
  */
-import { ImportBuilder, SnapshotTracker, eventRecords, parseTime } from './build';
+import { ImportBuilder, eventRecords, parseTime } from './build';
+import type { ImportOptions, ImportResult } from './build';
 import type { PeerConnectionEntry } from './peer-connections';
-import type { ImportResult } from './build';
-import type { StatsSnapshot } from './stats';
+import { PcStatsCollector } from './webrtc-internals-stats';
 import { SupportOpenError } from './errors';
 
-/** Samples closer than this (ms) belong to the same snapshot (Chrome samples every ~1 s). */
-export const BUCKET_MS = 500;
+export { BUCKET_MS } from './webrtc-internals-stats';
 
 type Json = Record<string, unknown>;
 
@@ -43,161 +41,136 @@ export function isWebrtcInternalsDump(value: unknown): boolean {
   return isObject(value) && isObject(value.PeerConnections);
 }
 
-interface Series {
-  times: number[];
-  fields: Map<string, unknown[]>;
-  type: string;
+/** The `WRONG_FORMAT` error of JSON that is not a webrtc-internals dump. */
+export function notAWebrtcInternalsDump(): SupportOpenError {
+  return new SupportOpenError(
+    'WRONG_FORMAT',
+    'This JSON file is not a chrome://webrtc-internals dump: it has no "PeerConnections" object.',
+  );
 }
 
-function decodeValues(raw: unknown): unknown[] | null {
-  if (Array.isArray(raw)) return raw;
-  if (typeof raw !== 'string') return null;
-  try {
-    const v: unknown = JSON.parse(raw);
-    return Array.isArray(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
+/** The builder group of a PC's `updateLog` records; its stats records are in the next one. */
+const logGroup = (uid: number): number => uid * 2;
+/** getUserMedia records come after every PC's at the same time. */
+const GET_USER_MEDIA_GROUP = Number.MAX_SAFE_INTEGER;
 
-/** Reports whose `timestamp` is the far end's (when its RTCP report arrived), not the sample's. */
-const REMOTE_TYPES = new Set(['remote-inbound-rtp', 'remote-outbound-rtp']);
+/** One peer connection being read. */
+interface PcImport {
+  uid: number;
+  lastAt: number | null;
+  stats: PcStatsCollector;
+}
 
 /**
- * The PC's sampling times: the longest all-numeric `timestamp` series of a local report (each
- * getStats appends one value to every report present then, so the newest values line up).
+ * The steps of importing one webrtc-internals dump, fed its parts in any order: each peer
+ * connection ({@link beginPc} … {@link endPc}, or {@link skipPc}), its `updateLog` entries and
+ * stats series one at a time, the `getUserMedia` entries, then {@link finish}.
  */
-function samplingClock(byReport: Map<string, Series>): number[] | null {
-  let best: number[] | null = null;
-  for (const s of byReport.values()) {
-    if (REMOTE_TYPES.has(s.type)) continue;
-    const stamps = s.fields.get('timestamp');
-    if (!stamps || !stamps.every((v) => typeof v === 'number')) continue;
-    if (!best || stamps.length > best.length) best = stamps as number[];
-  }
-  return best;
-}
+export class WebrtcInternalsImport {
+  private readonly builder: ImportBuilder;
+  private readonly peerConnections: Record<string, PeerConnectionEntry> = {};
+  private readonly getUserMedia: unknown[] = [];
+  private uid = 0;
+  private badTimes = 0;
+  private pc: PcImport | null = null;
 
-function collectSeries(stats: Json, builder: ImportBuilder): Map<string, Series> {
-  const byReport = new Map<string, Series>();
-  const ranges = new Map<string, { start: number; end: number; n: number }>();
-  for (const [key, entry] of Object.entries(stats)) {
-    const dash = key.lastIndexOf('-');
-    if (dash <= 0 || !isObject(entry)) continue;
-    const id = key.slice(0, dash);
-    const field = key.slice(dash + 1);
-    const values = decodeValues(entry.values);
-    if (!values) {
-      builder.warn(`Some stats series could not be read (e.g. "${key.slice(0, 80)}"); they were skipped.`);
-      continue;
-    }
-    let s = byReport.get(id);
-    if (!s) {
-      s = { times: [], fields: new Map(), type: typeof entry.statsType === 'string' ? entry.statsType : '' };
-      byReport.set(id, s);
-    }
-    s.fields.set(field, values);
-    const start = parseTime(entry.startTime);
-    const end = parseTime(entry.endTime);
-    if (start !== null && end !== null && !ranges.has(id)) ranges.set(id, { start, end, n: values.length });
+  constructor(
+    options: ImportOptions = {},
+    /** Which report fields to keep: all, or only those the figures read (the same records, less held). */
+    private readonly reportFields: 'all' | 'figures' = 'all',
+  ) {
+    this.builder = new ImportBuilder('webrtc-internals', options);
   }
-  const clock = samplingClock(byReport);
-  for (const [id, s] of byReport) {
-    const stamps = s.fields.get('timestamp');
-    const n = [...s.fields.values()][0]?.length ?? 0;
-    if (REMOTE_TYPES.has(s.type) && clock && n <= clock.length) {
-      // A remote report's own timestamp is when its RTCP arrived; it was sampled with the rest.
-      s.times = clock.slice(clock.length - n);
-      continue;
-    }
-    if (stamps && stamps.every((v) => typeof v === 'number')) {
-      s.times = stamps as number[];
-      continue;
-    }
-    const range = ranges.get(id);
-    if (!range) {
-      byReport.delete(id);
-      builder.warn('Some stats series have no times; they were skipped.');
-      continue;
-    }
-    const step = range.n > 1 ? (range.end - range.start) / (range.n - 1) : 0;
-    s.times = Array.from({ length: range.n }, (_, i) => range.start + i * step);
-  }
-  return byReport;
-}
 
-function importStats(stats: Json, uid: number, builder: ImportBuilder): void {
-  const series = collectSeries(stats, builder);
-  const points: Array<{ at: number; id: string; i: number }> = [];
-  for (const [id, s] of series) s.times.forEach((at, i) => points.push({ at, id, i }));
-  points.sort((a, b) => a.at - b.at);
-  const tracker = new SnapshotTracker(builder, uid);
-  const current: StatsSnapshot = new Map();
-  let bucketStart: number | null = null;
-  let bucketAt = 0;
-  const flush = (): void => {
-    if (bucketStart !== null) tracker.push(bucketAt, new Map([...current].map(([k, v]) => [k, { ...v }])));
-  };
-  for (const p of points) {
-    if (bucketStart === null || p.at - bucketStart > BUCKET_MS) {
-      flush();
-      bucketStart = p.at;
-    }
-    bucketAt = p.at;
-    const s = series.get(p.id)!;
-    const report: Record<string, unknown> = { ...(current.get(p.id) ?? {}), type: s.type, id: p.id };
-    for (const [field, values] of s.fields) if (p.i < values.length) report[field] = values[p.i];
-    current.set(p.id, report);
+  /** A peer connection (the next uid) starts; `url` may come now or later ({@link pcUrl}). */
+  beginPc(key: string, url: unknown = null): void {
+    const uid = ++this.uid;
+    this.peerConnections[String(uid)] = { id: key, url: null };
+    const stats = new PcStatsCollector(this.builder, uid, logGroup(uid) + 1, this.reportFields);
+    this.pc = { uid, lastAt: null, stats };
+    this.pcUrl(url);
   }
-  flush();
+
+  /** The current PC's page URL. */
+  pcUrl(url: unknown): void {
+    if (this.pc && typeof url === 'string')
+      this.peerConnections[String(this.pc.uid)]!.url = url.slice(0, 300);
+  }
+
+  /** A peer connection that is not an object: it keeps its uid and is skipped with a warning. */
+  skipPc(key: string): void {
+    this.peerConnections[String(++this.uid)] = { id: key, url: null };
+    this.builder.warn(`Peer connection "${key.slice(0, 80)}" is not an object; it was skipped.`);
+  }
+
+  /** One entry of the current PC's `updateLog`. */
+  updateLogEntry(entry: unknown): void {
+    const pc = this.pc;
+    if (!pc || !isObject(entry) || typeof entry.type !== 'string') return;
+    let at = parseTime(entry.timestamp ?? entry.time);
+    if (at === null) {
+      this.badTimes++;
+      if (pc.lastAt === null) return;
+      at = pc.lastAt;
+    }
+    pc.lastAt = at;
+    for (const record of eventRecords(pc.uid, entry.type, entry.value))
+      this.builder.add(at, record, logGroup(pc.uid));
+  }
+
+  /** One member of the current PC's `stats` object. */
+  statsSeries(key: string, entry: unknown): void {
+    this.pc?.stats.add(key, entry);
+  }
+
+  /** The current PC ends: its stats become records. */
+  endPc(): void {
+    this.pc?.stats.finish();
+    this.pc = null;
+  }
+
+  /** One entry of the dump's `getUserMedia` section (read at {@link finish}). */
+  getUserMediaEntry(entry: unknown): void {
+    this.getUserMedia.push(entry);
+  }
+
+  /** The records, with the dump's `UserAgent`. */
+  finish(userAgent: unknown): ImportResult {
+    const builder = this.builder;
+    if (this.uid === 0) builder.warn('The dump lists no peer connections.');
+    importGetUserMedia(this.getUserMedia, builder);
+    if (this.badTimes > 0)
+      builder.warn(
+        `${this.badTimes} events had no readable time; they were placed at the previous event's time (or dropped when none came before).`,
+      );
+    const env: Record<string, unknown> = { peerConnections: this.peerConnections };
+    if (typeof userAgent === 'string') env.userAgent = userAgent.slice(0, 300);
+    return builder.finish(env);
+  }
 }
 
 /**
  * Imports a parsed webrtc-internals dump: one uid per peer connection (from 1, in dump order).
- * Throws {@link SupportOpenError} `WRONG_FORMAT` when the value is not such a dump.
+ * Throws {@link SupportOpenError} `WRONG_FORMAT` when the value is not such a dump, `TOO_LARGE`
+ * past `options.maxRecords`.
  */
-export function importWebrtcInternals(dump: unknown): ImportResult {
-  if (!isObject(dump) || !isObject(dump.PeerConnections)) {
-    throw new SupportOpenError(
-      'WRONG_FORMAT',
-      'This JSON file is not a chrome://webrtc-internals dump: it has no "PeerConnections" object.',
-    );
-  }
-  const builder = new ImportBuilder('webrtc-internals');
-  const peerConnections: Record<string, PeerConnectionEntry> = {};
-  let uid = 0;
-  let badTimes = 0;
+export function importWebrtcInternals(dump: unknown, options: ImportOptions = {}): ImportResult {
+  if (!isObject(dump) || !isObject(dump.PeerConnections)) throw notAWebrtcInternalsDump();
+  const dumpImport = new WebrtcInternalsImport(options);
   for (const [key, pc] of Object.entries(dump.PeerConnections)) {
-    uid++;
-    const url = isObject(pc) && typeof pc.url === 'string' ? pc.url.slice(0, 300) : null;
-    peerConnections[String(uid)] = { id: key, url };
     if (!isObject(pc)) {
-      builder.warn(`Peer connection "${key.slice(0, 80)}" is not an object; it was skipped.`);
+      dumpImport.skipPc(key);
       continue;
     }
-    let lastAt: number | null = null;
-    for (const entry of Array.isArray(pc.updateLog) ? pc.updateLog : []) {
-      if (!isObject(entry) || typeof entry.type !== 'string') continue;
-      let at = parseTime(entry.timestamp ?? entry.time);
-      if (at === null) {
-        badTimes++;
-        if (lastAt === null) continue;
-        at = lastAt;
-      }
-      lastAt = at;
-      for (const record of eventRecords(uid, entry.type, entry.value)) builder.add(at, record);
-    }
-    if (isObject(pc.stats)) importStats(pc.stats, uid, builder);
+    dumpImport.beginPc(key, pc.url);
+    for (const entry of Array.isArray(pc.updateLog) ? pc.updateLog : []) dumpImport.updateLogEntry(entry);
+    if (isObject(pc.stats))
+      for (const [k, series] of Object.entries(pc.stats)) dumpImport.statsSeries(k, series);
+    dumpImport.endPc();
   }
-  if (uid === 0) builder.warn('The dump lists no peer connections.');
-  importGetUserMedia(dump.getUserMedia, builder);
-  if (badTimes > 0)
-    builder.warn(
-      `${badTimes} events had no readable time; they were placed at the previous event's time (or dropped when none came before).`,
-    );
-  const env: Record<string, unknown> = { peerConnections };
-  if (typeof dump.UserAgent === 'string') env.userAgent = dump.UserAgent.slice(0, 300);
-  return builder.finish(env);
+  if (Array.isArray(dump.getUserMedia))
+    for (const entry of dump.getUserMedia) dumpImport.getUserMediaEntry(entry);
+  return dumpImport.finish(dump.UserAgent);
 }
 
 /**
@@ -205,8 +178,7 @@ export function importWebrtcInternals(dump: unknown): ImportResult {
  * as `getUserMediaFailure` (level error, the error name and message in `error`). Entries without
  * a readable time are skipped with a warning.
  */
-function importGetUserMedia(section: unknown, builder: ImportBuilder): void {
-  if (!Array.isArray(section)) return;
+function importGetUserMedia(section: readonly unknown[], builder: ImportBuilder): void {
   let skipped = 0;
   for (const entry of section) {
     if (!isObject(entry)) continue;
@@ -220,25 +192,33 @@ function importGetUserMedia(section: unknown, builder: ImportBuilder): void {
     if (error !== null) {
       const said = entry.error_message ?? entry.errorMessage;
       const message = typeof said === 'string' && said ? `: ${said.slice(0, 200)}` : '';
-      builder.add(at, {
-        type: 'log',
-        uid: null,
-        level: 'error',
-        msg: `getUserMedia failed${origin}: ${error}${message}`,
-        event: 'getUserMediaFailure',
-        error: `${error}${message}`,
-      });
+      builder.add(
+        at,
+        {
+          type: 'log',
+          uid: null,
+          level: 'error',
+          msg: `getUserMedia failed${origin}: ${error}${message}`,
+          event: 'getUserMediaFailure',
+          error: `${error}${message}`,
+        },
+        GET_USER_MEDIA_GROUP,
+      );
     } else {
       const what = ['audio', 'video'].filter(
         (k) => entry[k] !== undefined && entry[k] !== false && entry[k] !== '',
       );
-      builder.add(at, {
-        type: 'log',
-        uid: null,
-        level: 'info',
-        msg: `getUserMedia request${origin} (${what.join(' + ') || 'no tracks'})`,
-        event: 'getUserMedia',
-      });
+      builder.add(
+        at,
+        {
+          type: 'log',
+          uid: null,
+          level: 'info',
+          msg: `getUserMedia request${origin} (${what.join(' + ') || 'no tracks'})`,
+          event: 'getUserMedia',
+        },
+        GET_USER_MEDIA_GROUP,
+      );
     }
   }
   if (skipped > 0) builder.warn(`${skipped} getUserMedia entries had no readable time; they were skipped.`);
