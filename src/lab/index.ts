@@ -44,4 +44,11 @@ export {
 export { traceChunks, writeTrace } from './trace/codec';
 export { TraceReadError, readTrace, type ReadTraceResult, type TraceReadErrorCode } from './trace/reader';
 export type { TraceRecorder } from './trace/recorder';
-export { journalBytes, readJournal, removeJournal, renameJournal, streamJournal } from './trace/segments';
+export {
+  JOURNAL_FILE_MODE,
+  journalBytes,
+  readJournal,
+  removeJournal,
+  renameJournal,
+  streamJournal,
+} from './trace/segments';

@@ -7,12 +7,12 @@
  * moved, read and deleted as a whole. Electron-free.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventPayload, InvokeResponse } from '../../shared/ipc/contract';
 import { TraceReadError } from '../../lab';
-import { journalBytes, readJournal, removeJournal, renameJournal } from '../../lab';
+import { JOURNAL_FILE_MODE, journalBytes, readJournal, removeJournal, renameJournal } from '../../lab';
 import { serviceError } from './errors';
 
 const OPEN_SUFFIX = '.open.ndjson';
@@ -37,6 +37,32 @@ export function tempJournalDir(): string {
   return join(tmpdir(), 'faultline-journals');
 }
 
+/** Mode of a journal directory: the owner's only (journals hold unredacted traces). */
+export const JOURNAL_DIR_MODE = 0o700;
+
+/**
+ * Makes `dir` ready to hold journals: created (with missing parents) as 0700; refused when it is
+ * a symbolic link, not a directory, or (on POSIX) owned by another user — a directory someone
+ * else made in a shared place such as the temp directory; then tightened to 0700, and journal
+ * files older versions left readable to others tightened to 0600.
+ */
+export async function prepareJournalDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: JOURNAL_DIR_MODE });
+  const info = await lstat(dir);
+  if (!info.isDirectory())
+    throw new Error(`${dir} is not a directory (a link or a file); journals are not kept there`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid)
+    throw new Error(`${dir} belongs to another user (uid ${info.uid}); journals are not kept there`);
+  if ((info.mode & 0o777) !== JOURNAL_DIR_MODE) await chmod(dir, JOURNAL_DIR_MODE);
+  for (const name of await readdir(dir)) {
+    if (!name.startsWith('faultline-')) continue;
+    const file = await lstat(join(dir, name)).catch(() => null);
+    if (file?.isFile() && (file.mode & 0o077) !== 0)
+      await chmod(join(dir, name), JOURNAL_FILE_MODE).catch(() => undefined);
+  }
+}
+
 /** One journal not closed cleanly, as `recovery:list` reports it. */
 export type RecoverableJournal = InvokeResponse<'recovery:list'>[number];
 
@@ -44,9 +70,9 @@ export type RecoverableJournal = InvokeResponse<'recovery:list'>[number];
 export class JournalStore {
   constructor(readonly dir: string) {}
 
-  /** A fresh `.open` journal path (the directory is created). */
+  /** A fresh `.open` journal path (the directory is made ready: {@link prepareJournalDir}). */
   async create(now: Date = new Date()): Promise<string> {
-    await mkdir(this.dir, { recursive: true });
+    await prepareJournalDir(this.dir);
     const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
     return join(this.dir, `faultline-${stamp}-${randomBytes(3).toString('hex')}${OPEN_SUFFIX}`);
   }

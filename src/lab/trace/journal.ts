@@ -11,7 +11,7 @@
  */
 import { link, open, rename, rm, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { followJournalMoves, gzipSegment, removeSegment, segmentPath } from './segments';
+import { JOURNAL_FILE_MODE, followJournalMoves, gzipSegment, removeSegment, segmentPath } from './segments';
 import type { JournalMoveFollower } from './segments';
 import { CodedError } from '../../shared/errors';
 
@@ -232,7 +232,7 @@ export class TraceJournal implements JournalMoveFollower {
 
   private openSegment(flags = 'w'): Promise<FileHandle | null> {
     const path = this.base;
-    return open(path, flags).then(
+    return open(path, flags, JOURNAL_FILE_MODE).then(
       (fh) => fh,
       (e: unknown) => {
         this.fail(
@@ -319,13 +319,13 @@ export class TraceJournal implements JournalMoveFollower {
       await fh.close();
       try {
         await link(this.base, closedPath);
-        await writeFile(next, this.headerText);
+        await writeFile(next, this.headerText, { mode: JOURNAL_FILE_MODE });
         await rename(next, this.base);
       } catch {
         // No hard links here (or the swap failed): a plain rename, the base briefly absent.
         await rm(next, { force: true });
         await rename(this.base, closedPath).catch(() => undefined);
-        await writeFile(this.base, this.headerText);
+        await writeFile(this.base, this.headerText, { mode: JOURNAL_FILE_MODE });
       }
     } catch (e) {
       this.fail(

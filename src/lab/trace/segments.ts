@@ -16,6 +16,12 @@ import type { TraceHeader, TraceRecord } from '../../shared/trace/records';
 import { readTrace, TraceReadError } from './reader';
 import type { ReadTraceOptions, ReadTraceResult } from './reader';
 
+/**
+ * Mode of every journal file (segments, their gzip copies): the owner's only. A journal holds the
+ * unredacted trace (addresses, tokens' channel and uid, page URLs), so no other user may read it.
+ */
+export const JOURNAL_FILE_MODE = 0o600;
+
 /** One file of a journal, in trace order. */
 export interface JournalFile {
   path: string;
@@ -43,7 +49,11 @@ export async function gzipSegment(
   const gz = segmentPath(base, index, true);
   const tmp = `${gz}.tmp`;
   try {
-    await pipeline(createReadStream(plain), createGzip({ level: 6 }), createWriteStream(tmp));
+    await pipeline(
+      createReadStream(plain),
+      createGzip({ level: 6 }),
+      createWriteStream(tmp, { mode: JOURNAL_FILE_MODE }),
+    );
     await rename(tmp, gz);
     await rm(plain, { force: true });
     return { gzip: true, bytes: (await stat(gz)).size };
