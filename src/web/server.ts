@@ -3,8 +3,13 @@
  * WebSocket (`/ipc`), both behind a random token, both answered by the same dispatcher and
  * service as the desktop app. Refuses a wrong or missing token, a foreign `Origin` and a
  * foreign `Host` (DNS rebinding).
+ *
+ * The token itself is only ever in the page's URL and the `/ipc` handshake. Browsers send a
+ * cookie to every port of a host, so the cookie that lets the page load its assets holds a value
+ * derived from the token ({@link staticFilesCookie}), good for static files and nothing else: a
+ * local service on another port that sees it cannot open the IPC socket with it.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -32,7 +37,20 @@ export interface BrowserModeOptions {
   allowRemote?: boolean;
 }
 
-const COOKIE = 'faultline_token';
+/** What the static-files cookie's value is derived under (changing it invalidates old cookies). */
+const COOKIE_LABEL = 'faultline browser mode: static files v1';
+
+/**
+ * The static-files cookie of a server with `token` on `port`: name `faultline_static_<port>` (so
+ * instances on different ports never overwrite each other's), value HMAC-SHA256 of a fixed label
+ * under the token, base64url. The token cannot be recovered from it.
+ */
+export function staticFilesCookie(token: string, port: number): { name: string; value: string } {
+  return {
+    name: `faultline_static_${port}`,
+    value: createHmac('sha256', token).update(COOKIE_LABEL).digest('base64url'),
+  };
+}
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** True for the loopback names and addresses. */
@@ -47,10 +65,10 @@ function sameToken(given: string | null | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieToken(req: IncomingMessage): string | null {
+function cookieValue(req: IncomingMessage, wanted: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return value.join('=');
+    if (name === wanted) return value.join('=');
   }
   return null;
 }
@@ -156,11 +174,15 @@ export class BrowserModeServer {
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(405, 'Method not allowed');
       const url = new URL(req.url ?? '/', origin);
       const queryToken = url.searchParams.get('token');
-      const token = queryToken ?? cookieToken(req);
-      if (!sameToken(token, this.options.token))
+      const cookie = staticFilesCookie(this.options.token, this.port);
+      const allowed =
+        queryToken !== null
+          ? sameToken(queryToken, this.options.token)
+          : sameToken(cookieValue(req, cookie.name), cookie.value);
+      if (!allowed)
         return refuse(401, 'Unauthorized: open the URL printed by `npm run web` (it carries the token).');
-      if (queryToken) {
-        headers['Set-Cookie'] = `${COOKIE}=${queryToken}; Path=/; HttpOnly; SameSite=Strict`;
+      if (queryToken !== null) {
+        headers['Set-Cookie'] = `${cookie.name}=${cookie.value}; Path=/; HttpOnly; SameSite=Strict`;
       }
       await serveStatic(res, this.options.root, url.pathname, headers, req.method === 'HEAD');
     } catch {

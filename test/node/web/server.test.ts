@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createDispatcher, createHandlers } from '../../../src/app/ipc/handlers';
 import { LabService } from '../../../src/app/services/lab-service';
-import { BrowserModeServer } from '../../../src/web/server';
+import { BrowserModeServer, staticFilesCookie } from '../../../src/web/server';
 import { parseWebArgs } from '../../../src/web/args';
 import { resolveStaticPath } from '../../../src/web/static-files';
 
@@ -106,7 +106,8 @@ describe('browser mode: HTTP', () => {
     expect(page.headers['content-security-policy']).not.toContain('unsafe-eval');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     const cookie = String(page.headers['set-cookie']).split(';')[0]!;
-    expect(cookie).toBe(`faultline_token=${TOKEN}`);
+    const derived = staticFilesCookie(TOKEN, s.listenPort);
+    expect(cookie).toBe(`faultline_static_${s.listenPort}=${derived.value}`);
     expect(String(page.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
 
     const js = await get(s.listenPort, '/assets/app.js', { cookie });
@@ -116,6 +117,36 @@ describe('browser mode: HTTP', () => {
       'text/css; charset=utf-8',
     );
     expect((await get(s.listenPort, '/assets/missing.js', { cookie })).status).toBe(404);
+  });
+
+  it('sets a cookie that is not the token and opens nothing but static files', async () => {
+    const s = await start();
+    const setCookie = String((await get(s.listenPort, `/?token=${TOKEN}`)).headers['set-cookie']);
+    // Before: `faultline_token=<the token>`, sent by the browser to every port on 127.0.0.1.
+    expect(setCookie).not.toContain(TOKEN);
+    const [name, value] = setCookie.split(';')[0]!.split('=') as [string, string];
+    expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await get(s.listenPort, '/assets/app.js', { cookie: `${name}=${value}` })).status).toBe(200);
+    // The cookie's value does not open the IPC socket, in the query or as a cookie.
+    const wire = `ws://127.0.0.1:${s.listenPort}/ipc`;
+    expect(await connect(`${wire}?token=${encodeURIComponent(value)}`, s.origin)).toBe(401);
+    const asCookie = new WebSocket(wire, { origin: s.origin, headers: { cookie: `${name}=${value}` } });
+    expect(
+      await new Promise((resolve) => {
+        asCookie.once('unexpected-response', (_req, res) => resolve(res.statusCode));
+        asCookie.once('open', () => resolve('open'));
+      }),
+    ).toBe(401);
+    // The raw token as a cookie (what older versions set) opens nothing any more.
+    expect((await get(s.listenPort, '/assets/app.js', { cookie: `faultline_token=${TOKEN}` })).status).toBe(
+      401,
+    );
+    // Another port's cookie name, or this name with another token's value, is refused.
+    expect(
+      (await get(s.listenPort, '/assets/app.js', { cookie: `faultline_static_1=${value}` })).status,
+    ).toBe(401);
+    const forged = staticFilesCookie(`${TOKEN}x`, s.listenPort);
+    expect((await get(s.listenPort, '/', { cookie: `${forged.name}=${forged.value}` })).status).toBe(401);
   });
 
   it('refuses a missing or wrong token, and a foreign Host', async () => {
