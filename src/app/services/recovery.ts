@@ -4,7 +4,9 @@
  * named `.open` belongs to a session that crashed or was killed, and is offered at the next
  * start (list / open as the current trace / discard). A journal may be rotated into segments
  * (`<id>.open.ndjson.000001.gz`, …; see `lab/trace/segments.ts`): it is still one session here,
- * moved, read and deleted as a whole. Electron-free.
+ * moved, read and deleted as a whole. A journal that a running process still writes (its
+ * `<id>.lock` names a live pid: `journal-lock.ts`) is another instance's, never offered or
+ * discarded. Electron-free.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, readdir, stat } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import type { EventPayload, InvokeResponse } from '../../shared/ipc/contract';
 import { TraceReadError } from '../../lab';
 import { JOURNAL_FILE_MODE, journalBytes, readJournal, removeJournal, renameJournal } from '../../lab';
 import { serviceError } from './errors';
+import { journalHolder, releaseJournalLock, takeJournalLock } from './journal-lock';
 
 const OPEN_SUFFIX = '.open.ndjson';
 const CLEAN_SUFFIX = '.ndjson';
@@ -74,13 +77,17 @@ export class JournalStore {
   async create(now: Date = new Date()): Promise<string> {
     await prepareJournalDir(this.dir);
     const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
-    return join(this.dir, `faultline-${stamp}-${randomBytes(3).toString('hex')}${OPEN_SUFFIX}`);
+    const path = join(this.dir, `faultline-${stamp}-${randomBytes(3).toString('hex')}${OPEN_SUFFIX}`);
+    // Held by this process until it is closed cleanly (journal-lock.ts).
+    await takeJournalLock(path);
+    return path;
   }
 
   /** Marks a journal closed cleanly (renames it, every segment) and prunes old clean ones. Never throws. */
   async markClean(path: string): Promise<void> {
     if (!path.endsWith(OPEN_SUFFIX)) return;
     await renameJournal(path, path.slice(0, -OPEN_SUFFIX.length) + CLEAN_SUFFIX).catch(() => undefined);
+    await releaseJournalLock(path).catch(() => undefined);
     await this.prune().catch(() => undefined);
   }
 
@@ -93,6 +100,8 @@ export class JournalStore {
       const id = name.slice(0, -OPEN_SUFFIX.length);
       const path = join(this.dir, name);
       if (!ID_PATTERN.test(id) || exclude.has(path)) continue;
+      // Another running instance's live journal: not a crashed session's.
+      if ((await journalHolder(path)) !== null) continue;
       const bytes = await journalBytes(path);
       try {
         const trace = await readJournal(path);
@@ -130,9 +139,19 @@ export class JournalStore {
     }
   }
 
-  /** Deletes journal `id` (every segment). */
+  /** Deletes journal `id` (every segment, and its lock); BUSY while a running process holds it. */
   async discard(id: string): Promise<void> {
-    await removeJournal(await this.existing(id));
+    const path = await this.existing(id);
+    const holder = await journalHolder(path);
+    if (holder !== null)
+      throw serviceError(
+        'BUSY',
+        holder === 'elsewhere'
+          ? `Journal "${id}" belongs to a Faultline on another machine; it is not discarded from here.`
+          : `Journal "${id}" belongs to a Faultline that is still running (pid ${holder}); it is not discarded while that process runs.`,
+      );
+    await removeJournal(path);
+    await releaseJournalLock(path);
   }
 
   private async existing(id: string): Promise<string> {
