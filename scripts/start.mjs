@@ -12,18 +12,18 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findElectronRuntime } from './electron-runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-/** The runtime's executable when it is there (the electron package's shim names it), else null. */
+/** The runtime's executable when it is there (electron-runtime.mjs), else null. */
 function electronRuntime() {
-  try {
-    const path = require('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null; // the shim throws when no runtime was ever fetched
-  }
+  return findElectronRuntime({
+    env: process.env,
+    platform: process.platform,
+    requireElectron: () => require('electron'),
+  }).path;
 }
 
 /** The last line of an installer's error output that says something, shortened. */
