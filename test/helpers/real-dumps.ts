@@ -16,7 +16,10 @@ export interface SeenChange {
   pc: number;
   event: 'ice-state' | 'pc-state';
   value: string;
+  /** Epoch ms the browser made the change's event (in the task that logged the change). */
   at: number;
+  /** Epoch ms the page's listener ran (later on a busy renderer; absent in older notes). */
+  heardAt?: number;
 }
 
 /** What the e2e test recorded next to the dumps. */
