@@ -1,6 +1,7 @@
 /**
- * Browser mode's entry (`npm run web`, run with tsx): the same LabService and dispatcher as
- * the desktop app, the built renderer over loopback HTTP, and one line with the page's URL.
+ * Browser mode's entry (`npm run web`, run with tsx): the lab host the desktop app runs (the
+ * same service and dispatcher, here in a forked Node child instead of a utility process), the
+ * built renderer over loopback HTTP relaying to it, and one line with the page's URL.
  *
  *   --port <n>        listen on this port (default: a free one)
  *   --host <addr>     interface (default 127.0.0.1; loopback only unless --allow-remote)
@@ -12,11 +13,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDispatcher, createHandlers } from '../app';
-import { LabService } from '../app';
-import { OpenUploads } from '../app';
-import { installProcessGuards } from '../app';
+import { installProcessGuards, LabHostClient } from '../app';
 import { homeJournalDir } from '../app';
+import { forkLauncher } from '../lab';
 import { parseWebArgs, URL_LINE_PREFIX } from './args';
 import { BrowserModeServer } from './server';
 
@@ -45,15 +44,18 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const service = new LabService({ mode: 'browser', journalDir: homeJournalDir() });
+  // The lab, its children and every open run in the host; this process serves the page.
+  const host = await LabHostClient.start({
+    launcher: forkLauncher,
+    host: { mode: 'browser', journalDir: homeJournalDir() },
+  });
   installProcessGuards((message) => {
     console.error(message);
-    service.recordProcessProblem(message);
+    host.recordProcessProblem(message);
   });
-  const uploads = new OpenUploads({ events: service.events });
   const server = await BrowserModeServer.start({
-    dispatch: createDispatcher(createHandlers(service, undefined, uploads)),
-    events: service.events,
+    dispatch: host.dispatch,
+    events: host.events,
     root: args.root,
     host: args.host,
     port: args.port,
@@ -66,10 +68,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await server.dispose();
-    await uploads.dispose();
-    await service.dispose();
+    await host.dispose();
     process.exit(0);
   };
+  // A host that ends on its own (a crash) leaves nothing to serve: say so and end too.
+  void host.whenExited().then((exit) => {
+    if (stopping) return;
+    console.error(
+      `Faultline browser mode: the lab host ended unexpectedly (${exit.signal ?? `exit code ${exit.code}`}); stopping.`,
+    );
+    void server.dispose().then(() => process.exit(1));
+  });
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 }
