@@ -1,10 +1,13 @@
 /**
  * Where the lab runs, measured: a lab with 10 wrtc publishers (each subscribed by the other
  * nine) driven through the invoke contract, once with the service in this process (the desktop
- * app's main process before the lab host) and once in a lab host child (after). The figure is
+ * app's main process before the lab host) and once in a lab host child (after). The figures are
  * this process's event-loop delay during the steady state — what the desktop app's main
  * process (windows, menus, IPC) would feel — with the trace records it relayed, so both runs
- * are seen to carry the same feed. The ratio is lab host / in process.
+ * are seen to carry the same feed; and the frame intervals of the real dashboard, served from
+ * this process by the browser-mode server and open in headless Debian Chromium, live on the same
+ * lab (the closest measure of the desktop renderer's frames this machine allows: no Electron
+ * runtime). The ratio is lab host / in process.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dispatch } from '../src/app/ipc/handlers';
@@ -13,7 +16,11 @@ import { LabHostClient } from '../src/app/lab-host';
 import type { ServiceEvents } from '../src/app/services/events';
 import { LabService } from '../src/app/services/lab-service';
 import { forkLauncher } from '../src/lab/child';
-import { fmt, printTable } from './stats';
+import { BrowserModeServer } from '../src/web/server';
+import { launchChromium } from '../test/e2e/helpers/chromium';
+import { openPage, readProbes } from './renderer-bench';
+import { ensureRendererBuilt, RENDERER_OUT } from './renderer/build';
+import { fmt, percentile, printTable } from './stats';
 
 const PUBLISHERS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,6 +37,10 @@ interface Figures {
   max: number;
   records: number;
   connected: number;
+  /** The dashboard's animation-frame intervals over the steady state, ms. */
+  frameP50: number;
+  frameP95: number;
+  frameMax: number;
 }
 
 async function inProcess(): Promise<Driven> {
@@ -57,8 +68,20 @@ async function call(dispatch: Dispatch, channel: string, payload: unknown): Prom
   return envelope.value;
 }
 
-async function measure(start: () => Promise<Driven>, steadyMs: number): Promise<Figures> {
+async function measure(
+  start: () => Promise<Driven>,
+  steadyMs: number,
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+): Promise<Figures> {
   const driven = await start();
+  // The dashboard, live on this lab, as browser mode serves it.
+  const server = await BrowserModeServer.start({
+    dispatch: driven.dispatch,
+    events: driven.events,
+    root: RENDERER_OUT,
+  });
+  const page = await openPage(browser.context, server.url);
+  await page.getByTestId('connection-status').waitFor({ timeout: 30_000 });
   let records = 0;
   let connected = 0;
   driven.events.onAny((channel, payload) => {
@@ -79,9 +102,12 @@ async function measure(start: () => Promise<Driven>, steadyMs: number): Promise<
     await sleep(3000); // media settles (subscriptions, first key frames)
     const delay = monitorEventLoopDelay({ resolution: 10 });
     const before = records;
+    const from = (await readProbes(page)).now;
     delay.enable();
     await sleep(steadyMs);
     delay.disable();
+    const probes = await readProbes(page);
+    const frames = probes.frames.filter(([at]) => at >= from && at < probes.now).map(([, d]) => d);
     const ms = (ns: number) => ns / 1e6;
     return {
       p50: ms(delay.percentile(50)),
@@ -89,8 +115,13 @@ async function measure(start: () => Promise<Driven>, steadyMs: number): Promise<
       max: ms(delay.max),
       records: records - before,
       connected,
+      frameP50: percentile(frames, 50),
+      frameP95: percentile(frames, 95),
+      frameMax: frames.length ? Math.max(...frames) : Number.NaN,
     };
   } finally {
+    await page.close();
+    await server.dispose();
     await driven.dispose();
   }
 }
@@ -98,8 +129,16 @@ async function measure(start: () => Promise<Driven>, steadyMs: number): Promise<
 /** Prints the parent's event-loop delay with the lab in process and in a lab host. */
 export async function benchLabHost({ quick }: { quick: boolean }): Promise<void> {
   const steadyMs = quick ? 5000 : 15_000;
-  const before = await measure(inProcess, steadyMs);
-  const after = await measure(inLabHost, steadyMs);
+  ensureRendererBuilt();
+  const browser = await launchChromium();
+  let before: Figures;
+  let after: Figures;
+  try {
+    before = await measure(inProcess, steadyMs, browser);
+    after = await measure(inLabHost, steadyMs, browser);
+  } finally {
+    await browser.close();
+  }
   const row = (name: string, f: Figures) => [
     name,
     fmt(f.p50),
@@ -107,13 +146,16 @@ export async function benchLabHost({ quick }: { quick: boolean }): Promise<void>
     fmt(f.max),
     f.records,
     `${f.connected}/${PUBLISHERS}`,
+    fmt(f.frameP50),
+    fmt(f.frameP95),
+    fmt(f.frameMax),
   ];
   printTable(
-    `Parent event-loop delay, ${PUBLISHERS} wrtc publishers, ${steadyMs / 1000} s steady (ms)`,
-    ['lab runs', 'p50', 'p99', 'max', 'records relayed', 'connected'],
+    `Parent event-loop delay and dashboard frames, ${PUBLISHERS} wrtc publishers, ${steadyMs / 1000} s steady (ms)`,
+    ['lab runs', 'p50', 'p99', 'max', 'records relayed', 'connected', 'frame p50', 'frame p95', 'frame max'],
     [row('in process (before)', before), row('in a lab host (after)', after)],
   );
   console.log(
-    `  ratio lab host / in process: p99 ${fmt(after.p99 / before.p99, 2)}×, max ${fmt(after.max / before.max, 2)}×`,
+    `  ratio lab host / in process: loop p99 ${fmt(after.p99 / before.p99, 2)}×, max ${fmt(after.max / before.max, 2)}×; frame p95 ${fmt(after.frameP95 / before.frameP95, 2)}×`,
   );
 }

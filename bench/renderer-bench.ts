@@ -66,7 +66,8 @@ export interface FirstChartFigures {
   heapMiB: number;
 }
 
-interface ProbeDump {
+/** What the page probes (renderer/page-probes.js) collected so far. */
+export interface ProbeDump {
   now: number;
   longTasks: Array<{ start: number; duration: number }>;
   frames: Array<[number, number]>;
@@ -79,8 +80,13 @@ const DUMP = `(() => {
   return { now: performance.now(), longTasks: p.longTasks, frames: p.frames, messages: p.messages, firstChartAt: p.firstChartAt };
 })()`;
 
+/** What the probes collected so far, with the page's `performance.now()`. */
+export async function readProbes(page: Page): Promise<ProbeDump> {
+  return (await page.evaluate(DUMP)) as ProbeDump;
+}
+
 /** A page with the probes installed, at `url`. */
-async function openPage(context: BrowserContext, url: string): Promise<Page> {
+export async function openPage(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript({ path: PROBES });
   await page.goto(url, { waitUntil: 'commit' });
@@ -147,10 +153,10 @@ export async function measureIngest(
     for (const deadline = performance.now() + 30_000; server.snapshotCalls() === 0; await sleep(50))
       if (performance.now() > deadline) throw new Error('the page never asked for the trace snapshot');
     await sleep(500);
-    const idleFrom = (await page.evaluate(DUMP)) as ProbeDump;
+    const idleFrom = await readProbes(page);
     const idleBusy = await taskSeconds(cdp);
     await sleep(idleSeconds * 1000);
-    const from = ((await page.evaluate(DUMP)) as ProbeDump).now;
+    const from = (await readProbes(page)).now;
     const busy = await taskSeconds(cdp);
     const sent = await server.stream({
       generator,
@@ -158,7 +164,7 @@ export async function measureIngest(
       maxRecords: recordsPerSec * seconds,
     });
     const shownAtEnd = await shownCount(page);
-    const end = (await page.evaluate(DUMP)) as ProbeDump;
+    const end = await readProbes(page);
     const endBusy = await taskSeconds(cdp);
     const waitUntil = performance.now() + 5000;
     let shownAfter = shownAtEnd;
@@ -203,7 +209,7 @@ export async function measureFirstChart(
           if (performance.now() > deadline) throw new Error('no chart within 180 s');
           await sleep(100);
         }
-        const dump = (await page.evaluate(DUMP)) as ProbeDump;
+        const dump = await readProbes(page);
         const [deliveredAt, chars] = dump.messages.reduce((a, b) => (b[1] > a[1] ? b : a), [0, 0]);
         await sleep(1000);
         const parse = (await page.evaluate(`(() => {
