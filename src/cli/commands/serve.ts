@@ -1,5 +1,6 @@
 import { type Command } from 'commander';
 import { runStandaloneServer } from '../../lab';
+import { isLoopbackHost } from '../../shared/ipc/server-url';
 import type { Io } from '../main';
 import { parsePort, parseTimeScale } from './options';
 
@@ -28,6 +29,13 @@ export function registerServe(program: Command, io: Io, setExit: (code: number) 
         timeScale: number;
         allowedOrigin: string[];
       }) => {
+        if (opts.auth === 'none' && !isLoopbackHost(opts.host)) {
+          io.err(
+            `faultline serve: --auth none lets anyone who reaches ${opts.host} join; it is allowed on loopback only (give a --secret to serve on another interface)`,
+          );
+          setExit(2);
+          return;
+        }
         const secret = opts.auth === 'none' ? null : (opts.secret ?? process.env['FAULTLINE_SECRET']);
         if (secret === undefined) {
           io.err(

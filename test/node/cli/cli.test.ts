@@ -93,4 +93,12 @@ describe('faultline CLI', () => {
       if (saved !== undefined) process.env['FAULTLINE_SECRET'] = saved;
     }
   });
+
+  it('refuses --auth none off loopback, before listening anywhere', async () => {
+    const io = capture();
+    // Before: it listened on 0.0.0.0 and let anyone who reached the machine join.
+    expect(await main(['serve', '--port', '0', '--host', '0.0.0.0', '--auth', 'none'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toMatch(/--auth none .* loopback only/);
+    expect(io.stdout.join('\n')).not.toMatch(/listening/);
+  });
 });
