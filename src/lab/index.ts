@@ -16,6 +16,7 @@ export {
   childLauncher,
   forkLauncher,
   parentChannel,
+  pidAlive,
   resolveChildEntry,
   useChildLauncher,
   type ChildEntry,

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findElectronRuntime } from '../../scripts/electron-runtime.mjs';
+import { pidAlive } from '../../src/lab/child/pid-alive';
 import { readJournal } from '../../src/lab/trace/segments';
 import type { TraceRecord } from '../../src/shared/trace/records';
 
@@ -120,15 +121,6 @@ function descendants(pid: number): number[] {
   }
   return found;
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** The records of the newest journal in `dir` (the app's `<userData>/journals`). */
 async function newestJournal(dir: string): Promise<{ name: string; records: TraceRecord[] }> {
@@ -319,7 +311,7 @@ describe.skipIf(runtime.binary === null)('desktop app in Electron', () => {
     await app.evaluate(({ app: electronApp }) => electronApp.quit());
     expect(await exit).toEqual({ code: 0, signal: null });
     // Children are told to go as the app quits; give them a bounded moment to be reaped.
-    await expect.poll(() => processes.filter(alive), { timeout: 10_000 }).toEqual([]);
+    await expect.poll(() => processes.filter(pidAlive), { timeout: 10_000 }).toEqual([]);
     const trace = await newestJournal(journals);
     // Closed cleanly: the journal lost its `.open` name.
     expect(trace.name).not.toMatch(/\.open\.ndjson$/);

@@ -8,7 +8,7 @@
  */
 import { hostname } from 'node:os';
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { JOURNAL_FILE_MODE } from '../../lab';
+import { JOURNAL_FILE_MODE, pidAlive } from '../../lab';
 
 const OPEN_SUFFIX = '.open.ndjson';
 
@@ -16,16 +16,6 @@ const OPEN_SUFFIX = '.open.ndjson';
 export function journalLockPath(journalPath: string): string {
   const base = journalPath.endsWith(OPEN_SUFFIX) ? journalPath.slice(0, -OPEN_SUFFIX.length) : journalPath;
   return `${base}.lock`;
-}
-
-/** True when a process with this pid runs (one of another user counts: it exists). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Marks the journal at `journalPath` as held by this process (fails if a lock is there already). */
@@ -60,5 +50,5 @@ export async function journalHolder(journalPath: string): Promise<number | 'else
   }
   if (typeof lock.pid !== 'number' || !Number.isInteger(lock.pid) || lock.pid <= 0) return null;
   if (typeof lock.host === 'string' && lock.host !== hostname()) return 'elsewhere';
-  return processAlive(lock.pid) ? lock.pid : null;
+  return pidAlive(lock.pid) ? lock.pid : null;
 }

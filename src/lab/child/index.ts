@@ -4,3 +4,4 @@ export type { ChildExit, ChildHandle, ChildLaunchOptions, ChildLauncher } from '
 export { forkLauncher } from './fork-launcher';
 export { parentChannel, type ParentChannel } from './parent-channel';
 export { resolveChildEntry, type ChildEntry } from './entry';
+export { pidAlive } from './pid-alive';

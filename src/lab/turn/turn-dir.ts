@@ -8,6 +8,7 @@
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pidAlive } from '../child/pid-alive';
 
 /** The name prefix of every coturn temp dir. */
 export const TURN_DIR_PREFIX = 'faultline-turn-';
@@ -25,16 +26,6 @@ export function makeTurnDir(root: string = tmpdir()): string {
 export function turnDirOwner(name: string): number | null {
   const match = OWNED.exec(name);
   return match ? Number(match[1]) : null;
-}
-
-/** Whether a process with this pid exists (one of another user counts too). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

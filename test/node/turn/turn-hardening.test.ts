@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TurnServer } from '../../../src/lab/turn';
-import { pidAlive, TURN_DIR_PREFIX } from '../../../src/lab/turn/turn-dir';
+import { pidAlive } from '../../../src/lab/child/pid-alive';
+import { TURN_DIR_PREFIX } from '../../../src/lab/turn/turn-dir';
 import { waitFor } from '../../helpers/wait';
 import { turnAvailable } from './availability';
 
