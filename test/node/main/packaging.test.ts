@@ -1,8 +1,8 @@
 /**
  * Packaging: the electron-builder config says what the brief asks, and an `electron-vite build`
  * (into a temporary folder, so other work using out/ is undisturbed) lays out what the app and
- * the entry lookups expect: main/index.js, main/lab-host.js, main/server.js, a CommonJS preload,
- * the renderer. The built lab host then runs a lab whose channel server is the built one (the
+ * the entry lookups expect: main/index.js, main/lab-host.js, main/server.js, main/open-worker.js,
+ * a CommonJS preload, the renderer. The built lab host then runs a lab whose channel server is the built one (the
  * folder sits under node_modules so the bundles' external imports resolve as in the app).
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,9 @@ import { createRequire } from 'node:module';
 import { resolveServerEntry } from '../../../src/lab/server/resolve-entry';
 import { LabHostClient, resolveLabHostEntry } from '../../../src/app/lab-host';
 import { forkLauncher } from '../../../src/lab/child';
+import { resolveOpenWorkerEntry } from '../../../src/app/support/open/worker-entry';
+import type { OpenWorkerMessage } from '../../../src/app/support/open/worker-protocol';
+import { Worker } from 'node:worker_threads';
 
 const root = join(import.meta.dirname, '../../..');
 // js-yaml comes with electron-builder (which reads this very file with it); it ships no types.
@@ -103,6 +106,29 @@ describe('electron-vite build output', () => {
       expect(await client.dispose()).toMatchObject({ clean: true });
     }
   }, 60_000);
+
+  it('has the open worker beside the bundle, and the built worker opens a browser dump', async () => {
+    // The opener's code sits in a shared chunk: the lookup goes one folder up from there.
+    expect(resolveOpenWorkerEntry(join(out, 'main', 'chunks'))).toEqual({
+      kind: 'built',
+      file: join(out, 'main/open-worker.js'),
+    });
+    const worker = new Worker(join(out, 'main/open-worker.js'), {
+      workerData: { input: join(root, 'test/fixtures/imports/webrtc-internals-chromium156.json.gz') },
+      resourceLimits: { maxOldGenerationSizeMb: 256 },
+    });
+    let records = 0;
+    const done = await new Promise<OpenWorkerMessage>((resolve, reject) => {
+      worker.on('message', (message: OpenWorkerMessage) => {
+        if (message.type === 'records') records += message.records.length;
+        if (message.type === 'done' || message.type === 'error') resolve(message);
+      });
+      worker.on('error', reject);
+    });
+    await worker.terminate();
+    expect(done).toMatchObject({ type: 'done', kind: 'webrtc-internals' });
+    expect(records).toBeGreaterThan(50);
+  });
 
   it('has CommonJS preloads that require nothing but electron (a sandboxed preload must)', () => {
     // The dashboard's, and the hidden browser-participant windows' one-function preload.
