@@ -6,6 +6,7 @@
 import { RECORD_TYPES, TRACE_FORMAT, TRACE_VERSION, TraceHeaderSchema, TraceRecordSchema } from './records';
 import type { TraceHeader, TraceRecord } from './records';
 import { CodedError } from '../errors';
+import { compileInPlaceCheck } from './in-place-check';
 
 /** Why a trace could not be read at all (a truncated or partly invalid trace still opens). */
 export type TraceReadErrorCode =
@@ -52,6 +53,8 @@ export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 export const MAX_LISTED_INVALID = 1000;
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(RECORD_TYPES);
+/** True for a record zod would accept unchanged: kept as `JSON.parse` made it (no copy). */
+const acceptsAsIs = compileInPlaceCheck(TraceRecordSchema);
 /** Seq numbers up to this bound are tracked in a bitmap for duplicate detection; above, in a Set. */
 const BITMAP_SEQ_LIMIT = 1 << 24;
 
@@ -177,13 +180,18 @@ export class TraceLineParser {
       this.unknownType++;
       return;
     }
-    const parsed = TraceRecordSchema.safeParse(value);
-    if (!parsed.success) {
-      this.addInvalid(lineNo, `invalid ${type} record: ${zodIssues(parsed.error)}`);
-      return;
+    let record: TraceRecord;
+    if (acceptsAsIs(value)) record = value as TraceRecord;
+    else {
+      const parsed = TraceRecordSchema.safeParse(value);
+      if (!parsed.success) {
+        this.addInvalid(lineNo, `invalid ${type} record: ${zodIssues(parsed.error)}`);
+        return;
+      }
+      record = parsed.data;
     }
-    this.noteSeq(parsed.data.seq, lineNo);
-    this.records.push(parsed.data);
+    this.noteSeq(record.seq, lineNo);
+    this.records.push(record);
   }
 
   /** Notes a line that was over the length cap and skipped unread. */

@@ -1,10 +1,11 @@
 /**
  * A small, defensive zip reader for support bundles: reads the central directory (zip64 sizes
- * included), then inflates one member at a time with fflate's streaming `Inflate`, counting the
- * bytes it really produces. Declared and actual sizes are both capped (zip-bomb guard); the
- * work is done in slices so it can report progress and be cancelled.
+ * included), then inflates one member at a time with Node's streaming zlib (native, on the
+ * thread pool, so the caller's thread stays free to parse while a member inflates), counting
+ * the bytes it really produces. Declared and actual sizes are both capped (zip-bomb guard); the
+ * input goes in in slices so it can report progress and be cancelled.
  */
-import { Inflate } from 'fflate';
+import { createInflateRaw } from 'node:zlib';
 import { SupportOpenError } from '../../../shared/support/import/errors';
 
 /** One member as the central directory describes it. */
@@ -20,8 +21,8 @@ export interface ZipEntry {
 
 /** Most members a bundle may have. */
 export const MAX_ZIP_ENTRIES = 1000;
-/** Compressed bytes fed to the inflater per slice (≤ ~16 MiB of output per slice). */
-const SLICE = 16 * 1024;
+/** Compressed bytes fed to the inflater per slice: the step of progress and cancellation. */
+const SLICE = 256 * 1024;
 
 function u16(b: Uint8Array, o: number): number {
   return b[o]! | (b[o + 1]! << 8);
@@ -117,7 +118,7 @@ export function listZip(bytes: Uint8Array): ZipEntry[] {
   return entries;
 }
 
-/** Options of {@link readZipEntry}. */
+/** Options of {@link readZipEntry} and {@link inflateZipEntry}. */
 export interface ReadEntryOptions {
   /** Cap on this member's uncompressed size (declared and actual). */
   maxBytes: number;
@@ -126,23 +127,17 @@ export interface ReadEntryOptions {
   signal?: AbortSignal;
 }
 
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+function aborted(): SupportOpenError {
+  return new SupportOpenError('ABORTED', 'Opening the bundle was cancelled.');
+}
 
-/**
- * Inflates one member, yielding to the event loop between slices. Throws `TOO_LARGE` when the
- * declared or the actual size passes the cap, `CORRUPT_BUNDLE` (naming the member) for damaged
- * data or a size that differs from the declared one, `ABORTED` when cancelled.
- */
-export async function readZipEntry(
-  bytes: Uint8Array,
-  entry: ZipEntry,
-  opts: ReadEntryOptions,
-): Promise<Uint8Array> {
+/** The member's compressed bytes, after the local header's checks. */
+function memberData(bytes: Uint8Array, entry: ZipEntry, maxBytes: number): Uint8Array {
   const { name } = entry;
-  if (entry.size > opts.maxBytes) {
+  if (entry.size > maxBytes) {
     throw new SupportOpenError(
       'TOO_LARGE',
-      `"${name}" in this bundle declares ${entry.size} bytes, over the ${opts.maxBytes}-byte limit; it was not unpacked.`,
+      `"${name}" in this bundle declares ${entry.size} bytes, over the ${maxBytes}-byte limit; it was not unpacked.`,
       { file: name },
     );
   }
@@ -152,59 +147,119 @@ export async function readZipEntry(
   const start = lh + 30 + u16(bytes, lh + 26) + u16(bytes, lh + 28);
   const end = start + entry.compressedSize;
   if (end > bytes.length) throw corrupt(`"${name}" runs past the end of this bundle.`, name);
-  const data = bytes.subarray(start, end);
-  if (entry.method === 0) {
-    if (data.length !== entry.size) throw corrupt(`"${name}" has the wrong size in this bundle.`, name);
-    return data;
-  }
-  if (entry.method !== 8) {
+  if (entry.method !== 0 && entry.method !== 8) {
     throw new SupportOpenError(
       'UNREADABLE',
       `"${name}" uses zip compression method ${entry.method}; only deflate is supported.`,
       { file: name },
     );
   }
-  const chunks: Uint8Array[] = [];
-  let produced = 0;
-  let overflow = false;
-  const inflater = new Inflate((chunk) => {
-    produced += chunk.length;
-    if (produced > entry.size || produced > opts.maxBytes) overflow = true;
-    else chunks.push(chunk);
-  });
-  for (let off = 0; off < data.length || off === 0; off += SLICE) {
-    if (opts.signal?.aborted) throw new SupportOpenError('ABORTED', 'Opening the bundle was cancelled.');
-    const slice = data.subarray(off, Math.min(off + SLICE, data.length));
-    const final = off + SLICE >= data.length;
-    try {
-      inflater.push(slice, final);
-    } catch (e) {
-      throw new SupportOpenError(
-        'CORRUPT_BUNDLE',
-        `"${name}" in this bundle is damaged (${(e as Error).message}).`,
-        { cause: e, file: name },
-      );
-    }
-    if (overflow) {
-      const over = produced > opts.maxBytes;
-      throw new SupportOpenError(
-        over ? 'TOO_LARGE' : 'CORRUPT_BUNDLE',
-        over
-          ? `"${name}" in this bundle unpacks to more than ${opts.maxBytes} bytes; it was not opened (zip-bomb guard).`
-          : `"${name}" unpacks to more bytes than this bundle declares (${entry.size}); it is damaged or forged.`,
-        { file: name },
-      );
-    }
-    opts.onSlice?.(Math.min(off + SLICE, data.length));
-    if (final) break;
-    await tick();
+  return bytes.subarray(start, end);
+}
+
+/**
+ * Inflates one member into `sink`, chunk by chunk, and returns its size. Throws `TOO_LARGE` when
+ * the declared or the actual size passes the cap, `CORRUPT_BUNDLE` (naming the member) for
+ * damaged data or a size that differs from the declared one, `ABORTED` when cancelled. Nothing
+ * past the cap or the declared size reaches `sink`; an error `sink` throws ends the inflate and
+ * is rethrown.
+ */
+export async function inflateZipEntry(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  opts: ReadEntryOptions,
+  sink: (chunk: Uint8Array) => void,
+): Promise<number> {
+  const { name } = entry;
+  const data = memberData(bytes, entry, opts.maxBytes);
+  if (entry.method === 0) {
+    if (data.length !== entry.size) throw corrupt(`"${name}" has the wrong size in this bundle.`, name);
+    if (opts.signal?.aborted) throw aborted();
+    sink(data);
+    opts.onSlice?.(data.length);
+    return data.length;
   }
+  const inflater = createInflateRaw();
+  let produced = 0;
+  let failure: SupportOpenError | null = null;
+  const fail = (error: SupportOpenError): void => {
+    failure ??= error;
+    inflater.destroy();
+  };
+  inflater.on('data', (chunk: Buffer) => {
+    if (failure) return;
+    produced += chunk.length;
+    if (produced > opts.maxBytes) {
+      fail(
+        new SupportOpenError(
+          'TOO_LARGE',
+          `"${name}" in this bundle unpacks to more than ${opts.maxBytes} bytes; it was not opened (zip-bomb guard).`,
+          { file: name },
+        ),
+      );
+    } else if (produced > entry.size) {
+      fail(
+        corrupt(
+          `"${name}" unpacks to more bytes than this bundle declares (${entry.size}); it is damaged or forged.`,
+          name,
+        ),
+      );
+    } else {
+      try {
+        sink(chunk);
+      } catch (e) {
+        // A sink's refusal (a budget across members, say) ends the inflate with its error.
+        fail(
+          e instanceof SupportOpenError ? e : corrupt(`"${name}" could not be read (${String(e)}).`, name),
+        );
+      }
+    }
+  });
+  // Settles when the inflater is done one way or another. After a zlib error Node never calls
+  // the pending write's callback, so every wait below races this.
+  const ended = new Promise<void>((resolve) => {
+    inflater.on('end', resolve);
+    inflater.on('close', resolve);
+    inflater.on('error', (e) => {
+      fail(
+        new SupportOpenError('CORRUPT_BUNDLE', `"${name}" in this bundle is damaged (${e.message}).`, {
+          cause: e,
+          file: name,
+        }),
+      );
+      resolve();
+    });
+  });
+  for (let off = 0; off < data.length && !failure; off += SLICE) {
+    if (opts.signal?.aborted) fail(aborted());
+    else {
+      const slice = data.subarray(off, Math.min(off + SLICE, data.length));
+      // Waits for each slice to be consumed: at most one slice of input is queued at a time.
+      await Promise.race([new Promise<void>((resolve) => inflater.write(slice, () => resolve())), ended]);
+      opts.onSlice?.(Math.min(off + SLICE, data.length));
+    }
+  }
+  if (!failure) inflater.end();
+  await ended;
+  if (failure) throw failure;
   if (produced !== entry.size)
     throw corrupt(
       `"${name}" unpacks to ${produced} bytes, not the ${entry.size} this bundle declares; it is damaged.`,
       name,
     );
-  const out = new Uint8Array(produced);
+  return produced;
+}
+
+/** {@link inflateZipEntry} into one buffer (for members that are read whole). */
+export async function readZipEntry(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  opts: ReadEntryOptions,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  const size = await inflateZipEntry(bytes, entry, opts, (chunk) => chunks.push(chunk));
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
   let o = 0;
   for (const c of chunks) {
     out.set(c, o);
