@@ -83,19 +83,27 @@ function series(
   return out;
 }
 
-/** Runs of points for which `bad(point, baseline)` holds, at least `minPoints` long (or one `alone`). */
+/**
+ * Runs of points for which `bad(point, baseline)` holds, with at least `minPoints` bad points
+ * (or one `alone`). With `weak`, a run also takes in the weak points just before it (where the
+ * episode began: its first interval often holds only a little of it) and bridges one weak point
+ * between two bad ones (a sample of few packets can read low by chance).
+ */
 function episodes(
   points: readonly Point[],
   bad: (p: Point, baseline: number) => boolean,
   opts: {
     minPoints: number;
     alone?: (p: Point, baseline: number) => boolean;
+    weak?: (p: Point) => boolean;
     baseline: (before: Point[]) => number;
   },
 ): Array<{ start: number; end: number | null; points: Point[]; first: number; baseline: number }> {
   const out: Array<{ start: number; end: number | null; points: Point[]; first: number; baseline: number }> =
     [];
+  const weak = opts.weak ?? (() => false);
   let i = 0;
+  let prevEnd = 0;
   while (i < points.length) {
     const before = points.slice(Math.max(0, i - 8), i);
     const baseline = opts.baseline(before);
@@ -104,17 +112,31 @@ function episodes(
       continue;
     }
     let j = i;
-    while (j < points.length && bad(points[j]!, baseline)) j++;
-    const run = points.slice(i, j);
-    if (run.length >= opts.minPoints || run.some((p) => opts.alone?.(p, baseline))) {
+    let badCount = 0;
+    for (;;) {
+      while (j < points.length && bad(points[j]!, baseline)) {
+        j++;
+        badCount++;
+      }
+      const bridge = points[j];
+      const after = points[j + 1];
+      if (!bridge || !after || !weak(bridge) || !bad(after, baseline)) break;
+      j++;
+    }
+    let from = i;
+    while (from > prevEnd && weak(points[from - 1]!)) from--;
+    const core = points.slice(i, j);
+    if (badCount >= opts.minPoints || core.some((p) => opts.alone?.(p, baseline))) {
+      const run = points.slice(from, j);
       const next = points[j];
       out.push({
         start: run[0]!.from,
         end: next ? run[run.length - 1]!.t : null,
         points: run,
-        first: i,
+        first: from,
         baseline,
       });
+      prevEnd = j;
     }
     i = j;
   }
@@ -188,6 +210,8 @@ export function lossEpisodes(view: TraceView, outages: readonly Outage[]): Episo
       for (const e of episodes(usable, (p) => p.value >= LOSS_PCT, {
         minPoints: 2,
         alone: (p) => p.value >= LOSS_ALONE_PCT,
+        // Any loss at all next to a lossy run is part of it (see episodes()).
+        weak: (p) => p.value > 0,
         baseline: () => 0,
       })) {
         out.push({

@@ -29,11 +29,12 @@ function faultedScenarios(): string[] {
 }
 
 describe('the diagnosis explains every built-in scenario read blind', () => {
-  // Loss shows only in packets: the first lost packet of a 20 % loss comes after a geometric wait
-  // of mean 5 packets. A model second carries ~65 × timeScale packets (audio 50/s + video), so the
-  // chance that none of the packets of the first 1.5 model seconds is lost is 0.8^(97 × scale):
-  // 11 % at time scale 0.1 (one run in nine would miss the window by physics, not by a bug),
-  // 3·10⁻⁵ at 0.5.
+  // Loss shows only in packets, and only in audio's: video's lost packets are repaired by
+  // retransmission before the receiver counts them. A model second carries 50 × timeScale audio
+  // packets, so at time scale 0.1 a 1 s stats sample holds ~5 and a 20 % loss is often invisible
+  // for the first 1.5 model seconds (0.8^7.5: one run in five, by physics, not by a bug). At 0.5 (~25 per
+  // sample) the burst is dated from the first sample with any loss next to a lossy run, so it
+  // misses only when the first two samples after the start both lose nothing: 0.8^50 ≈ 1.4·10⁻⁵.
   it('lossy-uplink at time scale 0.5: a lossy-path incident where the loss began', async () => {
     const result = await runJudgedScenario(findBuiltinScenario('lossy-uplink')!, { timeScale: 0.5 });
     expect(result.errors).toEqual([]);
