@@ -6,6 +6,7 @@
 import { benchLab } from './lab-bench';
 import { benchRelay } from './relay-bench';
 import { benchTrace } from './trace';
+import { printSummary } from './summary';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -32,4 +33,5 @@ for (const [name, run] of sections) {
   await run();
   console.log(`  (${name}: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
+printSummary();
 process.exit(0);

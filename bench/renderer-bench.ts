@@ -16,6 +16,7 @@ import { ensureRendererBuilt, RENDERER_OUT } from './renderer/build';
 import { generateTrace, RecordGenerator } from './renderer/records';
 import { startBenchServer } from './renderer/server';
 import { fmt, percentile, printTable } from './stats';
+import { addSummaryRow, ms } from './summary';
 
 const PROBES = join(import.meta.dirname, 'renderer', 'page-probes.js');
 const MiB = 1024 * 1024;
@@ -64,6 +65,8 @@ export interface FirstChartFigures {
   /** Records the event log counts. */
   shown: number;
   heapMiB: number;
+  /** Zooming a chart with the wheel and scrolling the event log, once the chart showed. */
+  interaction: PageWindow | null;
 }
 
 /** What the page probes (renderer/page-probes.js) collected so far. */
@@ -190,10 +193,37 @@ export async function measureIngest(
   }
 }
 
-/** Loads a `records`-record trace as the snapshot, `runs` times, each in a fresh page. */
+/**
+ * Zooms the first chart in and out with the wheel, then scrolls the event log, 40 steps of
+ * 100 ms in all, and returns the page's frames and long tasks over that time.
+ */
+async function measureInteraction(page: Page): Promise<PageWindow> {
+  const from = (await readProbes(page)).now;
+  const chart = await page.locator('canvas').first().boundingBox();
+  if (!chart) throw new Error('no chart canvas to zoom');
+  await page.mouse.move(chart.x + chart.width / 2, chart.y + chart.height / 2);
+  for (const dy of [...Array<number>(10).fill(-240), ...Array<number>(10).fill(240)]) {
+    await page.mouse.wheel(0, dy);
+    await sleep(100);
+  }
+  const log = await page.getByTestId('event-log').locator('.log-scroll').boundingBox();
+  if (!log) throw new Error('no event log to scroll');
+  await page.mouse.move(log.x + log.width / 2, log.y + log.height / 2);
+  for (let i = 0; i < 20; i++) {
+    await page.mouse.wheel(0, i < 10 ? 4000 : -4000);
+    await sleep(100);
+  }
+  const end = await readProbes(page);
+  return pageWindow(end, from, end.now, Number.NaN);
+}
+
+/**
+ * Loads a `records`-record trace as the snapshot, `runs` times, each in a fresh page; with
+ * `interact`, zooms and scrolls each page once its chart shows ({@link measureInteraction}).
+ */
 export async function measureFirstChart(
   context: BrowserContext,
-  { records, runs }: { records: number; runs: number },
+  { records, runs, interact = false }: { records: number; runs: number; interact?: boolean },
 ): Promise<FirstChartFigures[]> {
   const snapshot = generateTrace(records, { recordsPerSec: 500, uids: 3, seed: 11 });
   const server = await startBenchServer({ root: RENDERER_OUT, snapshot });
@@ -212,6 +242,7 @@ export async function measureFirstChart(
         const dump = await readProbes(page);
         const [deliveredAt, chars] = dump.messages.reduce((a, b) => (b[1] > a[1] ? b : a), [0, 0]);
         await sleep(1000);
+        const interaction = interact ? await measureInteraction(page) : null;
         const parse = (await page.evaluate(`(() => {
           const p = window.__faultlineBench;
           const t0 = performance.now();
@@ -230,6 +261,7 @@ export async function measureFirstChart(
           parseMs: parse.ms,
           shown: await shownCount(page),
           heapMiB: await heapAfterGc(await context.newCDPSession(page)),
+          interaction,
         });
       } finally {
         await page.close();
@@ -330,8 +362,117 @@ export async function benchRenderer({ quick = false }: { quick?: boolean } = {})
         fmt(r.heapMiB, 1),
       ]),
     );
+    const [big] = await measureFirstChart(browser.context, { records: 1_000_000, runs: 1, interact: true });
+    const zoom = big!.interaction!;
+    printTable(
+      `Renderer in Chromium: the 1,000,000-record dashboard (${fmt(big!.frameMiB, 1)} MiB snapshot frame)`,
+      [
+        'nav→chart ms',
+        'snapshot→chart ms',
+        'JSON.parse ms',
+        'shown',
+        'heap MiB',
+        'zoom+scroll s',
+        'frames',
+        'frame p95',
+        'frame max',
+        'long tasks',
+        'max ms',
+      ],
+      [
+        [
+          fmt(big!.navToChartMs, 0),
+          fmt(big!.snapshotToChartMs, 0),
+          fmt(big!.parseMs, 0),
+          big!.shown,
+          fmt(big!.heapMiB, 1),
+          fmt(zoom.ms / 1000, 1),
+          zoom.frames,
+          fmt(zoom.frameP95Ms, 1),
+          fmt(zoom.frameMaxMs, 0),
+          zoom.longTasks,
+          fmt(zoom.longTaskMaxMs, 0),
+        ],
+      ],
+    );
+    summarize({ ingest, headroom, runs, big: big! });
   } finally {
     await browser.close();
+  }
+}
+
+/** Adds the renderer's rows to the run's big-trace summary. */
+function summarize({
+  ingest,
+  headroom,
+  runs,
+  big,
+}: {
+  ingest: IngestFigures;
+  headroom: IngestFigures | null;
+  runs: FirstChartFigures[];
+  big: FirstChartFigures;
+}): void {
+  const median = (pick: (r: FirstChartFigures) => number): number => percentile(runs.map(pick), 50);
+  const n = runs[0]!.records.toLocaleString('en');
+  const parse = median((r) => r.parseMs);
+  const navToChart = median((r) => r.navToChartMs);
+  const snapshotToChart = median((r) => r.snapshotToChartMs);
+  addSummaryRow({
+    figure: `${n}-record trace: navigation → first chart`,
+    now: ms(navToChart),
+    floor: `JSON.parse of the frame ${ms(parse)}`,
+    ratio: navToChart / parse,
+    goal: '≤ 500 ms',
+    met: navToChart <= 500,
+  });
+  addSummaryRow({
+    figure: `${n}-record trace: snapshot → first chart`,
+    now: ms(snapshotToChart),
+    floor: `JSON.parse of the frame ${ms(parse)}`,
+    ratio: snapshotToChart / parse,
+    goal: '≤ 2× the parse',
+    met: snapshotToChart <= 2 * parse,
+  });
+  const zoom = big.interaction!;
+  const shownAll = big.shown === big.records;
+  addSummaryRow({
+    figure: '1,000,000-record dashboard: first chart',
+    now: `${ms(big.navToChartMs)}${shownAll ? '' : ` (${big.shown} shown)`}`,
+    floor: `JSON.parse of the frame ${ms(big.parseMs)}`,
+    ratio: big.navToChartMs / big.parseMs,
+    goal: '≤ 1,500 ms',
+    met: big.navToChartMs <= 1500 && shownAll,
+  });
+  addSummaryRow({
+    figure: '1,000,000-record dashboard: zoom and scroll',
+    now: `frame p95 ${fmt(zoom.frameP95Ms, 1)} ms, ${zoom.longTasks} long tasks (max ${fmt(zoom.longTaskMaxMs, 0)} ms)`,
+    floor: `idle page frame p95 ${fmt(ingest.idle.frameP95Ms, 1)} ms`,
+    ratio: zoom.frameP95Ms / ingest.idle.frameP95Ms,
+    goal: 'frame p95 ≤ 20 ms',
+    met: zoom.frameP95Ms <= 20,
+  });
+  addSummaryRow({
+    figure: '1,000,000-record dashboard: heap',
+    now: `${fmt(big.heapMiB, 0)} MiB`,
+    floor: `frame text ${fmt(big.frameMiB, 0)} MiB`,
+    ratio: big.heapMiB / big.frameMiB,
+    goal: '≤ 150 MiB',
+    met: big.heapMiB <= 150,
+  });
+  for (const f of [headroom, ingest]) {
+    if (!f) continue;
+    const p95Goal = f === headroom ? 1.1 : Infinity;
+    const ratio = f.streaming.frameP95Ms / f.idle.frameP95Ms;
+    const shown = f.shownAfter === f.sent ? '' : `, ${f.shownAfter} of ${f.sent} shown`;
+    addSummaryRow({
+      figure: `live ingest at ${f.recordsPerSec.toLocaleString('en')} records/s (${f.seconds} s)`,
+      now: `${f.streaming.longTasks} long tasks, max ${fmt(f.streaming.longTaskMaxMs, 0)} ms, frame p95 ${fmt(f.streaming.frameP95Ms, 1)} ms${shown}`,
+      floor: `idle page frame p95 ${fmt(f.idle.frameP95Ms, 1)} ms`,
+      ratio,
+      goal: `0 long tasks > 50 ms${p95Goal < Infinity ? `, p95 ≤ ${p95Goal}× idle` : ''}`,
+      met: f.streaming.longTasks === 0 && ratio <= p95Goal && f.shownAfter === f.sent,
+    });
   }
 }
 

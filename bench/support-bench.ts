@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChildFigure } from './support-child';
 import { fmt, printTable } from './stats';
+import { addSummaryRow, ms } from './summary';
 
 /** One measured operation. */
 export interface SupportFigure extends ChildFigure {
@@ -118,9 +119,44 @@ function print(result: SupportFigures): void {
   );
 }
 
+/** Adds the import and export rows (redacted bundle, the app's default) to the run's summary. */
+function summarize(result: SupportFigures): void {
+  const by = (op: string): SupportFigure => result.figures.find((f) => f.op === op)!;
+  const rawMiB = result.plainBytes / MiB;
+  const n = result.records.toLocaleString('en');
+  const rows: Array<[string, SupportFigure, SupportFigure, number]> = [
+    [
+      `import ${n} records (bundle, redacted)`,
+      by('import (redacted)'),
+      by('floor: gunzip + JSON.parse (redacted)'),
+      1.3,
+    ],
+    [
+      `export a ${n}-record bundle (redacted)`,
+      by('export (redacted)'),
+      by('floor: gzip -6 of the NDJSON (export)'),
+      1.5,
+    ],
+  ];
+  for (const [figure, now, floor, goal] of rows) {
+    const ratio = now.ms / floor.ms;
+    const rssRatio = now.maxRssMiB / rawMiB;
+    addSummaryRow({
+      figure,
+      now: `${ms(now.ms)}, peak RSS ${fmt(now.maxRssMiB, 0)} MiB (${fmt(rssRatio, 2)}× raw)`,
+      floor: `${ms(floor.ms)} (${floor.op.replace('floor: ', '')}); raw ${fmt(rawMiB, 0)} MiB`,
+      ratio,
+      goal: `≤ ${goal}× floor; peak RSS ≤ 2× raw`,
+      met: ratio <= goal && rssRatio <= 2,
+    });
+  }
+}
+
 /** Prints the support figures; `quick` uses 100 000 records instead of 1 000 000. */
 export async function benchSupport({ quick = false }: { quick?: boolean } = {}): Promise<void> {
-  print(await measureSupport(quick ? 100_000 : 1_000_000));
+  const result = await measureSupport(quick ? 100_000 : 1_000_000);
+  print(result);
+  summarize(result);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -118,7 +118,16 @@ export function useTraceLive(slot: ConnectionSlot): LiveTrace {
     flush();
   }
 
-  async function refresh(): Promise<void> {
+  /** The snapshot fetch under way: a second call meanwhile (the first `open` of a connection whose
+   * init already asked) shares it instead of fetching, parsing and indexing the trace twice. */
+  let inFlight: Promise<void> | null = null;
+
+  function refresh(): Promise<void> {
+    inFlight ??= fetchSnapshot().finally(() => (inFlight = null));
+    return inFlight;
+  }
+
+  async function fetchSnapshot(): Promise<void> {
     const connection = slot.current;
     if (!connection || source.value.kind === 'file') return;
     loading.value = true;
