@@ -249,12 +249,27 @@ export class Redactor {
     if (depth >= MAX_DEPTH) return '[redacted: too deep]';
     if (Array.isArray(value)) {
       const itemKey = key === 'uids' || key === 'peers' ? 'uid' : key;
-      return value.map((v) => this.walk(v, depth + 1, itemKey));
+      // Copy on write: an array (or object) with nothing to redact comes back as it was, so a
+      // 1,000,000-record export does not copy every record (the copies cost more in GC than the
+      // redaction itself).
+      let copy: unknown[] | null = null;
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        const redacted = this.walk(v, depth + 1, itemKey);
+        if (copy === null && redacted !== v) copy = value.slice(0, i);
+        copy?.push(redacted);
+      }
+      return copy ?? value;
     }
-    const out: Record<string, unknown> = {};
+    const source = value as Record<string, unknown>;
+    const keys = Object.keys(source);
+    let out: Record<string, unknown> | null = null;
     const uidKeys = this.pseudonymizeIds && key !== null && KEYED_BY_UID.has(key);
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = source[k];
       if (uidKeys && isUidKey(k)) {
+        out ??= prefixCopy(source, keys, i);
         out[String(this.uid(Number(k)))] = this.walk(v, depth + 1, null);
         continue;
       }
@@ -264,9 +279,12 @@ export class Redactor {
       else if (SECRET_KEY.test(k) && typeof v === 'object' && v !== null)
         redacted = this.replacer.secret(JSON.stringify(v));
       else redacted = this.walk(v, depth + 1, k);
-      out[this.key(k, out)] = redacted;
+      const plainKey = isPlainWord(k) && !this.pseudonymizeIds;
+      if (out === null && plainKey && redacted === v) continue;
+      out ??= prefixCopy(source, keys, i);
+      out[plainKey ? k : this.key(k, out)] = redacted;
     }
-    return out;
+    return out ?? value;
   }
 
   /** An object key redacted like a value (`192.168.7.7:5000` → `private-1:5000`), never clashing. */
@@ -278,6 +296,13 @@ export class Redactor {
     while (Object.prototype.hasOwnProperty.call(taken, `${r} #${n}`)) n++;
     return `${r} #${n}`;
   }
+}
+
+/** A copy of `source` holding its first `upTo` keys (of `keys`), for a copy on write. */
+function prefixCopy(source: Record<string, unknown>, keys: string[], upTo: number): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (let j = 0; j < upTo; j++) copy[keys[j]!] = source[keys[j]!];
+  return copy;
 }
 
 /** A trace after redaction, with what was replaced. */

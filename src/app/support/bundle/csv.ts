@@ -31,14 +31,21 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * numbers stay numbers.
  */
 export function csvField(value: unknown): string {
-  let s = value === null || value === undefined ? '' : typeof value === 'string' ? value : String(value);
+  if (value === null || value === undefined) return '';
+  // A number's text has no quote, comma or line break, and stays a number (no formula guard).
+  if (typeof value === 'number') return String(value);
+  let s = typeof value === 'string' ? value : String(value);
   if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
+
+const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One CSV row with its CRLF. */
 export function csvRow(values: readonly unknown[]): string {
-  return `${values.map(csvField).join(',')}\r\n`;
+  let row = '';
+  for (let i = 0; i < values.length; i++) row += (i === 0 ? '' : ',') + csvField(values[i]);
+  return `${row}\r\n`;
 }
 
 /** A person-readable one-liner for a record (the trace's own vocabulary). */
@@ -67,11 +74,9 @@ export function summarize(r: TraceRecord): string {
   }
 }
 
-const COMMON = new Set(['seq', 't', 'type', 'uid']);
-
+/** The record's fields other than the row's own columns, as JSON. */
 function detail(r: TraceRecord): string {
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) if (!COMMON.has(k)) rest[k] = v;
+  const { seq: _seq, t: _t, type: _type, uid: _uid, ...rest } = r as TraceRecord & { uid?: unknown };
   return JSON.stringify(rest);
 }
 
