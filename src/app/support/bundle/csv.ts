@@ -24,6 +24,8 @@ export const EVENT_COLUMNS = ['seq', 't', 'type', 'uid', 'summary', 'detail'] as
 
 /** What a spreadsheet takes for a formula at the start of a cell (CSV injection). */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** What makes RFC 4180 quote a field. */
+const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
  * One field, quoted when RFC 4180 requires it (null and undefined become empty). A text that a
@@ -38,8 +40,6 @@ export function csvField(value: unknown): string {
   if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;
   return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
-
-const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One CSV row with its CRLF. */
 export function csvRow(values: readonly unknown[]): string {
