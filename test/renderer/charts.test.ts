@@ -170,14 +170,14 @@ describe('annotations', () => {
       thresholds: [{ faultId: 'f1', rule: 'media', t: 10_100, label: 'x' }],
       theme: CHART_THEMES.dark,
     });
-    expect(a['fault-f1']).toMatchObject({ type: 'box', xMin: 100, xMax: 300 });
+    expect(a['fault-f1']).toMatchObject({ kind: 'band', xMin: 100, xMax: 300 });
     expect(a['fault-f2']).toMatchObject({
       xMin: 400,
       xMax: 900,
-      label: expect.objectContaining({ content: 'server-stop (server)' }),
+      label: expect.objectContaining({ text: 'server-stop (server)', at: 'top' }),
     });
-    expect(a['selected']).toMatchObject({ type: 'line', xMin: 250, xMax: 250 });
-    expect(a['threshold-f1-media']).toMatchObject({ xMin: 10_100 });
+    expect(a['selected']).toMatchObject({ kind: 'line', x: 250 });
+    expect(a['threshold-f1-media']).toMatchObject({ kind: 'line', x: 10_100, dash: [6, 4] });
   });
 });
 

@@ -14,6 +14,7 @@ import PeerEventsChart from '../../src/renderer/src/components/PeerEventsChart.v
 import ReconnectChart from '../../src/renderer/src/components/ReconnectChart.vue';
 import SwimlaneChart from '../../src/renderer/src/components/SwimlaneChart.vue';
 import { timeAxisTitle, timeChartOptions, timeOfPoint } from '../../src/renderer/src/charts/time-axis';
+import { overlaysOn } from '../../src/renderer/src/charts/overlays';
 import { useTraceStore, useUiStore } from '../../src/renderer/src/stores';
 import { CHART_THEMES } from '../../src/shared/view/charts/annotations';
 import { header, seedTrace } from './helpers';
@@ -52,8 +53,7 @@ function xAxisOf(chart: Chart): XAxis {
 }
 
 function annotationKeys(chart: Chart): string[] {
-  const plugins = chart.options.plugins as unknown as { annotation: { annotations: object } };
-  return Object.keys(plugins.annotation.annotations);
+  return Object.keys(overlaysOn(chart.canvas));
 }
 
 describe('the four charts share one time-chart composable', () => {
@@ -115,7 +115,6 @@ describe('time-axis options', () => {
     lastT: 400,
     scale: 1,
     horizontal: false,
-    annotations: {},
     onClick: () => undefined,
     onRangeChange: () => undefined,
   };

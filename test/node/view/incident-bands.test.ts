@@ -16,9 +16,9 @@ describe('incidentBands', () => {
       'i2',
     );
     expect(Object.keys(bands)).toEqual(['incident-i1', 'incident-i2']);
-    expect(bands['incident-i1']).toMatchObject({ type: 'box', xMin: 1000, xMax: 4000, borderWidth: 0 });
-    expect(bands['incident-i2']).toMatchObject({ xMin: 6000, xMax: 9000, borderWidth: 2 });
-    expect((bands['incident-i1']!['label'] as { content: string }).content).toBe('i1 interruption');
+    expect(bands['incident-i1']).toMatchObject({ kind: 'band', xMin: 1000, xMax: 4000, strokeWidth: 0 });
+    expect(bands['incident-i2']).toMatchObject({ xMin: 6000, xMax: 9000, strokeWidth: 2 });
+    expect(bands['incident-i1']!.label).toMatchObject({ text: 'i1 interruption', at: 'bottom' });
   });
 
   it(`draws at most ${MAX_INCIDENT_BANDS}`, () => {

@@ -12,12 +12,12 @@ import {
   ScatterController,
   Tooltip,
 } from 'chart.js';
-import annotationPlugin from 'chartjs-plugin-annotation';
 import zoomPlugin from 'chartjs-plugin-zoom';
+import { overlayPlugin } from './overlays';
 
 let registered = false;
 
-/** Registers controllers, scales, elements and the zoom and annotation plugins (idempotent). */
+/** Registers controllers, scales, elements, the zoom plugin and the overlays (idempotent). */
 export function registerChartParts(): void {
   if (registered) return;
   registered = true;
@@ -33,7 +33,7 @@ export function registerChartParts(): void {
     Tooltip,
     Legend,
     zoomPlugin,
-    annotationPlugin,
+    overlayPlugin,
   );
   Chart.defaults.animation = false;
   Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", sans-serif';

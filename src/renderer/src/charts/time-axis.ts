@@ -2,11 +2,12 @@
  * The Chart.js options every time chart shares, as a pure function of what the chart shows:
  * the x axis in ms since the trace started (ticks and title in the scenario's time when the run
  * was recorded at a time scale other than 1, the real moment in every tooltip's footer), zoom
- * and pan limited to the trace, and the annotations. A chart's own options are merged under
- * these; its own tooltip callbacks win over the shared footer.
+ * and pan limited to the trace. A chart's own options are merged under these; its own tooltip
+ * callbacks win over the shared footer. (Fault windows and the like are not options: see
+ * `overlays.ts`.)
  */
 import type { Chart, ChartEvent, ChartOptions } from 'chart.js';
-import type { Annotation, ChartTheme } from '../../../shared/view/charts/annotations';
+import type { ChartTheme } from '../../../shared/view/charts/annotations';
 import { axisSeconds, fmtMoment } from '../../../shared/view/charts/labels';
 
 /** A usable time scale (1 for a missing or broken header). */
@@ -50,7 +51,6 @@ export interface TimeAxisInput {
   scale: number;
   /** Bars on a category y axis (`indexAxis: 'y'`). */
   horizontal: boolean;
-  annotations: Record<string, Annotation>;
   onClick: (event: ChartEvent) => void;
   /** Called with the chart after the user zoomed or panned it. */
   onRangeChange: (chart: Chart) => void;
@@ -94,7 +94,6 @@ export function timeChartOptions(input: TimeAxisInput): ChartOptions {
           ...ownTooltip?.callbacks,
         },
       },
-      annotation: { annotations: input.annotations },
       zoom: {
         limits: { x: { min: 0, max: limitMax, minRange: 50 } },
         pan: { enabled: true, mode: 'x', onPanComplete: ({ chart }) => input.onRangeChange(chart) },

@@ -3,9 +3,9 @@
  * (its builder, its datasets, its y axis and tooltip): the template ref of its ChartFrame, its
  * built view of the trace (rebuilt when the trace changes), one Chart.js chart on the shared
  * time axis (see `time-axis.ts`: labelled in the scenario's time, the real time in every
- * tooltip), the fault windows and the selected moment as annotations, the diagnosed incidents
- * as bands behind the data. It builds the chart on mount, redraws with `update('none')` when
- * the data, annotations, theme or the shared range change, writes zoom and pan back to the ui
+ * tooltip), the fault windows and the selected moment as overlays, the diagnosed incidents
+ * as bands behind the data (see `overlays.ts`). It builds the chart on mount, redraws with `update('none')` when
+ * the data, overlays, theme or the shared range change, writes zoom and pan back to the ui
  * store (so every chart follows), selects a record when a point is clicked, and destroys the
  * chart on unmount.
  */
@@ -24,6 +24,7 @@ import type { TraceIndex } from '../../../shared/view/trace-index';
 import { useScenarioStore } from '../stores/scenario';
 import { useTraceStore } from '../stores/trace';
 import { useUiStore } from '../stores/ui';
+import { setOverlays } from './overlays';
 import { Chart, registerChartParts } from './setup';
 import { timeChartOptions, timeScaleOf } from './time-axis';
 
@@ -101,7 +102,7 @@ export function useTimeChart<B>(spec: TimeChartSpec<B>): TimeChart<B> {
   }
 
   /** Incident bands, fault windows, threshold lines and the selected moment. */
-  function annotations(theme: ChartTheme): Record<string, Annotation> {
+  function overlays(theme: ChartTheme): Record<string, Annotation> {
     const own = buildAnnotations({
       faults: trace.index.faults,
       endT: trace.lastT,
@@ -121,7 +122,6 @@ export function useTimeChart<B>(spec: TimeChartSpec<B>): TimeChart<B> {
       lastT: trace.lastT,
       scale: timeScale,
       horizontal: spec.horizontal ?? false,
-      annotations: annotations(theme),
       onClick: pick,
       onRangeChange: share,
     });
@@ -149,6 +149,7 @@ export function useTimeChart<B>(spec: TimeChartSpec<B>): TimeChart<B> {
     const theme = CHART_THEMES[ui.theme];
     chart.data = spec.data(built.value);
     chart.options = options(theme);
+    setOverlays(chart.canvas, overlays(theme));
     chart.update('none');
   }
 
@@ -157,6 +158,7 @@ export function useTimeChart<B>(spec: TimeChartSpec<B>): TimeChart<B> {
     if (!canvas) return;
     registerChartParts();
     const theme = CHART_THEMES[ui.theme];
+    setOverlays(canvas, overlays(theme));
     const config = {
       type: spec.type,
       data: spec.data(built.value),

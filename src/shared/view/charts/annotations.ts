@@ -1,13 +1,48 @@
 /**
- * chartjs-plugin-annotation options every time chart shares: shaded fault windows, the
- * diagnosed incidents as bands, the selected moment, and (peer events) the threshold lines.
- * Plain objects, built per redraw.
+ * What every time chart draws over its data: shaded fault windows, the diagnosed incidents as
+ * bands, the selected moment, and (peer events) the threshold lines. Plain data in trace ms,
+ * built per redraw; the renderer's overlay plugin (`charts/overlays.ts`) draws them straight on
+ * the canvas, so a redraw costs what is drawn and nothing per option lookup.
  */
 import type { FaultSpan } from '../trace-index';
 import type { ThresholdLine } from './peer-events';
 
-/** A plain annotation (the plugin's options, loosely typed to stay decoupled from its types). */
-export type Annotation = Record<string, unknown>;
+/** Text drawn beside an overlay, at the top or the bottom of the plot area. */
+export interface OverlayLabel {
+  text: string;
+  color: string;
+  /** Font size in CSS px. */
+  size: number;
+  at: 'top' | 'bottom';
+}
+
+/** A shaded span of time across the whole plot height (a fault window, an incident). */
+export interface BandOverlay {
+  kind: 'band';
+  xMin: number;
+  xMax: number;
+  fill: string;
+  /** Outline colour; nothing is stroked when `strokeWidth` is 0. */
+  stroke: string;
+  strokeWidth: number;
+  /** Drawn at the band's start. */
+  label?: OverlayLabel;
+}
+
+/** A vertical line at one moment (a timeout due, the selection). */
+export interface LineOverlay {
+  kind: 'line';
+  x: number;
+  stroke: string;
+  width: number;
+  /** Canvas line dash (solid when absent). */
+  dash?: readonly number[];
+  /** Drawn just right of the line. */
+  label?: OverlayLabel;
+}
+
+/** One thing drawn over a chart's data; bands go under the datasets, lines over them. */
+export type Annotation = BandOverlay | LineOverlay;
 
 /** Colours that differ between themes. */
 export interface ChartTheme {
@@ -57,48 +92,37 @@ export function buildAnnotations(opts: {
   const out: Record<string, Annotation> = {};
   for (const f of opts.faults) {
     out[`fault-${f.id}`] = {
-      type: 'box',
+      kind: 'band',
       xMin: f.startT,
       xMax: f.endT ?? Math.max(opts.endT, f.startT),
-      backgroundColor: opts.theme.fault,
-      borderColor: opts.theme.faultBorder,
-      borderWidth: 1,
-      drawTime: 'beforeDatasetsDraw',
+      fill: opts.theme.fault,
+      stroke: opts.theme.faultBorder,
+      strokeWidth: 1,
       label: {
-        display: true,
-        content: `${f.kind}${f.target.uid !== null ? ` uid ${f.target.uid}` : ' (server)'}`,
-        position: { x: 'start', y: 'start' },
+        text: `${f.kind}${f.target.uid !== null ? ` uid ${f.target.uid}` : ' (server)'}`,
         color: opts.theme.text,
-        font: { size: 10 },
+        size: 10,
+        at: 'top',
       },
     };
   }
   for (const line of opts.thresholds ?? []) {
     out[`threshold-${line.faultId}-${line.rule}`] = {
-      type: 'line',
-      xMin: line.t,
-      xMax: line.t,
-      borderColor: opts.theme.threshold,
-      borderWidth: 1,
-      borderDash: line.rule === 'media' ? [6, 4] : [2, 3],
+      kind: 'line',
+      x: line.t,
+      stroke: opts.theme.threshold,
+      width: 1,
+      dash: line.rule === 'media' ? [6, 4] : [2, 3],
       label: {
-        display: true,
-        content: line.label,
-        position: line.rule === 'media' ? 'start' : 'end',
+        text: line.label,
         color: opts.theme.text,
-        backgroundColor: 'rgba(0,0,0,0)',
-        font: { size: 10 },
+        size: 10,
+        at: line.rule === 'media' ? 'top' : 'bottom',
       },
     };
   }
   if (opts.selectedT !== null) {
-    out['selected'] = {
-      type: 'line',
-      xMin: opts.selectedT,
-      xMax: opts.selectedT,
-      borderColor: opts.theme.selection,
-      borderWidth: 2,
-    };
+    out['selected'] = { kind: 'line', x: opts.selectedT, stroke: opts.theme.selection, width: 2 };
   }
   return out;
 }
@@ -128,20 +152,13 @@ export function incidentBands(
   for (const i of incidents.slice(0, MAX_INCIDENT_BANDS)) {
     const xMax = Math.max(i.endT ?? endT, i.startT + 1);
     out[`incident-${i.id}`] = {
-      type: 'box',
+      kind: 'band',
       xMin: i.startT,
       xMax,
-      backgroundColor: theme.incident,
-      borderColor: i.id === active ? theme.threshold : 'rgba(0,0,0,0)',
-      borderWidth: i.id === active ? 2 : 0,
-      drawTime: 'beforeDatasetsDraw',
-      label: {
-        display: true,
-        content: `${i.id} ${i.kind}`,
-        position: { x: 'start', y: 'end' },
-        color: theme.text,
-        font: { size: 9 },
-      },
+      fill: theme.incident,
+      stroke: theme.threshold,
+      strokeWidth: i.id === active ? 2 : 0,
+      label: { text: `${i.id} ${i.kind}`, color: theme.text, size: 9, at: 'bottom' },
     };
   }
   return out;
