@@ -15,6 +15,7 @@ import ReconnectChart from '../../src/renderer/src/components/ReconnectChart.vue
 import SwimlaneChart from '../../src/renderer/src/components/SwimlaneChart.vue';
 import { timeAxisTitle, timeChartOptions, timeOfPoint } from '../../src/renderer/src/charts/time-axis';
 import { overlaysOn } from '../../src/renderer/src/charts/overlays';
+import { chartsDrawn } from '../../src/renderer/src/charts/redraw-queue';
 import { useTraceStore, useUiStore } from '../../src/renderer/src/stores';
 import { CHART_THEMES } from '../../src/shared/view/charts/annotations';
 import { header, seedTrace } from './helpers';
@@ -70,6 +71,7 @@ describe('the four charts share one time-chart composable', () => {
 
     useUiStore().setTimeRange({ min: 5000, max: 9000 });
     await flushPromises();
+    await chartsDrawn();
     expect([xAxisOf(chartOf(w)).min, xAxisOf(chartOf(w)).max]).toEqual([5000, 9000]);
 
     const canvas = w.get('canvas').element as HTMLCanvasElement;
@@ -102,6 +104,7 @@ describe('the four charts share one time-chart composable', () => {
     expect(yTitle()).toBe('Round-trip time (ms)');
     await w.get('[data-testid=stats-metric]').setValue('lossPct');
     await flushPromises();
+    await chartsDrawn();
     expect(yTitle()).toBe('Packet loss (%)');
     w.unmount();
   });

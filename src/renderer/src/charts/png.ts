@@ -6,6 +6,7 @@
 import type { ChartImage } from '../../../shared/ipc';
 import type { TraceHeader } from '../../../shared/trace/records';
 import { CHART_THEMES } from '../../../shared/view/charts/annotations';
+import { drawQueuedNow } from './redraw-queue';
 import { Chart } from './setup';
 
 const rendered = new Map<string, HTMLCanvasElement>();
@@ -28,6 +29,7 @@ export function renderedChartNames(): string[] {
  * `toBase64Image()` when a chart is attached, composed onto an opaque canvas of the same size.
  */
 export function chartPngDataUrl(canvas: HTMLCanvasElement, theme: 'dark' | 'light'): string {
+  drawQueuedNow();
   const chart = Chart.getChart(canvas);
   const out = document.createElement('canvas');
   out.width = Math.max(1, canvas.width);

@@ -3,11 +3,11 @@
  * (its builder, its datasets, its y axis and tooltip): the template ref of its ChartFrame, its
  * built view of the trace (rebuilt when the trace changes), one Chart.js chart on the shared
  * time axis (see `time-axis.ts`: labelled in the scenario's time, the real time in every
- * tooltip), the fault windows and the selected moment as overlays, the diagnosed incidents
- * as bands behind the data (see `overlays.ts`). It builds the chart on mount, redraws with `update('none')` when
- * the data, overlays, theme or the shared range change, writes zoom and pan back to the ui
- * store (so every chart follows), selects a record when a point is clicked, and destroys the
- * chart on unmount.
+ * tooltip), the fault windows and the selected moment as overlays, the diagnosed incidents as
+ * bands behind the data (see `overlays.ts`). It builds the chart on mount, redraws with
+ * `update('none')` when the data, overlays, theme or the shared range change (each chart in a
+ * task of its own, see `redraw-queue.ts`), writes zoom and pan back to the ui store (so every
+ * chart follows), selects a record when a point is clicked, and destroys the chart on unmount.
  */
 import type { ChartConfiguration, ChartData, ChartEvent, ChartOptions } from 'chart.js';
 import { computed, onBeforeUnmount, onMounted, ref, watch, type ComputedRef, type Ref } from 'vue';
@@ -25,6 +25,7 @@ import { useScenarioStore } from '../stores/scenario';
 import { useTraceStore } from '../stores/trace';
 import { useUiStore } from '../stores/ui';
 import { setOverlays } from './overlays';
+import { cancelRedraw, queueRedraw } from './redraw-queue';
 import { Chart, registerChartParts } from './setup';
 import { timeChartOptions, timeScaleOf } from './time-axis';
 
@@ -183,10 +184,11 @@ export function useTimeChart<B>(spec: TimeChartSpec<B>): TimeChart<B> {
       ui.activeIncident,
       spec.deps?.(),
     ],
-    () => redraw(),
+    () => queueRedraw(redraw),
   );
 
   onBeforeUnmount(() => {
+    cancelRedraw(redraw);
     chart?.destroy();
     chart = null;
   });
