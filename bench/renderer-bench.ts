@@ -4,8 +4,9 @@
  * - live ingest: main-thread long tasks, frame intervals and records shown while 2,000 records
  *   a second arrive in ~100 ms batches, against the same page idle just before;
  * - first chart: from navigation (and from the snapshot's arrival) until the connection-state
- *   chart shows a 200,000-record trace, against a plain JSON.parse of the same frame in the
- *   same page; the JS heap after load.
+ *   chart shows a 200,000-record trace (sent in the compact form the dashboard asks for), against
+ *   a plain JSON.parse of the same records as JSON objects in the same page; the JS heap after
+ *   load.
  * `benchRenderer()` prints them. Run alone: `node --import tsx bench/renderer-bench.ts [--quick]`.
  */
 import { join } from 'node:path';
@@ -55,12 +56,14 @@ export interface IngestFigures {
 /** Figures of one first-chart run. */
 export interface FirstChartFigures {
   records: number;
-  /** Size of the snapshot's wire frame. */
+  /** Size of the snapshot's wire frame (compact form). */
   frameMiB: number;
+  /** Size of the same records as plain JSON (the floor's frame). */
+  plainMiB: number;
   navToSnapshotMs: number;
   snapshotToChartMs: number;
   navToChartMs: number;
-  /** JSON.parse of the same frame text in the same page, once it was idle. */
+  /** JSON.parse of the same records as plain JSON in the same page, once it was idle. */
   parseMs: number;
   /** Records the event log counts. */
   shown: number;
@@ -217,6 +220,23 @@ async function measureInteraction(page: Page): Promise<PageWindow> {
   return pageWindow(end, from, end.now, Number.NaN);
 }
 
+/** Chars of one piece of text handed to the page (each CDP message stays small). */
+const PIECE_CHARS = 8 * MiB;
+
+/** Hands `text` to the page in pieces, then times a JSON.parse of it there. */
+async function timePlainParse(page: Page, text: string): Promise<{ ms: number; records: number }> {
+  await page.evaluate('window.__faultlineFloor = []');
+  for (let at = 0; at < text.length; at += PIECE_CHARS)
+    await page.evaluate(`window.__faultlineFloor.push(${JSON.stringify(text.slice(at, at + PIECE_CHARS))})`);
+  return (await page.evaluate(`(() => {
+    const text = window.__faultlineFloor.join('');
+    window.__faultlineFloor = null;
+    const t0 = performance.now();
+    const frame = JSON.parse(text);
+    return { ms: performance.now() - t0, records: frame.value.records.length };
+  })()`)) as { ms: number; records: number };
+}
+
 /**
  * Loads a `records`-record trace as the snapshot, `runs` times, each in a fresh page; with
  * `interact`, zooms and scrolls each page once its chart shows ({@link measureInteraction}).
@@ -226,6 +246,7 @@ export async function measureFirstChart(
   { records, runs, interact = false }: { records: number; runs: number; interact?: boolean },
 ): Promise<FirstChartFigures[]> {
   const snapshot = generateTrace(records, { recordsPerSec: 500, uids: 3, seed: 11 });
+  const plainFrame = JSON.stringify({ kind: 'response', id: 'floor', ok: true, value: snapshot });
   const server = await startBenchServer({ root: RENDERER_OUT, snapshot });
   const out: FirstChartFigures[] = [];
   try {
@@ -243,18 +264,21 @@ export async function measureFirstChart(
         const [deliveredAt, chars] = dump.messages.reduce((a, b) => (b[1] > a[1] ? b : a), [0, 0]);
         await sleep(1000);
         const interaction = interact ? await measureInteraction(page) : null;
-        const parse = (await page.evaluate(`(() => {
+        // The largest frame is the snapshot in its compact form; the floor is a plain JSON.parse
+        // of the same records as JSON objects, timed in the same page once it is idle.
+        const count = (await page.evaluate(`(() => {
           const p = window.__faultlineBench;
-          const t0 = performance.now();
           const frame = JSON.parse(p.largest);
-          const ms = performance.now() - t0;
           p.largest = null;
-          return { ms, records: frame.value.records.length };
-        })()`)) as { ms: number; records: number };
-        if (parse.records !== records) throw new Error(`the largest frame held ${parse.records} records`);
+          return frame.value.compact ? frame.value.compact.count : frame.value.records.length;
+        })()`)) as number;
+        if (count !== records) throw new Error(`the largest frame held ${count} records`);
+        const parse = await timePlainParse(page, plainFrame);
+        if (parse.records !== records) throw new Error(`the plain frame held ${parse.records} records`);
         out.push({
           records,
           frameMiB: chars / MiB,
+          plainMiB: plainFrame.length / MiB,
           navToSnapshotMs: deliveredAt,
           snapshotToChartMs: dump.firstChartAt! - deliveredAt,
           navToChartMs: dump.firstChartAt!,
@@ -340,7 +364,7 @@ export async function benchRenderer({ quick = false }: { quick?: boolean } = {})
     const runs = await measureFirstChart(browser.context, { records: 200_000, runs: quick ? 1 : 3 });
     const first = runs[0]!;
     printTable(
-      `Renderer in Chromium: time to first chart, ${first.records.toLocaleString('en')}-record trace (${fmt(first.frameMiB, 1)} MiB snapshot frame)`,
+      `Renderer in Chromium: time to first chart, ${first.records.toLocaleString('en')}-record trace (${fmt(first.frameMiB, 1)} MiB compact snapshot frame, ${fmt(first.plainMiB, 1)} MiB as plain JSON)`,
       [
         'run',
         'nav→snapshot ms',
@@ -365,7 +389,7 @@ export async function benchRenderer({ quick = false }: { quick?: boolean } = {})
     const [big] = await measureFirstChart(browser.context, { records: 1_000_000, runs: 1, interact: true });
     const zoom = big!.interaction!;
     printTable(
-      `Renderer in Chromium: the 1,000,000-record dashboard (${fmt(big!.frameMiB, 1)} MiB snapshot frame)`,
+      `Renderer in Chromium: the 1,000,000-record dashboard (${fmt(big!.frameMiB, 1)} MiB compact snapshot frame, ${fmt(big!.plainMiB, 1)} MiB as plain JSON)`,
       [
         'nav→chart ms',
         'snapshot→chart ms',
@@ -421,7 +445,7 @@ function summarize({
   addSummaryRow({
     figure: `${n}-record trace: navigation → first chart`,
     now: ms(navToChart),
-    floor: `JSON.parse of the frame ${ms(parse)}`,
+    floor: `JSON.parse of the records as JSON ${ms(parse)}`,
     ratio: navToChart / parse,
     goal: '≤ 500 ms',
     met: navToChart <= 500,
@@ -429,7 +453,7 @@ function summarize({
   addSummaryRow({
     figure: `${n}-record trace: snapshot → first chart`,
     now: ms(snapshotToChart),
-    floor: `JSON.parse of the frame ${ms(parse)}`,
+    floor: `JSON.parse of the records as JSON ${ms(parse)}`,
     ratio: snapshotToChart / parse,
     goal: '≤ 2× the parse',
     met: snapshotToChart <= 2 * parse,
@@ -439,7 +463,7 @@ function summarize({
   addSummaryRow({
     figure: '1,000,000-record dashboard: first chart',
     now: `${ms(big.navToChartMs)}${shownAll ? '' : ` (${big.shown} shown)`}`,
-    floor: `JSON.parse of the frame ${ms(big.parseMs)}`,
+    floor: `JSON.parse of the records as JSON ${ms(big.parseMs)}`,
     ratio: big.navToChartMs / big.parseMs,
     goal: '≤ 1,500 ms',
     met: big.navToChartMs <= 1500 && shownAll,
@@ -455,8 +479,8 @@ function summarize({
   addSummaryRow({
     figure: '1,000,000-record dashboard: heap',
     now: `${fmt(big.heapMiB, 0)} MiB`,
-    floor: `frame text ${fmt(big.frameMiB, 0)} MiB`,
-    ratio: big.heapMiB / big.frameMiB,
+    floor: `records as JSON text ${fmt(big.plainMiB, 0)} MiB`,
+    ratio: big.heapMiB / big.plainMiB,
     goal: '≤ 150 MiB',
     met: big.heapMiB <= 150,
   });

@@ -6,6 +6,7 @@
  * lab's trace feed batches them.
  */
 import { IpcError, type InvokeResponse } from '../../src/shared/ipc/contract';
+import { encodeCompact } from '../../src/shared/trace/compact';
 import type { TraceHeader, TraceRecord } from '../../src/shared/trace/records';
 import { createDispatcher, type Handlers } from '../../src/app/ipc/handlers';
 import { ServiceEvents } from '../../src/app/services/events';
@@ -60,9 +61,11 @@ function cannedHandlers(
     'app:get-info': () => info,
     'lab:get-status': () => idleStatus(),
     'scenario:list': () => [],
-    'trace:get-snapshot': () => {
+    'trace:get-snapshot': ({ form }) => {
       onSnapshot();
-      return snapshot;
+      return form === 'compact'
+        ? { header: snapshot.header, compact: encodeCompact(snapshot.records) }
+        : snapshot;
     },
     'lab:start': refuse,
     'lab:stop': refuse,

@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useTraceStore } from '../../src/renderer/src/stores/trace';
 import { requireConnection, unlessUnsupported } from '../../src/renderer/src/stores/trace-connection';
 import { IpcError } from '../../src/shared/ipc';
+import { encodeCompact } from '../../src/shared/trace/compact';
 import { FakeApi, fakeConnection, header, seedTrace } from './helpers';
 
 beforeEach(() => {
@@ -168,5 +169,22 @@ describe('the snapshot fetch', () => {
     expect(snapshots()).toBe(2);
     release!();
     await trace.refresh();
+  });
+
+  it('asks for the compact form and shows its records; a malformed one is an error that keeps the trace', async () => {
+    const records = seedTrace().stats(1000, 1, 12).list;
+    let answer: unknown = { header: header(), compact: encodeCompact(records) };
+    const api = new FakeApi().handle('trace:get-snapshot', () => answer as never);
+    const conn = fakeConnection(api);
+    const trace = useTraceStore();
+    await trace.init(conn);
+    expect(api.calls.find((c) => c.channel === 'trace:get-snapshot')?.request).toEqual({ form: 'compact' });
+    expect(trace.index.records).toEqual(records);
+    expect(trace.error).toBeNull();
+
+    answer = { header: header(), compact: { ...encodeCompact(records), strings: [] } };
+    await trace.refresh();
+    expect(trace.error).toMatch(/load the trace.*string 0 is not defined/);
+    expect(trace.count).toBe(records.length);
   });
 });

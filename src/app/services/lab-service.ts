@@ -22,6 +22,7 @@ import { idleStatus, labStatus, type LabStatus } from './status';
 import { StatusNotifier } from './status-notifier';
 import { appInfoResponse, touchesStatus } from './app-info';
 import { TraceFeed } from './trace-feed';
+import { encodeCompact } from '../../shared/trace/compact';
 import type { TraceRecorder } from '../../lab';
 
 /** Options of a {@link LabService}. */
@@ -252,12 +253,17 @@ export class LabService {
     return this.notifier.emitIfChanged();
   }
 
-  /** `trace:get-snapshot`: the current (or last) trace's header and the records held. */
-  snapshot(): InvokeResponse<'trace:get-snapshot'> {
+  /**
+   * `trace:get-snapshot`: the current (or last) trace's header and the records held, as records
+   * or in the compact wire form (`shared/trace/compact.ts`).
+   */
+  snapshot(): { header: TraceHeader | null; records: TraceRecord[] };
+  snapshot(form: 'records' | 'compact' | undefined): InvokeResponse<'trace:get-snapshot'>;
+  snapshot(form: 'records' | 'compact' = 'records'): InvokeResponse<'trace:get-snapshot'> {
     const recorder = this.feed.recorder;
-    return recorder
-      ? { header: recorder.header, records: recorder.snapshot() }
-      : { header: null, records: [] };
+    const header = recorder?.header ?? null;
+    const records = recorder?.snapshot() ?? [];
+    return form === 'compact' ? { header, compact: encodeCompact(records) } : { header, records };
   }
 
   /** The current (or last) trace, for export. */

@@ -11,6 +11,7 @@ import { ClientFaultSchema } from '../model/faults';
 import { CONNECTION_STATES } from '../model/states';
 import { MediaKindSchema } from '../protocol/messages';
 import { ScenarioSchema } from '../scenario/schema';
+import { CompactRecordsSchema } from '../trace/compact';
 import { TraceHeaderSchema, TraceRecordSchema } from '../trace/records';
 import { parseServerUrl } from './server-url';
 import {
@@ -120,11 +121,14 @@ export const ScenarioRunSchema = z.object({
   engine: Engine.optional(),
 });
 
-/** What every trace consumer starts from: the header and the records held so far. */
-export const TraceSnapshotSchema = z.object({
-  header: TraceHeaderSchema.nullable(),
-  records: z.array(TraceRecordSchema),
-});
+/**
+ * What every trace consumer starts from: the header and the records held so far, as records or
+ * (asked with `form: 'compact'`, as the dashboard does) in the compact wire form.
+ */
+export const TraceSnapshotSchema = z.union([
+  z.object({ header: TraceHeaderSchema.nullable(), records: z.array(TraceRecordSchema) }),
+  z.object({ header: TraceHeaderSchema.nullable(), compact: CompactRecordsSchema }),
+]);
 
 /** An error as it crosses the boundary. */
 export const IpcErrorSchema = z.object({ name: z.string(), message: z.string(), code: z.string() });
@@ -199,7 +203,10 @@ export const invokeContract = {
   },
   'scenario:run': { request: ScenarioRunSchema, response: z.object({ runId: z.string() }) },
   'scenario:cancel': { request: Empty, response: LabStatusSchema },
-  'trace:get-snapshot': { request: Empty, response: TraceSnapshotSchema },
+  'trace:get-snapshot': {
+    request: z.object({ form: z.enum(['records', 'compact']).optional() }).strict(),
+    response: TraceSnapshotSchema,
+  },
   'trace:add-mark': {
     request: z.object({ label: z.string().min(1).max(200) }),
     response: z.object({ seq: z.number() }),

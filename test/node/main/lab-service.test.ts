@@ -7,6 +7,7 @@ import { eventContract, invokeContract, type EventChannel, type EventPayload } f
 import type { Scenario } from '../../../src/shared';
 import { createDispatcher, createHandlers, type Dispatch } from '../../../src/app/ipc/handlers';
 import { LabService } from '../../../src/app/services/lab-service';
+import { decodeCompact } from '../../../src/shared/trace/compact';
 import { waitFor } from '../../helpers/wait';
 
 let service: LabService | undefined;
@@ -126,6 +127,10 @@ describe('LabService with a real lab', () => {
     const snap = (await call(dispatch, 'trace:get-snapshot')) as { header: unknown; records: unknown[] };
     expect(snap.header).not.toBeNull();
     expect(snap.records.length).toBe(svc.snapshot().records.length);
+    // The dashboard's compact form carries the same records, and passes the contract's schema.
+    const compact = (await call(dispatch, 'trace:get-snapshot', { form: 'compact' })) as { compact: unknown };
+    expect(invokeContract['trace:get-snapshot'].response.safeParse(compact).success).toBe(true);
+    expect(decodeCompact(compact.compact)).toEqual(snap.records);
     expect(of(seen, 'lab:status').at(-1)?.running).toBe(false);
   });
 

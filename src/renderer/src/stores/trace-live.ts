@@ -1,6 +1,7 @@
 /**
- * The trace on screen and the lab's live feed into it: the snapshot first (holding back events
- * that arrive meanwhile), then batched `trace:records` events. Records go into a
+ * The trace on screen and the lab's live feed into it: the snapshot first (in the compact wire
+ * form, a third of the bytes; holding back events that arrive meanwhile), then batched
+ * `trace:records` events. Records go into a
  * {@link TraceIndex} (O(batch), not reactive); views learn about changes through `version`,
  * bumped at most every {@link PUBLISH_EVERY_MS}, so a 2,000-records-a-second stream redraws
  * charts ~10 times a second, not 2,000. While a file is shown (`source.kind === 'file'`) live
@@ -8,6 +9,7 @@
  */
 import { computed, markRaw, ref, shallowRef, type ComputedRef, type Ref, type ShallowRef } from 'vue';
 import type { EventPayload } from '../../../shared/ipc';
+import { decodeCompact } from '../../../shared/trace/compact';
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import { TraceIndex } from '../../../shared/view/trace-index';
 import type { ApiConnection } from '../api';
@@ -133,8 +135,8 @@ export function useTraceLive(slot: ConnectionSlot): LiveTrace {
     loading.value = true;
     held = [];
     try {
-      const snapshot = await connection.api.invoke('trace:get-snapshot', {});
-      load(snapshot.header, snapshot.records);
+      const snapshot = await connection.api.invoke('trace:get-snapshot', { form: 'compact' });
+      load(snapshot.header, 'compact' in snapshot ? decodeCompact(snapshot.compact) : snapshot.records);
       error.value = null;
     } catch (e) {
       error.value = describeError('load the trace', e);
