@@ -10,6 +10,7 @@ import { resolveTiming, scaled } from '../shared';
 import { LabStalls } from './lab-stalls';
 import { Client } from './clients/client';
 import { preloadEngines } from './clients/engines';
+import type { SyntheticMediaOptions } from './clients/synthetic-media';
 import { FaultInjector } from './faults/fault-injector';
 import { ServerProcess } from './server/server-process';
 import { signToken } from './server/tokens';
@@ -73,6 +74,8 @@ export interface ParticipantOptions {
   role?: 'host' | 'audience';
   /** Overrides the lab-issued token (e.g. a bad or expired one, to test refusals). */
   token?: string | (() => string);
+  /** What a Node engine's synthetic media sends (frame rate, size); the engine's default otherwise. */
+  media?: SyntheticMediaOptions;
 }
 
 interface Participant {
@@ -224,6 +227,7 @@ export class Lab {
       engine,
       ice,
       runtime,
+      media: options.media,
       autoSubscribe: options.autoSubscribe ?? true,
       sink: this.recorder.sink,
     });

@@ -27,6 +27,7 @@ import type { SignalingClient, SignalingCloseInfo } from './signaling';
 import { ConnectionStateMachine } from './state-machine';
 import { TimerGroup } from './timers';
 import { nodeRuntime, type WebRtcRuntime } from './webrtc-runtime';
+import type { SyntheticMediaOptions } from './synthetic-media';
 
 /** Options of a {@link Client}. */
 export interface ClientOptions {
@@ -42,6 +43,8 @@ export interface ClientOptions {
   ice?: IceConfig;
   /** A ready engine runtime (the browser engine's, made around an open page); owned from now on. */
   runtime?: WebRtcRuntime;
+  /** What a Node engine's synthetic media sends; ignored when `runtime` is given. */
+  media?: SyntheticMediaOptions;
   /** Subscribe to every `user-published` kind by itself (default true). */
   autoSubscribe?: boolean;
   sink: RecordSink;
@@ -72,7 +75,7 @@ export class Client {
     if (typeof opts.channel !== 'string' || opts.channel.length < 1 || opts.channel.length > 64) {
       throw new ClientError('BAD_ARGUMENT', 'channel must be a string of 1–64 characters');
     }
-    this.runtime = opts.runtime ?? nodeRuntimeFor(opts.engine ?? 'wrtc', opts.ice);
+    this.runtime = opts.runtime ?? nodeRuntimeFor(opts.engine ?? 'wrtc', opts.ice, opts.media);
     this.token = opts.token;
     const { sink, timing } = opts;
     const uid = this.uid;
@@ -375,7 +378,11 @@ function joinCause(err: unknown): string {
 }
 
 /** The runtime of a Node engine by name, with a clear error for anything else. */
-function nodeRuntimeFor(engine: unknown, ice: IceConfig | undefined): WebRtcRuntime {
+function nodeRuntimeFor(
+  engine: unknown,
+  ice: IceConfig | undefined,
+  media: SyntheticMediaOptions | undefined,
+): WebRtcRuntime {
   if (!isEngineName(engine)) {
     throw new ClientError(
       'BAD_ARGUMENT',
@@ -388,5 +395,5 @@ function nodeRuntimeFor(engine: unknown, ice: IceConfig | undefined): WebRtcRunt
       'the browser engine needs a page: add the participant through a Lab',
     );
   }
-  return nodeRuntime(engine, ice);
+  return nodeRuntime(engine, ice, media);
 }

@@ -12,7 +12,7 @@ import {
   type NodeEngineName,
   type PeerConnectionLike,
 } from './engines';
-import { createSyntheticMedia, type SyntheticMedia } from './synthetic-media';
+import { createSyntheticMedia, type SyntheticMedia, type SyntheticMediaOptions } from './synthetic-media';
 
 /** One client's engine. */
 export interface WebRtcRuntime {
@@ -29,13 +29,17 @@ export interface WebRtcRuntime {
   dispose(): Promise<void>;
 }
 
-/** The runtime of a Node engine (`wrtc`, `werift`). */
-export function nodeRuntime(engine: NodeEngineName, ice: IceConfig = {}): WebRtcRuntime {
+/** The runtime of a Node engine (`wrtc`, `werift`); `media` shapes its synthetic source. */
+export function nodeRuntime(
+  engine: NodeEngineName,
+  ice: IceConfig = {},
+  media: SyntheticMediaOptions = {},
+): WebRtcRuntime {
   return {
     engine,
     relayConfigured: hasTurnServer(ice),
     createPeerConnection: () => createPeerConnection(engine, ice),
-    createMedia: () => createSyntheticMedia(engine),
+    createMedia: () => createSyntheticMedia(engine, media),
     describe: () => ({}),
     dispose: async () => undefined,
   };

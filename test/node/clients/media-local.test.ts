@@ -6,10 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordInput } from '../../../src/shared';
 import {
   createPeerConnection,
+  loadWrtc,
   type NodeEngineName,
   type PeerConnectionLike,
 } from '../../../src/lab/clients/engines';
 import { createSyntheticMedia, type SyntheticMedia } from '../../../src/lab/clients/synthetic-media';
+import { nodeRuntime } from '../../../src/lab/clients/webrtc-runtime';
 import { StatsSampler, type StatsSample } from '../../../src/lab/clients/stats-sampler';
 import { isLoopbackUdpCandidate } from '../../../src/lab/network-path';
 
@@ -107,6 +109,26 @@ describe('synthetic media lifecycle', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(media.counters().audioFrames).toBe(a);
     expect(() => media.createTrack('video')).toThrow(/disposed/);
+  });
+
+  it("takes the runtime's media options: a local sink sees frames of the size asked for", async () => {
+    const media = nodeRuntime('wrtc', {}, { width: 160, height: 96, videoFps: 5 }).createMedia();
+    cleanup.push(() => media.dispose());
+    const track = media.createTrack('video');
+    const { nonstandard } = loadWrtc() as unknown as {
+      nonstandard: {
+        RTCVideoSink: new (track: unknown) => {
+          onframe: ((e: { frame: { width: number; height: number } }) => void) | null;
+          stop(): void;
+        };
+      };
+    };
+    const sink = new nonstandard.RTCVideoSink(track);
+    cleanup.push(() => sink.stop());
+    const sizes: string[] = [];
+    sink.onframe = ({ frame }) => sizes.push(`${frame.width}×${frame.height}`);
+    await waitFor(() => sizes.length >= 2, 10_000);
+    expect(new Set(sizes)).toEqual(new Set(['160×96']));
   });
 
   it('rejects bad video sizes clearly', () => {

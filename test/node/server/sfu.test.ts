@@ -1,6 +1,8 @@
 import { RTCPeerConnection as WeriftPc, type MediaStreamTrack, type RTCRtpReceiver } from 'werift';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { sfuFactory } from '../../../src/lab/server/sfu/sfu';
+import { RECEIVE_BUFFER_BYTES, type SfuPeer } from '../../../src/lab/server/sfu/peer';
 import { peerConfig } from '../../../src/lab/server/sfu/werift-config';
 import { startServer, waitFor, type Fixture } from './helpers/server';
 import { Publisher, Subscriber } from './helpers/wrtc-media';
@@ -14,7 +16,8 @@ afterEach(async () => {
 
 describe('SFU', () => {
   it('forwards a wrtc publisher to a wrtc subscriber that decodes it', async () => {
-    fx = await startServer({ media: sfuFactory({ host: '127.0.0.1' }) });
+    const peers: SfuPeer[] = [];
+    fx = await startServer({ media: sfuFactory({ host: '127.0.0.1', onPeer: (peer) => peers.push(peer) }) });
     const pubSide = await fx.join('room', 1);
     const subSide = await fx.join('room', 2);
     const publisher = new Publisher(pubSide.client, ['audio', 'video']);
@@ -36,6 +39,14 @@ describe('SFU', () => {
     await waitFor(async () => (await subscriber.packetsReceived('audio')) > 20, 5000, 'audio packets');
     expect(subscriber.tracks.map((t) => `${t.kind}:${t.uid}`).sort()).toEqual(['audio:1', 'video:1']);
     console.log(`publish → first decoded frame at subscriber: ${firstFrameMs.toFixed(0)} ms`);
+    // Each server socket got the larger receive buffer, as far as the kernel allows (Linux
+    // reports twice what it grants; it grants up to net.core.rmem_max).
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    expect(peers.map((p) => p.name).sort()).toEqual(['pub', 'sub']);
+    for (const peer of peers)
+      expect(peer.receiveBufferBytes, peer.name).toBeGreaterThanOrEqual(
+        Math.min(RECEIVE_BUFFER_BYTES, rmemMax),
+      );
   });
 });
 

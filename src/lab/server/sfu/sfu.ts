@@ -192,8 +192,8 @@ export class Sfu implements MediaPlane {
         mediaAddress: this.mediaAddress,
         signal: (message) => this.hooks.send(member, message),
         log: (level, message) => this.log(level, member, message),
-        onState: (state) =>
-          this.pcState(member, 'pub', state, () => {
+        onState: (state, detail) =>
+          this.pcState(member, 'pub', state, detail, () => {
             if (media.pub !== pub) return;
             this.closePub(media);
             this.hooks.send(member, { type: 'media-reset', pc: 'pub', reason: 'failed' });
@@ -226,9 +226,9 @@ export class Sfu implements MediaPlane {
         const entry = media.subscriptions.get(`${uid}:${kind}`);
         if (entry && kind === 'video') this.members.get(entry.publisher)?.sources.video.requestKeyframe();
       },
-      onState: (state) => {
+      onState: (state, detail) => {
         if (state === 'connected') this.requestKeyframes(media);
-        this.pcState(member, 'sub', state, () => {
+        this.pcState(member, 'sub', state, detail, () => {
           if (media.sub !== sub) return;
           this.hooks.send(member, { type: 'media-reset', pc: 'sub', reason: 'failed' });
           this.rebuildSub(member, media);
@@ -267,7 +267,13 @@ export class Sfu implements MediaPlane {
     }
   }
 
-  private pcState(member: Member, pc: PcName, state: string, onFailed: () => void): void {
+  private pcState(
+    member: Member,
+    pc: PcName,
+    state: string,
+    detail: string | undefined,
+    onFailed: () => void,
+  ): void {
     this.events?.emit({
       type: 'pc',
       level: state === 'failed' ? 'warn' : 'debug',
@@ -275,7 +281,7 @@ export class Sfu implements MediaPlane {
       uid: member.uid,
       pc,
       state,
-      message: `${member.channel}/${member.uid} server ${pc} PC ${state}`,
+      message: `${member.channel}/${member.uid} server ${pc} PC ${state}${detail ? ` (${detail})` : ''}`,
     });
     if (state === 'failed') onFailed();
   }
