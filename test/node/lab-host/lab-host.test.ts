@@ -150,7 +150,10 @@ describe('lab host in its own process', () => {
       });
       await call('lab:start', {
         server: { kind: 'embedded' },
-        timing: { timeScale: 0.1 },
+        // Real time: at 0.1 the heartbeat timeout is 2 s of real time, and a Chromium page
+        // starting its media on a busy 2-core machine stalled signaling longer than that
+        // (heartbeat-timeout during the publish). Nothing here waits on a model timer.
+        timing: { timeScale: 1 },
         participants: [{ uid: 1, engine: 'browser' }, { uid: 2 }],
       });
       await call('client:join', { uid: 1 });

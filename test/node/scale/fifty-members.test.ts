@@ -127,7 +127,14 @@ describe('50 members, 10 of them publishing', () => {
     const totals = swarm.totals();
     expect(totals.joined).toBe(LIGHT_MEMBERS);
     expect(totals.pingsSent - pingsBefore).toBeGreaterThanOrEqual(LIGHT_MEMBERS * 5);
-    expect(totals.pongs).toBeGreaterThanOrEqual(totals.pingsSent - LIGHT_MEMBERS);
+    // Every ping sent by now is answered. (Not "at most one outstanding per member at this
+    // instant": after a stall of this busy process, the pong of the last ping can sit unread in
+    // its socket while the next ping's timer has fired — 80 outstanding for 40 members, seen.)
+    await waitFor(
+      () => swarm.totals().pongs >= totals.pingsSent,
+      () => `every ping answered (${swarm.totals().pongs} pongs for ${totals.pingsSent} pings)`,
+      15_000,
+    );
     // Nobody was dropped for silence: not as seen by the light members, the clients, or the server.
     expect(totals.timedOutUids).toEqual([]);
     expect(totals.unexpectedCloses).toBe(0);

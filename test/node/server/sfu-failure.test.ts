@@ -52,7 +52,7 @@ it('server PCs that went silent fail after werift consent expiry → media-reset
   expect(failures.length).toBeGreaterThan(0);
   for (const failure of failures) {
     expect(failure.message).toMatch(
-      /PC failed \(ice failed, dtls \w+, connected \d+\.\d s before, stun checks (\d+) sent \/ (\d+) answered/,
+      /PC failed \(ice failed, dtls \w+, connected \d+\.\d s before, pair \S+ \w+ ↔ \S+ \w+, stun checks (\d+) sent \/ (\d+) answered/,
     );
     const [, sent, answered] = /stun checks (\d+) sent \/ (\d+) answered/.exec(failure.message)!;
     expect(Number(sent)).toBeGreaterThan(Number(answered));
