@@ -60,9 +60,14 @@ export interface FirstChartFigures {
   frameMiB: number;
   /** Size of the same records as plain JSON (the floor's frame). */
   plainMiB: number;
+  /** Navigation → the whole snapshot's frame received (the chart records come before it). */
   navToSnapshotMs: number;
-  snapshotToChartMs: number;
+  /** Navigation → the charts show data (drawn from the chart records, fetched first). */
   navToChartMs: number;
+  /** Navigation → every record indexed and the event log on screen. */
+  navToAllMs: number;
+  /** The whole snapshot's frame received → every record indexed and the event log on screen. */
+  snapshotToAllMs: number;
   /** JSON.parse of the same records as plain JSON in the same page, once it was idle. */
   parseMs: number;
   /** Records the event log counts. */
@@ -79,11 +84,12 @@ export interface ProbeDump {
   frames: Array<[number, number]>;
   messages: Array<[number, number]>;
   firstChartAt: number | null;
+  allShownAt: number | null;
 }
 
 const DUMP = `(() => {
   const p = window.__faultlineBench;
-  return { now: performance.now(), longTasks: p.longTasks, frames: p.frames, messages: p.messages, firstChartAt: p.firstChartAt };
+  return { now: performance.now(), longTasks: p.longTasks, frames: p.frames, messages: p.messages, firstChartAt: p.firstChartAt, allShownAt: p.allShownAt };
 })()`;
 
 /** What the probes collected so far, with the page's `performance.now()`. */
@@ -256,8 +262,8 @@ export async function measureFirstChart(
         // Polled with evaluate (CDP): waitForFunction evaluates a string in the page, which its
         // CSP (no 'unsafe-eval') refuses.
         const deadline = performance.now() + 180_000;
-        while ((await page.evaluate('window.__faultlineBench.firstChartAt')) === null) {
-          if (performance.now() > deadline) throw new Error('no chart within 180 s');
+        while ((await page.evaluate('window.__faultlineBench.allShownAt')) === null) {
+          if (performance.now() > deadline) throw new Error('the trace was not shown within 180 s');
           await sleep(100);
         }
         const dump = await readProbes(page);
@@ -280,8 +286,9 @@ export async function measureFirstChart(
           frameMiB: chars / MiB,
           plainMiB: plainFrame.length / MiB,
           navToSnapshotMs: deliveredAt,
-          snapshotToChartMs: dump.firstChartAt! - deliveredAt,
           navToChartMs: dump.firstChartAt!,
+          navToAllMs: dump.allShownAt!,
+          snapshotToAllMs: dump.allShownAt! - deliveredAt,
           parseMs: parse.ms,
           shown: await shownCount(page),
           heapMiB: await heapAfterGc(await context.newCDPSession(page)),
@@ -367,21 +374,23 @@ export async function benchRenderer({ quick = false }: { quick?: boolean } = {})
       `Renderer in Chromium: time to first chart, ${first.records.toLocaleString('en')}-record trace (${fmt(first.frameMiB, 1)} MiB compact snapshot frame, ${fmt(first.plainMiB, 1)} MiB as plain JSON)`,
       [
         'run',
-        'nav→snapshot ms',
-        'snapshot→chart ms',
         'nav→chart ms',
+        'nav→snapshot ms',
+        'snapshot→all ms',
+        'nav→all ms',
         'JSON.parse ms',
-        'chart vs parse',
+        'all vs parse',
         'shown',
         'heap MiB',
       ],
       runs.map((r, i) => [
         i + 1,
-        fmt(r.navToSnapshotMs, 0),
-        fmt(r.snapshotToChartMs, 0),
         fmt(r.navToChartMs, 0),
+        fmt(r.navToSnapshotMs, 0),
+        fmt(r.snapshotToAllMs, 0),
+        fmt(r.navToAllMs, 0),
         fmt(r.parseMs, 0),
-        `${fmt(r.snapshotToChartMs / r.parseMs, 1)}×`,
+        `${fmt(r.snapshotToAllMs / r.parseMs, 1)}×`,
         r.shown,
         fmt(r.heapMiB, 1),
       ]),
@@ -392,7 +401,8 @@ export async function benchRenderer({ quick = false }: { quick?: boolean } = {})
       `Renderer in Chromium: the 1,000,000-record dashboard (${fmt(big!.frameMiB, 1)} MiB compact snapshot frame, ${fmt(big!.plainMiB, 1)} MiB as plain JSON)`,
       [
         'nav→chart ms',
-        'snapshot→chart ms',
+        'snapshot→all ms',
+        'nav→all ms',
         'JSON.parse ms',
         'shown',
         'heap MiB',
@@ -406,7 +416,8 @@ export async function benchRenderer({ quick = false }: { quick?: boolean } = {})
       [
         [
           fmt(big!.navToChartMs, 0),
-          fmt(big!.snapshotToChartMs, 0),
+          fmt(big!.snapshotToAllMs, 0),
+          fmt(big!.navToAllMs, 0),
           fmt(big!.parseMs, 0),
           big!.shown,
           fmt(big!.heapMiB, 1),
@@ -441,28 +452,29 @@ function summarize({
   const n = runs[0]!.records.toLocaleString('en');
   const parse = median((r) => r.parseMs);
   const navToChart = median((r) => r.navToChartMs);
-  const snapshotToChart = median((r) => r.snapshotToChartMs);
+  const snapshotToAll = median((r) => r.snapshotToAllMs);
+  const navToAll = median((r) => r.navToAllMs);
   addSummaryRow({
     figure: `${n}-record trace: navigation → first chart`,
-    now: ms(navToChart),
+    now: `${ms(navToChart)} (every record shown at ${ms(navToAll)})`,
     floor: `JSON.parse of the records as JSON ${ms(parse)}`,
     ratio: navToChart / parse,
     goal: '≤ 500 ms',
     met: navToChart <= 500,
   });
   addSummaryRow({
-    figure: `${n}-record trace: snapshot → first chart`,
-    now: ms(snapshotToChart),
+    figure: `${n}-record trace: whole snapshot → every record shown`,
+    now: ms(snapshotToAll),
     floor: `JSON.parse of the records as JSON ${ms(parse)}`,
-    ratio: snapshotToChart / parse,
+    ratio: snapshotToAll / parse,
     goal: '≤ 2× the parse',
-    met: snapshotToChart <= 2 * parse,
+    met: snapshotToAll <= 2 * parse,
   });
   const zoom = big.interaction!;
   const shownAll = big.shown === big.records;
   addSummaryRow({
     figure: '1,000,000-record dashboard: first chart',
-    now: `${ms(big.navToChartMs)}${shownAll ? '' : ` (${big.shown} shown)`}`,
+    now: `${ms(big.navToChartMs)} (every record shown at ${ms(big.navToAllMs)})${shownAll ? '' : `, ${big.shown} shown`}`,
     floor: `JSON.parse of the records as JSON ${ms(big.parseMs)}`,
     ratio: big.navToChartMs / big.parseMs,
     goal: '≤ 1,500 ms',

@@ -10,11 +10,20 @@
  * - `messages`: WebSocket frames received ([at, chars]); `largest`: the text of the largest
  *   one (the trace snapshot), kept until the bench has timed a plain JSON.parse of it;
  * - `firstChartAt`: the first frame at which uid 1's swimlane list has items and the
- *   connection-state canvas shows the CONNECTED colour.
+ *   connection-state canvas shows the CONNECTED colour;
+ * - `allShownAt`: the first frame with the event log on screen (it appears once the whole
+ *   snapshot, not only the chart records, is indexed).
  */
 (() => {
   const CONNECTED = [0x2f, 0x9e, 0x5b];
-  const probe = { longTasks: [], frames: [], messages: [], largest: null, firstChartAt: null };
+  const probe = {
+    longTasks: [],
+    frames: [],
+    messages: [],
+    largest: null,
+    firstChartAt: null,
+    allShownAt: null,
+  };
   Object.defineProperty(window, '__faultlineBench', { value: probe });
 
   new PerformanceObserver((list) => {
@@ -43,6 +52,8 @@
     if (last !== null) probe.frames.push([stamp, stamp - last]);
     last = stamp;
     if (probe.firstChartAt === null && chartShowsData()) probe.firstChartAt = performance.now();
+    if (probe.allShownAt === null && document.querySelector('[data-testid="log-count"]'))
+      probe.allShownAt = performance.now();
     requestAnimationFrame(frame);
   }
   requestAnimationFrame(frame);

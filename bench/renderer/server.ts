@@ -6,7 +6,7 @@
  * lab's trace feed batches them.
  */
 import { IpcError, type InvokeResponse } from '../../src/shared/ipc/contract';
-import { encodeCompact } from '../../src/shared/trace/compact';
+import { snapshotResponse } from '../../src/shared/ipc/snapshot';
 import type { TraceHeader, TraceRecord } from '../../src/shared/trace/records';
 import { createDispatcher, type Handlers } from '../../src/app/ipc/handlers';
 import { ServiceEvents } from '../../src/app/services/events';
@@ -61,11 +61,9 @@ function cannedHandlers(
     'app:get-info': () => info,
     'lab:get-status': () => idleStatus(),
     'scenario:list': () => [],
-    'trace:get-snapshot': ({ form }) => {
+    'trace:get-snapshot': (request) => {
       onSnapshot();
-      return form === 'compact'
-        ? { header: snapshot.header, compact: encodeCompact(snapshot.records) }
-        : snapshot;
+      return snapshotResponse(snapshot.header, snapshot.records, request);
     },
     'lab:start': refuse,
     'lab:stop': refuse,

@@ -7,7 +7,7 @@
  */
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import FindingsPanel from '../../src/renderer/src/components/FindingsPanel.vue';
 import ReproduceButton from '../../src/renderer/src/components/ReproduceButton.vue';
 import { useScenarioStore, useTraceStore, useUiStore } from '../../src/renderer/src/stores';
@@ -112,6 +112,8 @@ describe('Reproduce a trace without a scenario', () => {
     await flushPromises();
     expect(api.calls.some((c) => c.channel === 'scenario:run')).toBe(true);
     expect(store.source.kind).toBe('live');
+    // The live snapshot comes in two steps with a painted frame between them.
+    await vi.waitFor(() => expect(store.loading).toBe(false));
     expect(w.find('[data-testid="reproduction-editor"]').exists()).toBe(false);
 
     // The lab starts a trace of its own, with no scenario in its header: Reproduce… is offered

@@ -123,6 +123,9 @@ export class Records {
   ): this {
     return this.add({ t, type: 'reconnect', uid, attempt, phase, ...extra });
   }
+  mark(t: number, label: string): this {
+    return this.add({ t, type: 'mark', label });
+  }
   stats(t: number, uid: number, rttMs: number | null, lossPct = 0): this {
     return this.add({ t, type: 'stats', uid, rttMs, lossPct, jitterMs: 1, sendKbps: 500, recvKbps: 600 });
   }

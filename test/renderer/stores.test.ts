@@ -22,8 +22,10 @@ describe('trace store', () => {
     const { list } = seedTrace();
     const api = new FakeApi();
     let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    // Both requests of the fetch (the chart records, then the whole trace) wait for the release.
     api.handle('trace:get-snapshot', async () => {
-      await new Promise<void>((r) => (release = r));
+      await released;
       return { header: header(), records: list.slice(0, 12) };
     });
     const trace = useTraceStore();
@@ -82,11 +84,12 @@ describe('trace store', () => {
     expect(trace.index.bySeq(999)).toBeUndefined();
     await trace.showLive();
     expect(trace.source.kind).toBe('live');
-    expect(api.calls.filter((c) => c.channel === 'trace:get-snapshot')).toHaveLength(2);
+    // Each fetch is two requests: the chart records, then the whole trace.
+    expect(api.calls.filter((c) => c.channel === 'trace:get-snapshot')).toHaveLength(4);
     conn.setStatus({ state: 'reconnecting', attempt: 1, retryAt: null, detail: null });
     conn.setStatus({ state: 'open', attempt: 0, retryAt: null, detail: null });
     await Promise.resolve();
-    expect(api.calls.filter((c) => c.channel === 'trace:get-snapshot')).toHaveLength(3);
+    expect(api.calls.filter((c) => c.channel === 'trace:get-snapshot')).toHaveLength(5);
     trace.dispose();
     expect(api.listenerCount('trace:records')).toBe(0);
   });

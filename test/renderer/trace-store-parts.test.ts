@@ -10,7 +10,10 @@ import { useTraceStore } from '../../src/renderer/src/stores/trace';
 import { requireConnection, unlessUnsupported } from '../../src/renderer/src/stores/trace-connection';
 import { IpcError } from '../../src/shared/ipc';
 import { encodeCompact } from '../../src/shared/trace/compact';
-import { FakeApi, fakeConnection, header, seedTrace } from './helpers';
+import { snapshotResponse } from '../../src/shared/ipc/snapshot';
+import { CHART_RECORD_TYPES } from '../../src/shared/view/charts/record-types';
+import type { TraceRecord } from '../../src/shared/trace/records';
+import { FakeApi, fakeConnection, header, Records, seedTrace } from './helpers';
 
 beforeEach(() => {
   localStorage.clear();
@@ -160,13 +163,18 @@ describe('the snapshot fetch', () => {
     // Before: the open below started a second fetch of the whole trace (measured in Chromium on a
     // 200,000-record trace: two 16.8 MB snapshot frames parsed and indexed).
     conn.setStatus({ state: 'open', attempt: 0, retryAt: null, detail: null });
-    const snapshots = (): number => api.calls.filter((c) => c.channel === 'trace:get-snapshot').length;
-    expect(snapshots()).toBe(1);
+    // A fetch is two requests: the chart records first, then the whole trace.
+    const requests = (): number => api.calls.filter((c) => c.channel === 'trace:get-snapshot').length;
+    expect(requests()).toBe(1);
+    release!();
+    await until(() => requests() === 2);
     release!();
     await ready;
     conn.setStatus({ state: 'reconnecting', attempt: 1, retryAt: null, detail: null });
     conn.setStatus({ state: 'open', attempt: 0, retryAt: null, detail: null });
-    expect(snapshots()).toBe(2);
+    expect(requests()).toBe(3);
+    release!();
+    await until(() => requests() === 4);
     release!();
     await trace.refresh();
   });
@@ -178,7 +186,10 @@ describe('the snapshot fetch', () => {
     const conn = fakeConnection(api);
     const trace = useTraceStore();
     await trace.init(conn);
-    expect(api.calls.find((c) => c.channel === 'trace:get-snapshot')?.request).toEqual({ form: 'compact' });
+    expect(api.calls.filter((c) => c.channel === 'trace:get-snapshot').map((c) => c.request)).toEqual([
+      { form: 'compact', types: [...CHART_RECORD_TYPES] },
+      { form: 'compact' },
+    ]);
     expect(trace.index.records).toEqual(records);
     expect(trace.error).toBeNull();
 
@@ -187,4 +198,82 @@ describe('the snapshot fetch', () => {
     expect(trace.error).toMatch(/load the trace.*string 0 is not defined/);
     expect(trace.count).toBe(records.length);
   });
+
+  it('shows the chart records first, marks the trace partial until the rest is in, and keeps them when the rest fails', async () => {
+    const all = seedTrace().list.flatMap((r, i): TraceRecord[] => [
+      r,
+      { seq: 0, t: r.t, type: 'log', uid: null, level: 'info', msg: `line ${i}` } as TraceRecord,
+    ]);
+    all.push({ seq: 0, t: 40_000, type: 'signal', uid: 1, dir: 'in', msg: 'pong' } as unknown as TraceRecord);
+    all.forEach((r, i) => (r.seq = i + 1));
+    const charted = all.filter((r) => (CHART_RECORD_TYPES as readonly string[]).includes(r.type));
+    let releaseWhole: (() => void) | null = null;
+    let failWhole = false;
+    const api = new FakeApi().handle('trace:get-snapshot', (request) => {
+      const answer = snapshotResponse(header(), all, request);
+      if (request.types) return answer;
+      return new Promise((resolve, reject) => {
+        releaseWhole = () => (failWhole ? reject(new IpcError('gone', 'DISCONNECTED')) : resolve(answer));
+      });
+    });
+    const trace = useTraceStore();
+    const ready = trace.init(fakeConnection(api));
+    await until(() => releaseWhole !== null);
+    // The charts have every record they draw, and the trace's end; the rest is on its way.
+    expect(trace.index.records).toEqual(charted);
+    expect(charted.length).toBeLessThan(all.length);
+    expect(trace.lastT).toBe(40_000);
+    expect(trace.partial).toBe(true);
+    expect(trace.loading).toBe(true);
+    releaseWhole!();
+    await ready;
+    expect(trace.index.records).toEqual(all);
+    expect(trace.partial).toBe(false);
+    expect(trace.loading).toBe(false);
+
+    releaseWhole = null;
+    failWhole = true;
+    const again = trace.refresh();
+    await until(() => releaseWhole !== null);
+    releaseWhole!();
+    await again;
+    expect(trace.error).toMatch(/load the trace/);
+    expect(trace.index.records).toEqual(charted);
+    expect(trace.partial).toBe(true);
+    expect(trace.loading).toBe(false);
+  });
 });
+
+describe('a file opened while the live snapshot loads', () => {
+  it('stays on screen: the whole snapshot that arrives later does not replace it', async () => {
+    const live = seedTrace().list;
+    let releaseWhole: (() => void) | null = null;
+    const api = new FakeApi().handle('trace:get-snapshot', (request) => {
+      const answer = snapshotResponse(header(), live, request);
+      if (request.types) return answer;
+      return new Promise((resolve) => (releaseWhole = () => resolve(answer)));
+    });
+    const trace = useTraceStore();
+    const ready = trace.init(fakeConnection(api));
+    await until(() => releaseWhole !== null);
+    const file = new Records().mark(5, 'from the file').list;
+    api.emit('trace:opened', {
+      name: 'f.ndjson',
+      header: header(),
+      records: file,
+      truncated: false,
+      warnings: [],
+    });
+    releaseWhole!();
+    await ready;
+    expect(trace.source).toMatchObject({ kind: 'file', name: 'f.ndjson' });
+    expect(trace.index.records).toEqual(file);
+    expect(trace.partial).toBe(false);
+  });
+});
+
+/** Resolves once `done()` holds (checked after each macrotask; 2 s at most). */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!done()) throw new Error('condition not reached');
+}

@@ -83,7 +83,7 @@ export function createHandlers(
     'scenario:list': () => service.listScenarios(),
     'scenario:run': (r) => service.runScenario(r),
     'scenario:cancel': () => service.cancel(),
-    'trace:get-snapshot': ({ form }) => service.snapshot(form),
+    'trace:get-snapshot': (request) => service.snapshot(request),
     'trace:add-mark': (r) => service.addMark(r),
     'trace:export': (r) => (dialogs ? dialogs.exportTrace(exportOptions(r)) : noDialogs()),
     'trace:open': async (r) => {

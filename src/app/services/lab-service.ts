@@ -22,7 +22,7 @@ import { idleStatus, labStatus, type LabStatus } from './status';
 import { StatusNotifier } from './status-notifier';
 import { appInfoResponse, touchesStatus } from './app-info';
 import { TraceFeed } from './trace-feed';
-import { encodeCompact } from '../../shared/trace/compact';
+import { snapshotResponse } from '../../shared/ipc/snapshot';
 import type { TraceRecorder } from '../../lab';
 
 /** Options of a {@link LabService}. */
@@ -254,16 +254,15 @@ export class LabService {
   }
 
   /**
-   * `trace:get-snapshot`: the current (or last) trace's header and the records held, as records
-   * or in the compact wire form (`shared/trace/compact.ts`).
+   * `trace:get-snapshot`: the current (or last) trace's header and the records held (all, or
+   * those of the types asked for), as records or in the compact wire form
+   * (`shared/trace/compact.ts`).
    */
   snapshot(): { header: TraceHeader | null; records: TraceRecord[] };
-  snapshot(form: 'records' | 'compact' | undefined): InvokeResponse<'trace:get-snapshot'>;
-  snapshot(form: 'records' | 'compact' = 'records'): InvokeResponse<'trace:get-snapshot'> {
+  snapshot(request: InvokeParsed<'trace:get-snapshot'>): InvokeResponse<'trace:get-snapshot'>;
+  snapshot(request: InvokeParsed<'trace:get-snapshot'> = {}): InvokeResponse<'trace:get-snapshot'> {
     const recorder = this.feed.recorder;
-    const header = recorder?.header ?? null;
-    const records = recorder?.snapshot() ?? [];
-    return form === 'compact' ? { header, compact: encodeCompact(records) } : { header, records };
+    return snapshotResponse(recorder?.header ?? null, recorder?.snapshot() ?? [], request);
   }
 
   /** The current (or last) trace, for export. */

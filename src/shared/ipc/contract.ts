@@ -12,7 +12,7 @@ import { CONNECTION_STATES } from '../model/states';
 import { MediaKindSchema } from '../protocol/messages';
 import { ScenarioSchema } from '../scenario/schema';
 import { CompactRecordsSchema } from '../trace/compact';
-import { TraceHeaderSchema, TraceRecordSchema } from '../trace/records';
+import { RECORD_TYPES, TraceHeaderSchema, TraceRecordSchema } from '../trace/records';
 import { parseServerUrl } from './server-url';
 import {
   ChartImagesSchema,
@@ -122,12 +122,18 @@ export const ScenarioRunSchema = z.object({
 });
 
 /**
+ * With a snapshot of some record types only: the time of the trace's last record of any type, so
+ * the charts end where the whole trace ends.
+ */
+const LastTSchema = z.number().nonnegative().optional();
+
+/**
  * What every trace consumer starts from: the header and the records held so far, as records or
  * (asked with `form: 'compact'`, as the dashboard does) in the compact wire form.
  */
 export const TraceSnapshotSchema = z.union([
-  z.object({ header: TraceHeaderSchema.nullable(), records: z.array(TraceRecordSchema) }),
-  z.object({ header: TraceHeaderSchema.nullable(), compact: CompactRecordsSchema }),
+  z.object({ header: TraceHeaderSchema.nullable(), records: z.array(TraceRecordSchema), lastT: LastTSchema }),
+  z.object({ header: TraceHeaderSchema.nullable(), compact: CompactRecordsSchema, lastT: LastTSchema }),
 ]);
 
 /** An error as it crosses the boundary. */
@@ -203,8 +209,22 @@ export const invokeContract = {
   },
   'scenario:run': { request: ScenarioRunSchema, response: z.object({ runId: z.string() }) },
   'scenario:cancel': { request: Empty, response: LabStatusSchema },
+  /**
+   * The current (or last) trace: every record, or only those of `types` (the dashboard asks for
+   * what its charts draw first, then for the rest), as records or in the compact wire form.
+   */
   'trace:get-snapshot': {
-    request: z.object({ form: z.enum(['records', 'compact']).optional() }).strict(),
+    request: z
+      .object({
+        form: z.enum(['records', 'compact']).optional(),
+        types: z
+          .array(z.enum(RECORD_TYPES))
+          .min(1)
+          .max(RECORD_TYPES.length)
+          .refine((types) => new Set(types).size === types.length, 'record types must not repeat')
+          .optional(),
+      })
+      .strict(),
     response: TraceSnapshotSchema,
   },
   'trace:add-mark': {

@@ -8,6 +8,7 @@ import type { Scenario } from '../../../src/shared';
 import { createDispatcher, createHandlers, type Dispatch } from '../../../src/app/ipc/handlers';
 import { LabService } from '../../../src/app/services/lab-service';
 import { decodeCompact } from '../../../src/shared/trace/compact';
+import type { TraceRecord } from '../../../src/shared/trace/records';
 import { waitFor } from '../../helpers/wait';
 
 let service: LabService | undefined;
@@ -131,6 +132,22 @@ describe('LabService with a real lab', () => {
     const compact = (await call(dispatch, 'trace:get-snapshot', { form: 'compact' })) as { compact: unknown };
     expect(invokeContract['trace:get-snapshot'].response.safeParse(compact).success).toBe(true);
     expect(decodeCompact(compact.compact)).toEqual(snap.records);
+    // Only the types asked for, in seq order, in either form.
+    const types = ['state', 'log'] as const;
+    const some = (await call(dispatch, 'trace:get-snapshot', { types })) as { records: TraceRecord[] };
+    const expected = (snap.records as TraceRecord[]).filter((r) => r.type === 'state' || r.type === 'log');
+    expect(expected.some((r) => r.type === 'state') && expected.some((r) => r.type === 'log')).toBe(true);
+    expect(expected.length).toBeLessThan(snap.records.length);
+    expect(some.records).toEqual(expected);
+    const someCompact = (await call(dispatch, 'trace:get-snapshot', { form: 'compact', types })) as {
+      compact: unknown;
+    };
+    expect(decodeCompact(someCompact.compact)).toEqual(expected);
+    // Unknown, repeated or no types are refused, not answered with everything.
+    for (const bad of [['nope'], ['state', 'state'], []]) {
+      const envelope = await dispatch('trace:get-snapshot', { types: bad });
+      expect(envelope.ok ? 'OK' : envelope.error.code, JSON.stringify(bad)).toBe('BAD_REQUEST');
+    }
     expect(of(seen, 'lab:status').at(-1)?.running).toBe(false);
   });
 

@@ -1,17 +1,19 @@
 /**
- * The trace on screen and the lab's live feed into it: the snapshot first (in the compact wire
- * form, a third of the bytes; holding back events that arrive meanwhile), then batched
- * `trace:records` events. Records go into a
+ * The trace on screen and the lab's live feed into it: the snapshot first, in two steps — the
+ * records the charts draw ({@link CHART_RECORD_TYPES}), shown at once, then the whole trace
+ * (`partial` in between) — in the compact wire form (a third of the bytes), holding back events
+ * that arrive meanwhile; then batched `trace:records` events. Records go into a
  * {@link TraceIndex} (O(batch), not reactive); views learn about changes through `version`,
  * bumped at most every {@link PUBLISH_EVERY_MS}, so a 2,000-records-a-second stream redraws
  * charts ~10 times a second, not 2,000. While a file is shown (`source.kind === 'file'`) live
  * batches are ignored until {@link LiveTrace.showLive}.
  */
 import { computed, markRaw, ref, shallowRef, type ComputedRef, type Ref, type ShallowRef } from 'vue';
-import type { EventPayload } from '../../../shared/ipc';
+import type { EventPayload, InvokeResponse } from '../../../shared/ipc';
 import { decodeCompact } from '../../../shared/trace/compact';
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import { TraceIndex } from '../../../shared/view/trace-index';
+import { CHART_RECORD_TYPES } from '../../../shared/view/charts/record-types';
 import type { ApiConnection } from '../api';
 import type { ConnectionSlot } from './trace-connection';
 import { describeError } from './errors';
@@ -35,6 +37,11 @@ export interface LiveTrace {
   version: Ref<number>;
   /** True while the lab's snapshot loads. */
   loading: Ref<boolean>;
+  /**
+   * True while the index holds only the chart records of the lab's snapshot (the rest is on its
+   * way, or failed to come: see `error`): the charts are complete, the log and findings not.
+   */
+  partial: Ref<boolean>;
   /** Why the last snapshot could not be loaded, in one sentence. */
   error: Ref<string | null>;
   /** Where the shown trace comes from: the live lab, or a file someone opened. */
@@ -61,6 +68,19 @@ export interface LiveTrace {
   stop: () => void;
 }
 
+/** The records of a snapshot in either wire form. */
+function recordsOf(snapshot: InvokeResponse<'trace:get-snapshot'>): readonly TraceRecord[] {
+  return 'compact' in snapshot ? decodeCompact(snapshot.compact) : snapshot.records;
+}
+
+/** Resolves after the next frame was painted (a timer where there are no frames). */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(resolve, 0));
+    else setTimeout(resolve, 0);
+  });
+}
+
 function sameTrace(a: TraceHeader | null, b: TraceHeader): boolean {
   return a !== null && a.startedAt === b.startedAt;
 }
@@ -70,6 +90,7 @@ export function useTraceLive(slot: ConnectionSlot): LiveTrace {
   const index = shallowRef<TraceIndex>(markRaw(new TraceIndex()));
   const version = ref(0);
   const loading = ref(false);
+  const partial = ref(false);
   const error = ref<string | null>(null);
   const source = shallowRef<TraceSource>({ kind: 'live' });
   const header = computed(() => (version.value, index.value.header));
@@ -98,6 +119,7 @@ export function useTraceLive(slot: ConnectionSlot): LiveTrace {
   function reset(next: TraceHeader | null = null): void {
     const fresh = new TraceIndex();
     fresh.header = next;
+    partial.value = false;
     index.value = markRaw(fresh);
     flush();
   }
@@ -112,11 +134,13 @@ export function useTraceLive(slot: ConnectionSlot): LiveTrace {
     if (index.value.ingest(payload.records) > 0 || payload.header) schedule();
   }
 
-  function load(next: TraceHeader | null, records: readonly TraceRecord[]): void {
+  function load(next: TraceHeader | null, records: readonly TraceRecord[], lastT = 0): void {
     const fresh = new TraceIndex();
     fresh.header = next;
     fresh.ingest(records);
+    if (lastT > fresh.lastT) fresh.lastT = lastT;
     index.value = markRaw(fresh);
+    partial.value = false;
     flush();
   }
 
@@ -129,14 +153,31 @@ export function useTraceLive(slot: ConnectionSlot): LiveTrace {
     return inFlight;
   }
 
+  /** True while an opened file is on screen (read afresh: it changes across awaits). */
+  const showingFile = (): boolean => source.value.kind === 'file';
+
   async function fetchSnapshot(): Promise<void> {
     const connection = slot.current;
     if (!connection || source.value.kind === 'file') return;
     loading.value = true;
     held = [];
     try {
-      const snapshot = await connection.api.invoke('trace:get-snapshot', { form: 'compact' });
-      load(snapshot.header, 'compact' in snapshot ? decodeCompact(snapshot.compact) : snapshot.records);
+      const charts = await connection.api.invoke('trace:get-snapshot', {
+        form: 'compact',
+        types: [...CHART_RECORD_TYPES],
+      });
+      // Asked for before the charts draw, so the server works on it meanwhile.
+      const whole = connection.api.invoke('trace:get-snapshot', { form: 'compact' });
+      whole.catch(() => undefined); // awaited below; not unhandled if the first load throws
+      // A file opened meanwhile stays on screen.
+      if (showingFile()) return;
+      load(charts.header, recordsOf(charts), charts.lastT);
+      partial.value = true;
+      const snapshot = await whole;
+      // Decoding a big snapshot is one long task: let the charts paint first.
+      await afterPaint();
+      if (showingFile()) return;
+      load(snapshot.header, recordsOf(snapshot));
       error.value = null;
     } catch (e) {
       error.value = describeError('load the trace', e);
@@ -173,6 +214,7 @@ export function useTraceLive(slot: ConnectionSlot): LiveTrace {
     index,
     version,
     loading,
+    partial,
     error,
     source,
     header,

@@ -69,6 +69,7 @@ export const useTraceStore = defineStore('trace', () => {
     index: live.index,
     version: live.version,
     loading: live.loading,
+    partial: live.partial,
     source: live.source,
     error: live.error,
     header: live.header,
