@@ -11,8 +11,8 @@
  *   one (the trace snapshot), kept until the bench has timed a plain JSON.parse of it;
  * - `firstChartAt`: the first frame at which uid 1's swimlane list has items and the
  *   connection-state canvas shows the CONNECTED colour;
- * - `allShownAt`: the first frame with the event log on screen (it appears once the whole
- *   snapshot, not only the chart records, is indexed).
+ * - `logCounts`: the event log's count line each time it changed ([at, text]; the log appears
+ *   once the whole snapshot, not only the chart records, is indexed).
  */
 (() => {
   const CONNECTED = [0x2f, 0x9e, 0x5b];
@@ -22,7 +22,7 @@
     messages: [],
     largest: null,
     firstChartAt: null,
-    allShownAt: null,
+    logCounts: [],
   };
   Object.defineProperty(window, '__faultlineBench', { value: probe });
 
@@ -52,8 +52,8 @@
     if (last !== null) probe.frames.push([stamp, stamp - last]);
     last = stamp;
     if (probe.firstChartAt === null && chartShowsData()) probe.firstChartAt = performance.now();
-    if (probe.allShownAt === null && document.querySelector('[data-testid="log-count"]'))
-      probe.allShownAt = performance.now();
+    const count = document.querySelector('[data-testid="log-count"]')?.textContent ?? null;
+    if (count !== (probe.logCounts.at(-1)?.[1] ?? null)) probe.logCounts.push([performance.now(), count]);
     requestAnimationFrame(frame);
   }
   requestAnimationFrame(frame);

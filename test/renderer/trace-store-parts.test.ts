@@ -151,11 +151,12 @@ describe('trace store parts on one connection', () => {
 describe('the snapshot fetch', () => {
   it('asks once when the connection opens after init, and again after a reconnect', async () => {
     const api = new FakeApi();
-    let release: (() => void) | null = null;
+    const pending: Array<() => void> = [];
     api.handle(
       'trace:get-snapshot',
-      () => new Promise((resolve) => (release = () => resolve({ header: header(), records: [] }))),
+      () => new Promise((resolve) => pending.push(() => resolve({ header: header(), records: [] }))),
     );
+    const releaseAll = (): void => pending.splice(0).forEach((release) => release());
     const conn = fakeConnection(api);
     conn.setStatus({ state: 'connecting', attempt: 0, retryAt: null, detail: null });
     const trace = useTraceStore();
@@ -163,19 +164,15 @@ describe('the snapshot fetch', () => {
     // Before: the open below started a second fetch of the whole trace (measured in Chromium on a
     // 200,000-record trace: two 16.8 MB snapshot frames parsed and indexed).
     conn.setStatus({ state: 'open', attempt: 0, retryAt: null, detail: null });
-    // A fetch is two requests: the chart records first, then the whole trace.
+    // A fetch is two requests at once: the chart records, and the whole trace.
     const requests = (): number => api.calls.filter((c) => c.channel === 'trace:get-snapshot').length;
-    expect(requests()).toBe(1);
-    release!();
-    await until(() => requests() === 2);
-    release!();
+    expect(requests()).toBe(2);
+    releaseAll();
     await ready;
     conn.setStatus({ state: 'reconnecting', attempt: 1, retryAt: null, detail: null });
     conn.setStatus({ state: 'open', attempt: 0, retryAt: null, detail: null });
-    expect(requests()).toBe(3);
-    release!();
-    await until(() => requests() === 4);
-    release!();
+    expect(requests()).toBe(4);
+    releaseAll();
     await trace.refresh();
   });
 
@@ -218,7 +215,7 @@ describe('the snapshot fetch', () => {
     });
     const trace = useTraceStore();
     const ready = trace.init(fakeConnection(api));
-    await until(() => releaseWhole !== null);
+    await until(() => trace.partial);
     // The charts have every record they draw, and the trace's end; the rest is on its way.
     expect(trace.index.records).toEqual(charted);
     expect(charted.length).toBeLessThan(all.length);
@@ -234,7 +231,7 @@ describe('the snapshot fetch', () => {
     releaseWhole = null;
     failWhole = true;
     const again = trace.refresh();
-    await until(() => releaseWhole !== null);
+    await until(() => trace.partial);
     releaseWhole!();
     await again;
     expect(trace.error).toMatch(/load the trace/);
@@ -255,7 +252,7 @@ describe('a file opened while the live snapshot loads', () => {
     });
     const trace = useTraceStore();
     const ready = trace.init(fakeConnection(api));
-    await until(() => releaseWhole !== null);
+    await until(() => trace.partial);
     const file = new Records().mark(5, 'from the file').list;
     api.emit('trace:opened', {
       name: 'f.ndjson',

@@ -162,13 +162,14 @@ export function useTraceLive(slot: ConnectionSlot): LiveTrace {
     loading.value = true;
     held = [];
     try {
-      const charts = await connection.api.invoke('trace:get-snapshot', {
+      const first = connection.api.invoke('trace:get-snapshot', {
         form: 'compact',
         types: [...CHART_RECORD_TYPES],
       });
-      // Asked for before the charts draw, so the server works on it meanwhile.
+      // Asked for at once: the server answers in order, and works on it while the charts draw.
       const whole = connection.api.invoke('trace:get-snapshot', { form: 'compact' });
-      whole.catch(() => undefined); // awaited below; not unhandled if the first load throws
+      whole.catch(() => undefined); // awaited below; not unhandled if the first step throws
+      const charts = await first;
       // A file opened meanwhile stays on screen.
       if (showingFile()) return;
       load(charts.header, recordsOf(charts), charts.lastT);
