@@ -11,7 +11,7 @@ import { requireConnection, unlessUnsupported } from '../../src/renderer/src/sto
 import { IpcError } from '../../src/shared/ipc';
 import { encodeCompact } from '../../src/shared/trace/compact';
 import { snapshotResponse } from '../../src/shared/ipc/snapshot';
-import { CHART_RECORD_TYPES } from '../../src/shared/view/charts/record-types';
+import { LAB_CHART_RECORD_TYPES } from '../../src/shared/view/charts/record-types';
 import type { TraceRecord } from '../../src/shared/trace/records';
 import { FakeApi, fakeConnection, header, Records, seedTrace } from './helpers';
 
@@ -184,7 +184,7 @@ describe('the snapshot fetch', () => {
     const trace = useTraceStore();
     await trace.init(conn);
     expect(api.calls.filter((c) => c.channel === 'trace:get-snapshot').map((c) => c.request)).toEqual([
-      { form: 'compact', types: [...CHART_RECORD_TYPES] },
+      { form: 'compact', types: [...LAB_CHART_RECORD_TYPES] },
       { form: 'compact' },
     ]);
     expect(trace.index.records).toEqual(records);
@@ -203,7 +203,7 @@ describe('the snapshot fetch', () => {
     ]);
     all.push({ seq: 0, t: 40_000, type: 'signal', uid: 1, dir: 'in', msg: 'pong' } as unknown as TraceRecord);
     all.forEach((r, i) => (r.seq = i + 1));
-    const charted = all.filter((r) => (CHART_RECORD_TYPES as readonly string[]).includes(r.type));
+    const charted = all.filter((r) => (LAB_CHART_RECORD_TYPES as readonly string[]).includes(r.type));
     let releaseWhole: (() => void) | null = null;
     let failWhole = false;
     const api = new FakeApi().handle('trace:get-snapshot', (request) => {

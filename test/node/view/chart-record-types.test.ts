@@ -1,8 +1,8 @@
 /**
- * The dashboard fetches the records of {@link CHART_RECORD_TYPES} first and draws its charts from
- * them: every chart built from an index of only those types (with the whole trace's end) must
- * equal the chart built from the whole trace. A chart that starts reading another record type
- * fails here until the type is added to the list.
+ * The dashboard fetches a lab trace's chart records ({@link LAB_CHART_RECORD_TYPES}) first and
+ * draws its charts from them: every chart built from an index of only those types (with the whole
+ * trace's end) must equal the chart built from the whole trace. A chart that starts reading
+ * another record type fails here until the type is added to the list.
  */
 import { describe, expect, it } from 'vitest';
 import { generateTrace } from '../../../bench/renderer/records';
@@ -12,7 +12,7 @@ import { buildLinkStats } from '../../../src/shared/view/charts/link-stats';
 import { buildPcLanes } from '../../../src/shared/view/charts/pc-lanes';
 import { buildPeerEvents, buildThresholds } from '../../../src/shared/view/charts/peer-events';
 import { buildReconnects } from '../../../src/shared/view/charts/reconnects';
-import { CHART_RECORD_TYPES } from '../../../src/shared/view/charts/record-types';
+import { CHART_RECORD_TYPES, LAB_CHART_RECORD_TYPES } from '../../../src/shared/view/charts/record-types';
 import { buildSwimlanes } from '../../../src/shared/view/charts/swimlanes';
 import { TraceIndex } from '../../../src/shared/view/trace-index';
 
@@ -79,21 +79,21 @@ function importedTrace(): { header: TraceHeader; records: TraceRecord[] } {
   };
 }
 
-describe('CHART_RECORD_TYPES', () => {
+const labTrace = (): { header: TraceHeader; records: TraceRecord[] } =>
+  generateTrace(20_000, { recordsPerSec: 200, uids: 3, seed: 5 });
+
+describe('CHART_RECORD_TYPES and LAB_CHART_RECORD_TYPES', () => {
   it.each([
-    [
-      'a lab trace',
-      (): { header: TraceHeader; records: TraceRecord[] } =>
-        generateTrace(20_000, { recordsPerSec: 200, uids: 3, seed: 5 }),
-    ],
-    ['an imported browser dump', importedTrace],
-  ])(
-    'is all the charts read in %s: charts from those records alone equal charts from the whole trace',
-    (_, make) => {
+    ['CHART_RECORD_TYPES', 'a lab trace', CHART_RECORD_TYPES, labTrace],
+    ['CHART_RECORD_TYPES', 'an imported browser dump', CHART_RECORD_TYPES, importedTrace],
+    ['LAB_CHART_RECORD_TYPES', 'a lab trace', LAB_CHART_RECORD_TYPES, labTrace],
+  ] as const)(
+    '%s are all the charts read in %s: charts from those records alone equal charts from the whole trace',
+    (_, __, types, make) => {
       const { header, records } = make();
       const whole = indexOf(records);
       whole.header = header;
-      const wanted = new Set<string>(CHART_RECORD_TYPES);
+      const wanted = new Set<string>(types);
       const some = indexOf(
         records.filter((r) => wanted.has(r.type)),
         whole.lastT,
@@ -106,4 +106,15 @@ describe('CHART_RECORD_TYPES', () => {
       expect(charts(some)).toEqual(charts(whole));
     },
   );
+
+  it('LAB_CHART_RECORD_TYPES leave out what only an imported dump charts: its PC lanes differ', () => {
+    const { header, records } = importedTrace();
+    const wanted = new Set<string>(LAB_CHART_RECORD_TYPES);
+    const some = indexOf(records.filter((r) => wanted.has(r.type)));
+    some.header = header;
+    const whole = indexOf(records);
+    whole.header = header;
+    expect(buildPcLanes(whole).length).toBeGreaterThan(0);
+    expect(buildPcLanes(some)).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * The trace on screen and the lab's live feed into it: the snapshot first, in two steps — the
- * records the charts draw ({@link CHART_RECORD_TYPES}), shown at once, then the whole trace
+ * records the charts of a lab trace draw ({@link LAB_CHART_RECORD_TYPES}), shown at once, then the whole trace
  * (`partial` in between) — in the compact wire form (a third of the bytes), holding back events
  * that arrive meanwhile; then batched `trace:records` events. Records go into a
  * {@link TraceIndex} (O(batch), not reactive); views learn about changes through `version`,
@@ -13,7 +13,7 @@ import type { EventPayload, InvokeResponse } from '../../../shared/ipc';
 import { decodeCompact } from '../../../shared/trace/compact';
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
 import { TraceIndex } from '../../../shared/view/trace-index';
-import { CHART_RECORD_TYPES } from '../../../shared/view/charts/record-types';
+import { LAB_CHART_RECORD_TYPES } from '../../../shared/view/charts/record-types';
 import type { ApiConnection } from '../api';
 import type { ConnectionSlot } from './trace-connection';
 import { describeError } from './errors';
@@ -164,7 +164,7 @@ export function useTraceLive(slot: ConnectionSlot): LiveTrace {
     try {
       const first = connection.api.invoke('trace:get-snapshot', {
         form: 'compact',
-        types: [...CHART_RECORD_TYPES],
+        types: [...LAB_CHART_RECORD_TYPES],
       });
       // Asked for at once: the server answers in order, and works on it while the charts draw.
       const whole = connection.api.invoke('trace:get-snapshot', { form: 'compact' });
