@@ -84,12 +84,12 @@ describe('trace store', () => {
     expect(trace.index.bySeq(999)).toBeUndefined();
     await trace.showLive();
     expect(trace.source.kind).toBe('live');
-    // Each fetch is two requests at once: the chart records, and the whole trace.
+    // Each fetch is two requests: the chart records, then (after a paint) the whole trace.
     expect(api.calls.filter((c) => c.channel === 'trace:get-snapshot')).toHaveLength(4);
     conn.setStatus({ state: 'reconnecting', attempt: 1, retryAt: null, detail: null });
     conn.setStatus({ state: 'open', attempt: 0, retryAt: null, detail: null });
     await Promise.resolve();
-    expect(api.calls.filter((c) => c.channel === 'trace:get-snapshot')).toHaveLength(6);
+    expect(api.calls.filter((c) => c.channel === 'trace:get-snapshot')).toHaveLength(5);
     trace.dispose();
     expect(api.listenerCount('trace:records')).toBe(0);
   });

@@ -164,14 +164,18 @@ describe('the snapshot fetch', () => {
     // Before: the open below started a second fetch of the whole trace (measured in Chromium on a
     // 200,000-record trace: two 16.8 MB snapshot frames parsed and indexed).
     conn.setStatus({ state: 'open', attempt: 0, retryAt: null, detail: null });
-    // A fetch is two requests at once: the chart records, and the whole trace.
+    // A fetch is two requests: the chart records, then (after a paint) the whole trace.
     const requests = (): number => api.calls.filter((c) => c.channel === 'trace:get-snapshot').length;
-    expect(requests()).toBe(2);
+    expect(requests()).toBe(1);
+    releaseAll();
+    await until(() => requests() === 2);
     releaseAll();
     await ready;
     conn.setStatus({ state: 'reconnecting', attempt: 1, retryAt: null, detail: null });
     conn.setStatus({ state: 'open', attempt: 0, retryAt: null, detail: null });
-    expect(requests()).toBe(4);
+    expect(requests()).toBe(3);
+    releaseAll();
+    await until(() => requests() === 4);
     releaseAll();
     await trace.refresh();
   });
@@ -215,7 +219,7 @@ describe('the snapshot fetch', () => {
     });
     const trace = useTraceStore();
     const ready = trace.init(fakeConnection(api));
-    await until(() => trace.partial);
+    await until(() => releaseWhole !== null);
     // The charts have every record they draw, and the trace's end; the rest is on its way.
     expect(trace.index.records).toEqual(charted);
     expect(charted.length).toBeLessThan(all.length);
@@ -231,7 +235,7 @@ describe('the snapshot fetch', () => {
     releaseWhole = null;
     failWhole = true;
     const again = trace.refresh();
-    await until(() => trace.partial);
+    await until(() => releaseWhole !== null);
     releaseWhole!();
     await again;
     expect(trace.error).toMatch(/load the trace/);
@@ -252,7 +256,7 @@ describe('a file opened while the live snapshot loads', () => {
     });
     const trace = useTraceStore();
     const ready = trace.init(fakeConnection(api));
-    await until(() => trace.partial);
+    await until(() => releaseWhole !== null);
     const file = new Records().mark(5, 'from the file').list;
     api.emit('trace:opened', {
       name: 'f.ndjson',
