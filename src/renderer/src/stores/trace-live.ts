@@ -3,10 +3,10 @@
  * records the charts of a lab trace draw ({@link LAB_CHART_RECORD_TYPES}), shown at once, then,
  * once they painted, the whole trace (`partial` in between) — in the compact wire form (a third
  * of the bytes), holding back events that arrive meanwhile; then batched `trace:records` events.
- * Records go into a {@link TraceIndex} (O(batch), not reactive); views learn about changes through `version`,
- * bumped at most every {@link PUBLISH_EVERY_MS}, so a 2,000-records-a-second stream redraws
- * charts ~10 times a second, not 2,000. While a file is shown (`source.kind === 'file'`) live
- * batches are ignored until {@link LiveTrace.showLive}.
+ * Records go into a {@link TraceIndex} (O(batch), not reactive); views learn about changes
+ * through `version`, bumped at most every {@link PUBLISH_EVERY_MS}, so a 2,000-records-a-second
+ * stream redraws charts ~10 times a second, not 2,000. While a file is shown
+ * (`source.kind === 'file'`) live batches are ignored until {@link LiveTrace.showLive}.
  */
 import { computed, markRaw, ref, shallowRef, type ComputedRef, type Ref, type ShallowRef } from 'vue';
 import type { EventPayload, InvokeResponse } from '../../../shared/ipc';
