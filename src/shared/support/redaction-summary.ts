@@ -69,6 +69,12 @@ export class RedactionTally {
   private readonly seen = new Map<RedactionKind, Set<string>>(REDACTION_KINDS.map((k) => [k, new Set()]));
   private readonly examples: RedactionExample[] = [];
   private readonly exampleCount = zeroCounts();
+  private replacements = 0;
+
+  /** Replacements noted so far, of every kind. */
+  get total(): number {
+    return this.replacements;
+  }
 
   /**
    * Notes one replacement. `key` tells distinct values apart (default `before`); `before` is what
@@ -76,6 +82,7 @@ export class RedactionTally {
    */
   note(kind: RedactionKind, before: string, after: string, key: string = before): void {
     this.counts[kind]++;
+    this.replacements++;
     const seen = this.seen.get(kind)!;
     if (seen.has(key)) return;
     seen.add(key);

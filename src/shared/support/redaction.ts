@@ -73,6 +73,31 @@ const UID_KEYS = new Set(['uid', 'peer', 'observer']);
 /** Objects whose keys are UIDs in decimal (stats `raw.sub.fromPeers`). */
 const KEYED_BY_UID = new Set(['fromPeers']);
 const MAX_DEPTH = 32;
+/** Field names whose verdict a redactor remembers (a trace has a few dozen; a hostile one, any number). */
+const MAX_KNOWN_KEYS = 4096;
+/** Strings a redactor remembers as clean: this many, each at most {@link MAX_KNOWN_LENGTH} long. */
+const MAX_KNOWN_CLEAN = 65_536;
+const MAX_KNOWN_LENGTH = 256;
+
+/** What a field's name says about its value, worked out once per name. */
+interface KeyVerdict {
+  secret: boolean;
+  sdp: boolean;
+  user: boolean;
+  host: boolean;
+  /** The name itself cannot hold anything to redact. */
+  plain: boolean;
+}
+
+function keyVerdict(key: string): KeyVerdict {
+  return {
+    secret: SECRET_KEY.test(key),
+    sdp: key.toLowerCase() === 'sdp',
+    user: USER_KEY.test(key),
+    host: HOST_KEY.test(key),
+    plain: isPlainWord(key),
+  };
+}
 
 function shorten(secret: string): string {
   return secret.length <= 12 ? '…' : `${secret.slice(0, 6)}…(${secret.length} chars)`;
@@ -92,6 +117,13 @@ export class Redactor {
   private readonly channels = new Map<string, string>();
   private readonly uids = new Map<number, number>();
   private channelPattern: RegExp | null = null;
+  /**
+   * Memory of the work a trace repeats a million times: the verdict on each field name, and the
+   * strings that came out of the text rules unchanged (with no pseudonyms, a string that has
+   * nothing to replace never will).
+   */
+  private readonly keyVerdicts = new Map<string, KeyVerdict>();
+  private readonly cleanStrings = new Set<string>();
   /** The tally and pseudonym tables, as the text rules see them. */
   private readonly replacer: Replacer = {
     ip: (addr) => {
@@ -208,14 +240,39 @@ export class Redactor {
   private str(input: string): string {
     if (input.length >= 4 && input.charCodeAt(0) === 118 /* v */ && /^v=0\r?\n/.test(input))
       return this.sdp(input);
+    if (!this.pseudonymizeIds) return this.textRules(input);
     let s = isPlainWord(input) ? input : applyTextRules(input, this.replacer);
-    if (this.pseudonymizeIds) {
-      if (this.channelPattern) s = s.replace(this.channelPattern, (m) => this.pseudoChannel(m));
-      s = s.replace(/\b(uids?|peer|observer)([ =:#]+)(\d+)\b/gi, (m, word: string, sep: string, n: string) =>
+    if (this.channelPattern) s = s.replace(this.channelPattern, (m) => this.pseudoChannel(m));
+    return s.replace(
+      /\b(uids?|peer|observer)([ =:#]+)(\d+)\b/gi,
+      (m, word: string, sep: string, n: string) =>
         this.uids.has(Number(n)) ? `${word}${sep}${this.uid(Number(n))}` : m,
-      );
-    }
+    );
+  }
+
+  /** The text rules alone, remembering short strings they left as they were. */
+  private textRules(input: string): string {
+    if (isPlainWord(input) || this.cleanStrings.has(input)) return input;
+    const before = this.tally.total;
+    const s = applyTextRules(input, this.replacer);
+    if (
+      s === input &&
+      this.tally.total === before &&
+      input.length <= MAX_KNOWN_LENGTH &&
+      this.cleanStrings.size < MAX_KNOWN_CLEAN
+    )
+      this.cleanStrings.add(input);
     return s;
+  }
+
+  /** The verdict on a field name (remembered for the first {@link MAX_KNOWN_KEYS} names). */
+  private verdict(key: string): KeyVerdict {
+    let v = this.keyVerdicts.get(key);
+    if (v === undefined) {
+      v = keyVerdict(key);
+      if (this.keyVerdicts.size < MAX_KNOWN_KEYS) this.keyVerdicts.set(key, v);
+    }
+    return v;
   }
 
   private pseudoChannel(name: string): string {
@@ -227,11 +284,12 @@ export class Redactor {
   /** A string value, judged first by the name of its field. */
   private field(value: string, key: string | null): string {
     if (key === null || value === '') return this.str(value);
-    if (SECRET_KEY.test(key)) return this.replacer.secret(value);
-    if (key.toLowerCase() === 'sdp') return this.sdp(value);
+    const verdict = this.verdict(key);
+    if (verdict.secret) return this.replacer.secret(value);
+    if (verdict.sdp) return this.sdp(value);
     if (this.pseudonymizeIds && key === 'channel') return this.pseudoChannel(value);
-    if (USER_KEY.test(key)) return this.replacer.user(value);
-    if (HOST_KEY.test(key) && !/^localhost$/i.test(value)) {
+    if (verdict.user) return this.replacer.user(value);
+    if (verdict.host && !/^localhost$/i.test(value)) {
       const s = this.str(value);
       return s === value ? this.replacer.host(value) : s;
     }
@@ -274,12 +332,13 @@ export class Redactor {
         continue;
       }
       let redacted: unknown;
-      if (k.toLowerCase() === 'sdp' && typeof v !== 'string' && v !== null && v !== undefined)
+      const verdict = this.verdict(k);
+      if (verdict.sdp && typeof v !== 'string' && v !== null && v !== undefined)
         redacted = this.sdp(JSON.stringify(v));
-      else if (SECRET_KEY.test(k) && typeof v === 'object' && v !== null)
+      else if (verdict.secret && typeof v === 'object' && v !== null)
         redacted = this.replacer.secret(JSON.stringify(v));
       else redacted = this.walk(v, depth + 1, k);
-      const plainKey = isPlainWord(k) && !this.pseudonymizeIds;
+      const plainKey = verdict.plain && !this.pseudonymizeIds;
       if (out === null && plainKey && redacted === v) continue;
       out ??= prefixCopy(source, keys, i);
       out[plainKey ? k : this.key(k, out)] = redacted;
@@ -323,6 +382,18 @@ export function redactTrace(
   redactor: Redactor = new Redactor(options),
 ): RedactedTrace {
   if (!redactor.enabled) return { header, records: records.slice(), summary: redactor.summary() };
+  const out = redactHeader(header, redactor);
+  const recs = records.map((r) => redactor.value(r));
+  return { header: out, records: recs, summary: redactor.summary() };
+}
+
+/**
+ * The first step of redacting a trace, for callers that then redact its records one at a time
+ * (`redactor.value(record)`, in order): teaches the redactor the header's channel names and the
+ * scenario's UIDs (so numbering follows the scenario) and returns the redacted header.
+ */
+export function redactHeader(header: TraceHeader, redactor: Redactor): TraceHeader {
+  if (!redactor.enabled) return header;
   const config = header.config as { channel?: unknown };
   const scenario = header.scenario as { channel?: unknown } | null;
   if (typeof config?.channel === 'string') redactor.learnChannel(config.channel);
@@ -331,9 +402,7 @@ export function redactTrace(
   const participants = (scenario as { participants?: Array<{ uid?: unknown }> } | null)?.participants;
   if (redactor.pseudonymizeIds && Array.isArray(participants))
     for (const p of participants) if (typeof p?.uid === 'number') redactor.learnUid(p.uid);
-  const out = redactor.value(header);
-  const recs = records.map((r) => redactor.value(r));
-  return { header: out, records: recs, summary: redactor.summary() };
+  return redactor.value(header);
 }
 
 /** Counts and before → after examples of a redaction, for the export dialog (nothing is kept). */

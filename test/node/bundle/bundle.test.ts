@@ -79,7 +79,12 @@ describe('support bundle', () => {
     expect(events).toHaveLength(1 + records.filter((r) => r.type !== 'stats').length);
     const mark = events.find((row) => row[2] === 'mark')!;
     expect(mark[4]).toBe('he said "hi", then\nleft');
-    expect(JSON.parse(mark[5]!)).toEqual({ label: 'he said "hi", then\nleft' });
+    // The detail column holds what the summary does not show: nothing for a mark, a fault's
+    // target and params.
+    expect(mark[5]).toBe('');
+    const fault = events.find((row) => row[2] === 'fault')!;
+    expect(fault[4]).toBe('blackhole start (f1)');
+    expect(Object.keys(JSON.parse(fault[5]!) as object)).toEqual(['target', 'params']);
     expect(events.find((row) => row[2] === 'state')![4]).toBe('DISCONNECTED → CONNECTING');
 
     expect(text[BUNDLE_FILES.appLog]).toMatch(

@@ -36,4 +36,20 @@ describe('csvField', () => {
     expect(cells).toContain(`,"'=cmd|`);
     expect(cells).not.toMatch(/(^|,)"?=/);
   });
+
+  it("puts in events.csv's detail every field the summary does not show, and only those", () => {
+    const records = [
+      { seq: 1, t: 0, uid: 2, type: 'signal', dir: 'tx', msg: 'ping' },
+      { seq: 2, t: 5, uid: 2, type: 'signal', dir: 'rx', msg: 'pong', bytes: 31 },
+      { seq: 3, t: 9, uid: 2, type: 'log', level: 'warn', msg: 'slow', event: 'rtt', error: undefined },
+      { seq: 4, t: 9, uid: 2, type: 'media', event: 'ice', pc: 'sub', value: 'failed', local: { port: 9 } },
+    ] as unknown as TraceRecord[];
+    const rows = eventsCsv(records).split('\r\n').slice(1, -1);
+    expect(rows).toEqual([
+      '1,0,signal,2,tx ping,',
+      '2,5,signal,2,rx pong,"{""bytes"":31}"',
+      '3,9,log,2,warn: slow,"{""event"":""rtt""}"',
+      '4,9,media,2,ice sub failed,"{""local"":{""port"":9}}"',
+    ]);
+  });
 });

@@ -173,6 +173,22 @@ describe('Redactor', () => {
     expect(r.summary().counts.sdp).toBe(3);
   });
 
+  it('redacts and counts every repeat of a value or a field name (it remembers only clean strings)', () => {
+    const r = new Redactor();
+    const dirty = { msg: 'connected to 192.168.7.7:5000 as alice@example.com', password: 'hunter2' };
+    const clean = { msg: 'media flowing on the pub pc, 40 packets', note: 'connected' };
+    for (let i = 0; i < 3; i++) {
+      expect(r.value(clean)).toBe(clean);
+      expect(r.value(dirty)).toEqual({
+        msg: 'connected to private-1:5000 as email-1',
+        password: REDACTED_SECRET,
+      });
+    }
+    const { counts, distinct } = r.summary();
+    expect([counts.ip, counts.email, counts.secret]).toEqual([3, 3, 3]);
+    expect([distinct.ip, distinct.email]).toEqual([1, 1]);
+  });
+
   it('keeps everything when disabled', () => {
     const r = new Redactor({ enabled: false, pseudonymizeIds: true });
     const value = { token: 'x', ip: '10.0.0.1', uid: 5 };

@@ -9,17 +9,14 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import { createGzip } from 'node:zlib';
-import { traceChunks } from '../../../lab';
 import type { TraceHeader, TraceRecord } from '../../../shared/trace/records';
-import { Redactor, redactTrace, type RedactionSummary } from '../../../shared/support/redaction';
+import { Redactor, redactHeader, type RedactionSummary } from '../../../shared/support/redaction';
 import { appInfo } from '../../../lab';
-import { appLogText } from './app-log';
-import { eventsCsvChunks, statsCsvChunks } from './csv';
+import { appLogTail } from './app-log';
 import { collectEnvironment } from './environment';
 import { CodedError } from '../../../shared/errors';
-import { ZipWriter, type ZipSink } from './zip-writer';
+import { writeRecordMembers } from './record-members';
+import { ZipWriter, type ZipMemberWriter, type ZipSink } from './zip-writer';
 
 /** The `format` of `manifest.json`. */
 export const BUNDLE_FORMAT = 'faultline-bundle';
@@ -103,12 +100,10 @@ export class BundleError extends CodedError<'INVALID_INPUT' | 'WRITE_FAILED'> {
   override readonly name = 'BundleError';
 }
 
-const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+/** zlib level of app.log, stats.csv and events.csv (the trace itself is gzipped at 6). */
+const TEXT_VIEW_LEVEL = 3;
 
-/** The trace as gzipped NDJSON chunks, serialized piece by piece and compressed on zlib's thread pool. */
-function gzipTrace(header: TraceHeader, records: readonly TraceRecord[]): AsyncIterable<Uint8Array> {
-  return Readable.from(traceChunks(header, records), { objectMode: false }).pipe(createGzip({ level: 6 }));
-}
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 /** Checks the input; throws {@link BundleError} `INVALID_INPUT`. */
 function checkInput(input: BundleInput): void {
@@ -134,28 +129,55 @@ export async function streamBundle(input: BundleInput, sink: ZipSink): Promise<B
     enabled: redact,
     pseudonymizeIds: input.options?.pseudonymizeIds ?? false,
   });
-  const { header, records } = redactTrace(input.header, input.records, {}, redactor);
+  const header = redactHeader(input.header, redactor);
   const warnings: string[] = [];
   const zip = new ZipWriter(sink, now);
   const files: ManifestEntry[] = [];
-  const add = async (
-    name: string,
-    data: Uint8Array | string | Iterable<string> | AsyncIterable<Uint8Array>,
-    deflate = true,
-  ): Promise<void> => {
+  const listed = async (member: ZipMemberWriter): Promise<void> => {
+    const { name, size, sha256 } = await member.end();
+    files.push({ name, size, sha256 });
+  };
+  const add = async (name: string, data: Uint8Array | string, deflate = true): Promise<void> => {
     const { size, sha256 } = await zip.add(name, data, { deflate });
     files.push({ name, size, sha256 });
   };
 
-  await add(BUNDLE_FILES.trace, gzipTrace(header, records), false);
-  const environment =
-    input.environment ?? collectEnvironment({ redact, engine: String(header.env['engine'] ?? 'unknown') });
-  await add(BUNDLE_FILES.environment, json(redactor.value({ exporter: environment, recorded: header.env })));
-  if (header.scenario !== null && header.scenario !== undefined)
-    await add(BUNDLE_FILES.scenario, json(header.scenario));
-  await add(BUNDLE_FILES.appLog, appLogText(header, records, input.appLog ?? [], redactor));
-  await add(BUNDLE_FILES.stats, statsCsvChunks(records));
-  await add(BUNDLE_FILES.events, eventsCsvChunks(records));
+  // Members in zip order; those made from the records are fed in one pass, compressed as it goes.
+  const trace = zip.open(BUNDLE_FILES.trace, { gzip: true });
+  const environmentMember = zip.open(BUNDLE_FILES.environment);
+  const scenario =
+    header.scenario !== null && header.scenario !== undefined ? zip.open(BUNDLE_FILES.scenario) : null;
+  // The text views of the trace at level 3: events.csv of a 1,000,000-record trace deflates in
+  // 0.6 s instead of 1.4 s at 6, and grows by 15 % (9.1 MB instead of 7.9).
+  const views = { level: TEXT_VIEW_LEVEL };
+  const members = {
+    trace,
+    appLog: zip.open(BUNDLE_FILES.appLog, views),
+    stats: zip.open(BUNDLE_FILES.stats, views),
+    events: zip.open(BUNDLE_FILES.events, views),
+  };
+  let records: readonly TraceRecord[];
+  try {
+    records =
+      (await writeRecordMembers(
+        header,
+        input.records,
+        redactor,
+        members,
+        input.renderReport !== undefined,
+      )) ?? input.records;
+    await members.appLog.write(appLogTail(input.appLog ?? [], redactor).join(''));
+    // The environment is redacted after the records, so its pseudonyms number on from theirs.
+    const environment =
+      input.environment ?? collectEnvironment({ redact, engine: String(header.env['engine'] ?? 'unknown') });
+    await environmentMember.write(json(redactor.value({ exporter: environment, recorded: header.env })));
+    if (scenario) await scenario.write(json(header.scenario));
+  } catch (error) {
+    zip.abort(error as Error);
+    throw error;
+  }
+  for (const member of [trace, environmentMember, scenario, members.appLog, members.stats, members.events])
+    if (member) await listed(member);
   if (input.renderReport) {
     let html: string | Uint8Array | null = null;
     try {
@@ -175,7 +197,7 @@ export async function streamBundle(input: BundleInput, sink: ZipSink): Promise<B
     version: BUNDLE_VERSION,
     app: appInfo(),
     createdAt: now.toISOString(),
-    trace: { startedAt: header.startedAt, records: records.length, app: header.app },
+    trace: { startedAt: header.startedAt, records: input.records.length, app: header.app },
     redaction: summary,
     files,
     warnings,

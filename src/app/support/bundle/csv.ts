@@ -1,7 +1,7 @@
 /**
  * The two CSV files of a support bundle (RFC 4180: CRLF line ends, fields with a comma, quote or
  * line break quoted, quotes doubled): `stats.csv` for stats records, `events.csv` for every other
- * record with a one-line summary and the record's remaining fields as JSON.
+ * record with a one-line summary and, as JSON, the fields that the summary does not show.
  */
 import { fromPeersOf } from '../../../shared/trace/received';
 import type { TraceRecord } from '../../../shared/trace/records';
@@ -74,10 +74,34 @@ export function summarize(r: TraceRecord): string {
   }
 }
 
-/** The record's fields other than the row's own columns, as JSON. */
+/** The fields each type's summary shows whole, which the detail column therefore leaves out. */
+const IN_SUMMARY: Readonly<Record<TraceRecord['type'], ReadonlySet<string>>> = {
+  state: new Set(['from', 'to', 'reason', 'cause']),
+  peer: new Set(['event', 'peer', 'mediaType', 'reason']),
+  reconnect: new Set(['attempt', 'phase', 'delayMs', 'error']),
+  media: new Set(['event', 'pc', 'value']),
+  signal: new Set(['dir', 'msg']),
+  fault: new Set(['kind', 'phase', 'id']),
+  mark: new Set(['label']),
+  log: new Set(['level', 'msg']),
+  stats: new Set(),
+  stall: new Set(['source', 'ms']),
+};
+const ROW_COLUMNS = new Set(['seq', 't', 'type', 'uid']);
+
+/**
+ * The record's fields that neither the row's own columns nor its summary show, as JSON; empty
+ * when there are none (a `signal` record's `dir` and `msg` are all in its summary).
+ */
 function detail(r: TraceRecord): string {
-  const { seq: _seq, t: _t, type: _type, uid: _uid, ...rest } = r as TraceRecord & { uid?: unknown };
-  return JSON.stringify(rest);
+  const shown = IN_SUMMARY[r.type] ?? new Set<string>();
+  const fields = r as unknown as Record<string, unknown>;
+  let rest: Record<string, unknown> | null = null;
+  for (const key of Object.keys(fields)) {
+    if (ROW_COLUMNS.has(key) || shown.has(key) || fields[key] === undefined) continue;
+    (rest ??= {})[key] = fields[key];
+  }
+  return rest === null ? '' : JSON.stringify(rest);
 }
 
 /**
@@ -110,30 +134,47 @@ function* chunked(header: string, rows: Iterable<string>): Generator<string> {
   if (chunk !== '') yield chunk;
 }
 
+/**
+ * The `stats.csv` row of a stats record (with its CRLF): the figures, the selected candidate
+ * pair, and what the client received from each publisher.
+ */
+export function statsRow(r: Extract<TraceRecord, { type: 'stats' }>): string {
+  const pair = r.raw?.['candidatePair'];
+  return csvRow([
+    r.seq,
+    r.t,
+    r.uid,
+    r.rttMs,
+    r.lossPct,
+    r.jitterMs,
+    r.sendKbps,
+    r.recvKbps,
+    typeof pair === 'string' ? pair : '',
+    receivedFrom(r),
+  ]);
+}
+
+/** The `events.csv` row of a record that is not stats (with its CRLF). */
+export function eventRow(r: TraceRecord): string {
+  // The same cells as csvRow([seq, t, type, uid, summary, detail]), without the array and the
+  // checks a number or a known type name cannot fail (a million rows in a big export).
+  const known = typeof r.seq === 'number' && typeof r.t === 'number' && r.type in IN_SUMMARY;
+  if (!known) return csvRow([r.seq, r.t, r.type, r.uid, summarize(r), detail(r)]);
+  const uid = typeof r.uid === 'number' ? String(r.uid) : csvField(r.uid);
+  return `${r.seq},${r.t},${r.type},${uid},${csvField(summarize(r))},${csvField(detail(r))}\r\n`;
+}
+
+/** The header row of `stats.csv`. */
+export const STATS_HEADER = csvRow(STATS_COLUMNS);
+/** The header row of `events.csv`. */
+export const EVENTS_HEADER = csvRow(EVENT_COLUMNS);
+
 function* statsRows(records: readonly TraceRecord[]): Generator<string> {
-  for (const r of records) {
-    if (r.type !== 'stats') continue;
-    const pair = r.raw?.['candidatePair'];
-    yield csvRow([
-      r.seq,
-      r.t,
-      r.uid,
-      r.rttMs,
-      r.lossPct,
-      r.jitterMs,
-      r.sendKbps,
-      r.recvKbps,
-      typeof pair === 'string' ? pair : '',
-      receivedFrom(r),
-    ]);
-  }
+  for (const r of records) if (r.type === 'stats') yield statsRow(r);
 }
 
 function* eventRows(records: readonly TraceRecord[]): Generator<string> {
-  for (const r of records) {
-    if (r.type === 'stats') continue;
-    yield csvRow([r.seq, r.t, r.type, r.uid, summarize(r), detail(r)]);
-  }
+  for (const r of records) if (r.type !== 'stats') yield eventRow(r);
 }
 
 /**
@@ -142,12 +183,12 @@ function* eventRows(records: readonly TraceRecord[]): Generator<string> {
  * publisher.
  */
 export function statsCsvChunks(records: readonly TraceRecord[]): Iterable<string> {
-  return chunked(csvRow(STATS_COLUMNS), statsRows(records));
+  return chunked(STATS_HEADER, statsRows(records));
 }
 
 /** `events.csv` in chunks of rows: header row, then one row per record that is not stats. */
 export function eventsCsvChunks(records: readonly TraceRecord[]): Iterable<string> {
-  return chunked(csvRow(EVENT_COLUMNS), eventRows(records));
+  return chunked(EVENTS_HEADER, eventRows(records));
 }
 
 /** `stats.csv` as one string (see {@link statsCsvChunks}). */
