@@ -21,6 +21,9 @@ export interface LineTail {
   oversize: boolean;
 }
 
+/** Bytes of whole lines decoded at once. */
+const WINDOW_BYTES = 1 << 20;
+
 /** Push-style line splitter over Buffers (`\n` separated; a trailing `\r` is the parser's business). */
 export class LineSplitter {
   private parts: Buffer[] = [];
@@ -39,6 +42,19 @@ export class LineSplitter {
     let pos = 0;
     const len = chunk.length;
     while (pos < len) {
+      // A run of whole lines, at most WINDOW_BYTES of them, decoded at once and split as text:
+      // one decode per run instead of one per line (a 0x0A byte never sits inside a UTF-8
+      // sequence, so the lines come out as they would one by one).
+      if (this.partBytes === 0 && !this.discarding) {
+        // The window is never wider than the cap, so no line in it is over the cap.
+        const end = Math.min(len, pos + Math.min(WINDOW_BYTES, this.maxLineBytes + 1));
+        const last = chunk.lastIndexOf(10, end - 1);
+        if (last >= pos) {
+          this.lines(chunk.toString('utf8', pos, last));
+          pos = last + 1;
+          continue;
+        }
+      }
       const nl = chunk.indexOf(10, pos);
       if (nl === -1) {
         this.hold(chunk.subarray(pos));
@@ -65,6 +81,11 @@ export class LineSplitter {
       }
       pos = nl + 1;
     }
+  }
+
+  /** Hands each line of `text` (whole lines, the last one's newline left out) to the sink. */
+  private lines(text: string): void {
+    for (const line of text.split('\n')) this.sink.line(line, ++this.lineNo);
   }
 
   /** Ends the input: returns what follows the last newline. */
