@@ -43,6 +43,7 @@ export {
   type SoakProgress,
 } from './soak';
 export { traceChunks, writeTrace } from './trace/codec';
+export { Utf8Chunker } from './trace/utf8-chunker';
 export { TraceReadError, readTrace, type ReadTraceResult, type TraceReadErrorCode } from './trace/reader';
 export type { TraceRecorder } from './trace/recorder';
 export {

@@ -19,6 +19,16 @@ describe('TraceIndex', () => {
     expect(index.lastT).toBe(31_000);
   });
 
+  it('finds every record by seq, with gaps between seqs, and nothing in the gaps', () => {
+    const index = new TraceIndex();
+    const seqs = Array.from({ length: 1000 }, (_, i) => 3 * i + 2 + (i % 7 === 0 ? 1 : 0));
+    index.ingest(seqs.map((seq) => ({ seq, t: seq, uid: null, type: 'mark', label: `m${seq}` })));
+    seqs.forEach((seq, i) => expect(index.indexOfSeq(seq)).toBe(i));
+    const held = new Set(seqs);
+    for (let seq = 0; seq <= seqs.at(-1)! + 2; seq++)
+      if (!held.has(seq)) expect(index.indexOfSeq(seq)).toBe(-1);
+  });
+
   it('builds state timelines per uid with reason and cause; the last segment stays open', () => {
     const index = new TraceIndex();
     index.ingest(seedTrace().list);

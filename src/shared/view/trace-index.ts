@@ -71,7 +71,6 @@ export class TraceIndex {
   /** Local clients seen in any record, ascending. */
   readonly uids: number[] = [];
   private readonly faultById = new Map<string, FaultSpan>();
-  private readonly seqIndex = new Map<number, number>();
   lastSeq = 0;
   lastT = 0;
   /** Records skipped because their seq was not newer than the last one. */
@@ -95,7 +94,19 @@ export class TraceIndex {
 
   /** Position of the record with `seq` in {@link records}, or -1. */
   indexOfSeq(seq: number): number {
-    return this.seqIndex.get(seq) ?? -1;
+    // Records are held in ascending seq (ingest skips anything not newer): a binary search, so
+    // no map of a million entries is kept just for the odd lookup.
+    const records = this.records;
+    let lo = 0;
+    let hi = records.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = records[mid]!.seq;
+      if (at === seq) return mid;
+      if (at < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /** The record with `seq`, if held. */
@@ -110,7 +121,6 @@ export class TraceIndex {
   }
 
   private add(r: TraceRecord): void {
-    this.seqIndex.set(r.seq, this.records.length);
     this.records.push(r);
     this.lastSeq = r.seq;
     if (r.t > this.lastT) this.lastT = r.t;

@@ -10,6 +10,7 @@ import { serializeHeader, serializeRecord } from '../../../shared/trace/serializ
 import type { Redactor } from '../../../shared/support/redaction';
 import { appLogHeading, appLogLine } from './app-log';
 import { EVENTS_HEADER, eventRow, STATS_HEADER, statsRow } from './csv';
+import { Utf8Chunker } from '../../../lab';
 import type { ZipMemberWriter } from './zip-writer';
 
 /** The open members the pass writes to (each gets its heading first; none is ended here). */
@@ -20,51 +21,28 @@ export interface RecordMembers {
   events: ZipMemberWriter;
 }
 
-/** Bytes of text gathered for a member before they go to it in one write. */
-const BATCH_BYTES = 256 * 1024;
 /**
  * Records the pass makes between two turns of the event loop, where it also waits for members
  * that are behind (about 200 KiB of text each: the most a member ever holds waiting).
  */
 const RECORDS_PER_TURN = 2000;
 
-/**
- * Text gathered for one member, encoded as it comes into a buffer of its own (much cheaper than
- * joining strings and encoding the result: no rope to flatten, no two-byte copy of a batch
- * because one summary holds an arrow).
- */
+/** Text gathered for one member in UTF-8 chunks, sent as each fills. */
 class Batch {
-  private buffer = Buffer.allocUnsafe(BATCH_BYTES);
-  private used = 0;
+  private readonly chunker = new Utf8Chunker();
   private sending: Array<Promise<void>> = [];
   constructor(private readonly member: ZipMemberWriter) {}
 
-  /** Adds `text` (UTF-8); when the buffer is full, what it holds goes to the member first. */
+  /** Adds `text`; when a chunk is full, it goes to the member. */
   add(text: string): void {
-    // A UTF-16 unit takes at most 3 bytes in UTF-8.
-    if (this.used + text.length * 3 > this.buffer.length) {
-      this.flush();
-      if (text.length * 3 > this.buffer.length) {
-        this.send(this.member.write(text));
-        return;
-      }
-    }
-    this.used += this.buffer.write(text, this.used, 'utf8');
+    const full = this.chunker.add(text);
+    if (full) this.send(full);
   }
 
   /** Sends what was gathered (the member keeps the buffer). */
   flush(): void {
-    if (this.used === 0) return;
-    const bytes = this.buffer.subarray(0, this.used);
-    this.buffer = Buffer.allocUnsafe(BATCH_BYTES);
-    this.used = 0;
-    this.send(this.member.write(bytes));
-  }
-
-  /** Keeps a write to wait for in `settle` (a failure reaches the pass there, not as unhandled). */
-  private send(write: Promise<void>): void {
-    write.catch(() => undefined);
-    this.sending.push(write);
+    const rest = this.chunker.take();
+    if (rest) this.send(rest);
   }
 
   /** Resolves when the member took everything sent so far. */
@@ -72,6 +50,13 @@ class Batch {
     const sending = this.sending;
     this.sending = [];
     await Promise.all(sending);
+  }
+
+  /** Keeps a write to wait for in `settle` (a failure reaches the pass there, not as unhandled). */
+  private send(bytes: Buffer): void {
+    const write = this.member.write(bytes);
+    write.catch(() => undefined);
+    this.sending.push(write);
   }
 }
 
