@@ -16,7 +16,7 @@ import { appLogTail } from './app-log';
 import { collectEnvironment } from './environment';
 import { CodedError } from '../../../shared/errors';
 import { writeRecordMembers } from './record-members';
-import { ZipWriter, type ZipMemberWriter, type ZipSink } from './zip-writer';
+import { ZipWriter, type ZipSink } from './zip-writer';
 
 /** The `format` of `manifest.json`. */
 export const BUNDLE_FORMAT = 'faultline-bundle';
@@ -133,10 +133,6 @@ export async function streamBundle(input: BundleInput, sink: ZipSink): Promise<B
   const warnings: string[] = [];
   const zip = new ZipWriter(sink, now);
   const files: ManifestEntry[] = [];
-  const listed = async (member: ZipMemberWriter): Promise<void> => {
-    const { name, size, sha256 } = await member.end();
-    files.push({ name, size, sha256 });
-  };
   const add = async (name: string, data: Uint8Array | string, deflate = true): Promise<void> => {
     const { size, sha256 } = await zip.add(name, data, { deflate });
     files.push({ name, size, sha256 });
@@ -176,8 +172,10 @@ export async function streamBundle(input: BundleInput, sink: ZipSink): Promise<B
     zip.abort(error as Error);
     throw error;
   }
-  for (const member of [trace, environmentMember, scenario, members.appLog, members.stats, members.events])
-    if (member) await listed(member);
+  // Ended together (each flushes its compressor meanwhile); listed in zip order.
+  const opened = [trace, environmentMember, scenario, members.appLog, members.stats, members.events];
+  for (const { name, size, sha256 } of await Promise.all(opened.flatMap((m) => (m ? [m.end()] : []))))
+    files.push({ name, size, sha256 });
   if (input.renderReport) {
     let html: string | Uint8Array | null = null;
     try {
