@@ -52,4 +52,15 @@ describe('csvField', () => {
       '4,9,media,2,ice sub failed,"{""local"":{""port"":9}}"',
     ]);
   });
+
+  it('writes a row for a record of a type it does not know, even one named like an Object method', () => {
+    const records = [
+      { seq: 1, t: 0, uid: null, type: 'toString', note: 'x' },
+      { seq: 2, t: 1, uid: null, type: 'future-kind', a: 1 },
+    ] as unknown as TraceRecord[];
+    const rows = eventsCsv(records).split('\r\n').slice(1, -1);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^1,0,toString,,.*"\{""note"":""x""\}"$/);
+    expect(rows[1]).toMatch(/^2,1,future-kind,,.*"\{""a"":1\}"$/);
+  });
 });

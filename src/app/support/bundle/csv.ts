@@ -75,18 +75,19 @@ export function summarize(r: TraceRecord): string {
 }
 
 /** The fields each type's summary shows whole, which the detail column therefore leaves out. */
-const IN_SUMMARY: Readonly<Record<TraceRecord['type'], ReadonlySet<string>>> = {
-  state: new Set(['from', 'to', 'reason', 'cause']),
-  peer: new Set(['event', 'peer', 'mediaType', 'reason']),
-  reconnect: new Set(['attempt', 'phase', 'delayMs', 'error']),
-  media: new Set(['event', 'pc', 'value']),
-  signal: new Set(['dir', 'msg']),
-  fault: new Set(['kind', 'phase', 'id']),
-  mark: new Set(['label']),
-  log: new Set(['level', 'msg']),
-  stats: new Set(),
-  stall: new Set(['source', 'ms']),
-};
+const IN_SUMMARY: ReadonlyMap<string, ReadonlySet<string>> = new Map<TraceRecord['type'], Set<string>>([
+  ['state', new Set(['from', 'to', 'reason', 'cause'])],
+  ['peer', new Set(['event', 'peer', 'mediaType', 'reason'])],
+  ['reconnect', new Set(['attempt', 'phase', 'delayMs', 'error'])],
+  ['media', new Set(['event', 'pc', 'value'])],
+  ['signal', new Set(['dir', 'msg'])],
+  ['fault', new Set(['kind', 'phase', 'id'])],
+  ['mark', new Set(['label'])],
+  ['log', new Set(['level', 'msg'])],
+  ['stats', new Set()],
+  ['stall', new Set(['source', 'ms'])],
+]);
+const NOTHING_SHOWN: ReadonlySet<string> = new Set();
 const ROW_COLUMNS = new Set(['seq', 't', 'type', 'uid']);
 
 /**
@@ -94,7 +95,7 @@ const ROW_COLUMNS = new Set(['seq', 't', 'type', 'uid']);
  * when there are none (a `signal` record's `dir` and `msg` are all in its summary).
  */
 function detail(r: TraceRecord): string {
-  const shown = IN_SUMMARY[r.type] ?? new Set<string>();
+  const shown = IN_SUMMARY.get(r.type) ?? NOTHING_SHOWN;
   const fields = r as unknown as Record<string, unknown>;
   let rest: Record<string, unknown> | null = null;
   for (const key of Object.keys(fields)) {
@@ -158,7 +159,7 @@ export function statsRow(r: Extract<TraceRecord, { type: 'stats' }>): string {
 export function eventRow(r: TraceRecord): string {
   // The same cells as csvRow([seq, t, type, uid, summary, detail]), without the array and the
   // checks a number or a known type name cannot fail (a million rows in a big export).
-  const known = typeof r.seq === 'number' && typeof r.t === 'number' && r.type in IN_SUMMARY;
+  const known = typeof r.seq === 'number' && typeof r.t === 'number' && IN_SUMMARY.has(r.type);
   if (!known) return csvRow([r.seq, r.t, r.type, r.uid, summarize(r), detail(r)]);
   const uid = typeof r.uid === 'number' ? String(r.uid) : csvField(r.uid);
   return `${r.seq},${r.t},${r.type},${uid},${csvField(summarize(r))},${csvField(detail(r))}\r\n`;
