@@ -3,6 +3,7 @@ import { gunzipSync, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { listZip, readZipEntry } from '../../../src/app/support/open/zip';
 import { ZipWriter } from '../../../src/app/support/bundle/zip-writer';
+import { seededBytes } from '../seeded';
 
 /** Writes members into a zip held in memory. */
 async function zipOf(
@@ -22,18 +23,8 @@ async function zipOf(
   return { bytes: new Uint8Array(all.buffer, all.byteOffset, all.byteLength), writes: parts.length };
 }
 
-/** Pseudo-random bytes that deflate cannot shrink (a seeded xorshift). */
-function noise(n: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+/** Pseudo-random bytes that deflate cannot shrink. */
+const noise = (n: number, seed = 1): Uint8Array => seededBytes(n, seed);
 
 describe('ZipWriter', () => {
   it('writes members that zip readers take back byte for byte, with their size and sha256', async () => {

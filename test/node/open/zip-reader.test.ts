@@ -7,26 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { inflateZipEntry, listZip, readZipEntry } from '../../../src/app/support/open/zip';
 import { SupportOpenError } from '../../../src/shared/support/import/errors';
 import { rawZip } from './helpers';
-
-/** `n` bytes from a fixed seed (xorshift32): the same member on every run. */
-function seededBytes(n: number, seed = 0x9e3779b9): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+import { seededBytes } from '../seeded';
 
 /**
  * A member big enough to be fed in several slices (hex text deflates to about half). Fixed, not
  * random: damaged deflate data of a random member sometimes inflated past the size cap before
  * zlib saw the damage (TOO_LARGE instead of CORRUPT_BUNDLE, about one run in twenty).
  */
-const plain = Buffer.from(seededBytes(1_500_000).toString('hex'));
+const plain = Buffer.from(seededBytes(1_500_000, 0x9e3779b9).toString('hex'));
 const deflated = deflateRawSync(plain);
 
 function zipOf(

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LineSplitter } from '../../../src/lab/trace/lines';
+import { seededUnit } from '../seeded';
 
 type Event = ['line', string, number] | ['oversize', number, number];
 
@@ -42,17 +43,6 @@ function split(input: Buffer, cap: number, cuts: number[]): { events: Event[]; t
   return { events, tail: splitter.end().text };
 }
 
-/** A seeded xorshift in [0, 1). */
-function random(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
-
 const PIECES = [
   Buffer.from('{"seq":1,"type":"mark","label":"ok"}'),
   Buffer.from('état → ü 😀'),
@@ -66,7 +56,7 @@ const PIECES = [
 
 describe('LineSplitter', () => {
   it('gives the lines, the skipped lines and the tail that splitting each line alone gives', () => {
-    const rnd = random(42);
+    const rnd = seededUnit(42);
     for (let round = 0; round < 300; round++) {
       const cap = [16, 64, 1024, 1 << 20][round % 4]!;
       const parts: Buffer[] = [];
