@@ -46,6 +46,27 @@ export const USER_KEY = /(?:user|user_?name|login|ufrag|usernamefragment)$/i;
 /** Field names whose string values are host names (unless an address or localhost). */
 export const HOST_KEY = /^(?:host_?name|fqdn|computer_?name|machine_?name)$/i;
 
+/** What a field's name says about its value (the redactor works it out once per name). */
+export interface KeyVerdict {
+  secret: boolean;
+  sdp: boolean;
+  user: boolean;
+  host: boolean;
+  /** The name itself cannot hold anything to redact. */
+  plain: boolean;
+}
+
+/** The {@link KeyVerdict} on one field name. */
+export function keyVerdict(key: string): KeyVerdict {
+  return {
+    secret: SECRET_KEY.test(key),
+    sdp: key.toLowerCase() === 'sdp',
+    user: USER_KEY.test(key),
+    host: HOST_KEY.test(key),
+    plain: isPlainWord(key),
+  };
+}
+
 /**
  * Strings these rules cannot touch: at most 31 word characters with at most two dashes. Most
  * values of a trace (`connected`, `user-joined`, `rttMs`) are such words, so this gate keeps

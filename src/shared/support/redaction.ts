@@ -35,11 +35,10 @@ import { isUidKey } from '../trace/received';
 import type { TraceHeader, TraceRecord } from '../trace/records';
 import {
   applyTextRules,
-  HOST_KEY,
   ipClass,
   isPlainWord,
-  SECRET_KEY,
-  USER_KEY,
+  keyVerdict,
+  type KeyVerdict,
   type Replacer,
 } from './redaction-patterns';
 import { RedactionTally, type RedactionKind, type RedactionSummary } from './redaction-summary';
@@ -78,26 +77,6 @@ const MAX_KNOWN_KEYS = 4096;
 /** Strings a redactor remembers as clean: this many, each at most {@link MAX_KNOWN_LENGTH} long. */
 const MAX_KNOWN_CLEAN = 65_536;
 const MAX_KNOWN_LENGTH = 256;
-
-/** What a field's name says about its value, worked out once per name. */
-interface KeyVerdict {
-  secret: boolean;
-  sdp: boolean;
-  user: boolean;
-  host: boolean;
-  /** The name itself cannot hold anything to redact. */
-  plain: boolean;
-}
-
-function keyVerdict(key: string): KeyVerdict {
-  return {
-    secret: SECRET_KEY.test(key),
-    sdp: key.toLowerCase() === 'sdp',
-    user: USER_KEY.test(key),
-    host: HOST_KEY.test(key),
-    plain: isPlainWord(key),
-  };
-}
 
 function shorten(secret: string): string {
   return secret.length <= 12 ? '…' : `${secret.slice(0, 6)}…(${secret.length} chars)`;
