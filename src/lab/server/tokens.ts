@@ -14,7 +14,8 @@ export type TokenCheck =
 
 /** Longest token accepted (the protocol schema caps it too); guards the decoder. */
 const MAX_TOKEN_CHARS = 4096;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** A non-empty base64url text (no padding). */
+export const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /** True when `text` is exactly how its bytes encode (no stray bits in the last character). */
 function isCanonical(text: string): boolean {

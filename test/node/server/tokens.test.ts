@@ -100,9 +100,25 @@ describe('tokens', () => {
     expect(auth.check('room', 7, live)).toMatchObject({ ok: true });
     auth.expire('room', 7, live);
     expect(auth.check('room', 7, live)).toMatchObject({ ok: false, code: 'TOKEN_EXPIRE' });
-    expect(auth.check('room', 7, `${liveBody}.${variant(liveSig)}`)).toMatchObject({
+    // Refused twice over: the expiry knows the decoded token, and the spelling is not canonical.
+    expect(auth.check('room', 7, `${liveBody}.${variant(liveSig)}`)).toMatchObject({ ok: false });
+    expect(verifyToken(secret, `${liveBody}.${variant(liveSig)}`)).toMatchObject({ code: 'INVALID_TOKEN' });
+  });
+
+  it('remembers a forced expiry by the decoded token, so every spelling of it stays expired', () => {
+    const live = signToken(secret, { ...payload, exp: Math.floor(Date.now() / 1000) + 3600 });
+    const [body, sig] = live.split('.') as [string, string];
+    const auth = new Authenticator(secret);
+    auth.expire('room', 7, `${body}.${variant(sig)}`);
+    expect(auth.check('room', 7, live)).toMatchObject({ ok: false, code: 'TOKEN_EXPIRE' });
+    // With tokens off, nothing else stands in the way of a variant.
+    const open = new Authenticator(null);
+    open.expire('room', 7, live);
+    expect(open.check('room', 7, `${body}.${variant(sig)}`)).toMatchObject({
       ok: false,
-      code: 'INVALID_TOKEN',
+      code: 'TOKEN_EXPIRE',
     });
+    expect(open.check('room', 7, 'another')).toMatchObject({ ok: true });
+    expect(open.check('room', 8, live)).toMatchObject({ ok: true });
   });
 });
