@@ -4,7 +4,7 @@
  * events.csv as in stats.csv; numbers stay numbers.
  */
 import { describe, expect, it } from 'vitest';
-import { csvField, eventsCsv } from '../../../src/app/support/bundle';
+import { csvField, eventsCsv, statsCsv } from '../../../src/app/support/bundle';
 import type { TraceRecord } from '../../../src/shared/trace/records';
 
 describe('csvField', () => {
@@ -35,6 +35,27 @@ describe('csvField', () => {
     const cells = eventsCsv(records).split('\r\n')[1]!;
     expect(cells).toContain(`,"'=cmd|`);
     expect(cells).not.toMatch(/(^|,)"?=/);
+  });
+
+  it('applies to what a trace carries into stats.csv (the candidate pair a peer reported)', () => {
+    const records = [
+      {
+        seq: 1,
+        t: 0,
+        uid: 3,
+        type: 'stats',
+        rttMs: 12,
+        lossPct: 0,
+        jitterMs: 1,
+        sendKbps: 10,
+        recvKbps: 20,
+        raw: { candidatePair: '@SUM(1+1)*cmd|"/c calc"' },
+      },
+    ] as unknown as TraceRecord[];
+    const cells = statsCsv(records).split('\r\n')[1]!;
+    expect(cells.startsWith('1,0,3,12,0,1,10,20,')).toBe(true);
+    expect(cells).toContain(`,"'@SUM(1+1)`);
+    expect(cells).not.toMatch(/(^|,)"?@/);
   });
 
   it("puts in events.csv's detail every field the summary does not show, and only those", () => {
