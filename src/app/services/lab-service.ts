@@ -14,7 +14,7 @@ import { Lab, type EngineName, type ServerChoice } from '../../lab';
 import { builtinScenarios } from '../../lab';
 import { runScenario } from '../../lab';
 import { labError, serviceError } from './errors';
-import { assertRemoteAllowed, probeServer, PROBE_TIMEOUT_MS } from './remote-server';
+import { assertRemoteAllowed, probeServer, PROBE_TIMEOUT_MS, RemoteServerWatch } from './remote-server';
 import { JournalStore, tempJournalDir } from './recovery';
 import { SessionJournals } from './session-journals';
 import { ServiceEvents } from './events';
@@ -44,6 +44,8 @@ export interface LabServiceOptions {
   browserHost?: BrowserHost;
   /** How long a remote server may take to answer the handshake `lab:start` makes, ms (default 5000). */
   probeTimeoutMs?: number;
+  /** How often the handshake is repeated while a lab uses a remote server, ms (default 5000). */
+  remoteWatchIntervalMs?: number;
 }
 
 interface RunState {
@@ -61,8 +63,8 @@ export class LabService {
   readonly events = new ServiceEvents();
   private lab: Lab | null = null;
   private server: ServerChoice = { kind: 'embedded' };
-  /** A remote server answered the handshake `lab:start` made (an embedded one reports its own state). */
-  private remoteUp = false;
+  /** Whether a remote server answers its handshake now (an embedded one reports its own state). */
+  private remoteWatch: RemoteServerWatch | null = null;
   private engines = new Map<number, EngineName>();
   private run: RunState | null = null;
   private busy: string | null = null;
@@ -96,7 +98,12 @@ export class LabService {
       ? { runId: this.run.runId, scenario: this.run.scenario, step: this.run.step, steps: this.run.steps }
       : null;
     if (!this.lab) return idleStatus(run);
-    return labStatus(this.lab, { server: this.server, remoteUp: this.remoteUp, engines: this.engines, run });
+    return labStatus(this.lab, {
+      server: this.server,
+      remoteUp: this.remoteWatch?.up === true,
+      engines: this.engines,
+      run,
+    });
   }
 
   /**
@@ -129,7 +136,13 @@ export class LabService {
         throw labError(error);
       });
       this.adopt(lab, server);
-      this.remoteUp = server.kind === 'remote';
+      if (server.kind === 'remote')
+        this.remoteWatch = new RemoteServerWatch(server.url, {
+          onChange: () => this.notifier.schedule(),
+          log: (level, message) => lab.log(level, message),
+          intervalMs: this.options.remoteWatchIntervalMs,
+          timeoutMs: this.options.probeTimeoutMs,
+        });
       try {
         for (const p of req.participants) {
           await lab.addParticipant({ uid: p.uid, engine: p.engine, autoSubscribe: p.autoSubscribe });
@@ -381,7 +394,8 @@ export class LabService {
   private async release(): Promise<void> {
     const lab = this.lab;
     this.lab = null;
-    this.remoteUp = false;
+    this.remoteWatch?.stop();
+    this.remoteWatch = null;
     if (!lab) return;
     await lab.dispose();
     await this.journals.closeLive();

@@ -75,3 +75,76 @@ export function probeServer(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<
     );
   });
 }
+
+/** How often a remote server's handshake is repeated while a lab uses it, ms. */
+export const WATCH_INTERVAL_MS = 5000;
+
+/** What a {@link RemoteServerWatch} is told and tells. */
+export interface RemoteServerWatchOptions {
+  /** Called each time the answer flips (the status should be sent again). */
+  onChange: (up: boolean) => void;
+  /** Where the watch says, once per flip, that the server stopped or started answering. */
+  log: (level: 'info' | 'warn', message: string) => void;
+  /** Default {@link WATCH_INTERVAL_MS}. */
+  intervalMs?: number;
+  /** Default {@link PROBE_TIMEOUT_MS}. */
+  timeoutMs?: number;
+}
+
+/**
+ * Repeats {@link probeServer}'s handshake every `intervalMs` while a lab uses a remote server, so
+ * its status says whether the server answers now, not whether it answered when the lab started.
+ * Starts up (the start's own handshake succeeded); one probe at a time; reports only when the
+ * answer flips. Always {@link RemoteServerWatch.stop}.
+ */
+export class RemoteServerWatch {
+  private answering = true;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly shown: string;
+
+  constructor(
+    private readonly url: string,
+    private readonly options: RemoteServerWatchOptions,
+  ) {
+    this.shown = withoutUserinfo(url);
+    this.schedule();
+  }
+
+  /** Whether the last handshake succeeded. */
+  get up(): boolean {
+    return this.answering;
+  }
+
+  /** Ends the probing (a probe under way finishes without reporting). */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.probe(), this.options.intervalMs ?? WATCH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  private async probe(): Promise<void> {
+    this.timer = null;
+    let why: string | null = null;
+    try {
+      await probeServer(this.url, this.options.timeoutMs ?? PROBE_TIMEOUT_MS);
+    } catch (error) {
+      why = error instanceof Error ? error.message : String(error);
+    }
+    if (this.stopped) return;
+    const up = why === null;
+    if (up !== this.answering) {
+      this.answering = up;
+      if (up) this.options.log('info', `server: ${this.shown} answers a handshake again`);
+      else this.options.log('warn', `server: ${this.shown} no longer answers a handshake: ${why}`);
+      this.options.onChange(up);
+    }
+    this.schedule();
+  }
+}

@@ -15,13 +15,17 @@ import { LabService } from '../../../src/app/services/lab-service';
 import { runStandaloneServer, type StandaloneServer } from '../../../src/lab/server/standalone';
 import { invokeContract } from '../../../src/shared/ipc';
 import { unzipText } from '../bundle/helpers';
+import { waitFor } from '../../helpers/wait';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function setup(options: { probeTimeoutMs?: number } = {}): { dispatch: Dispatch; svc: LabService } {
+function setup(options: { probeTimeoutMs?: number; remoteWatchIntervalMs?: number } = {}): {
+  dispatch: Dispatch;
+  svc: LabService;
+} {
   const svc = new LabService({ mode: 'browser', journalDir: null, ...options });
   cleanups.push(() => svc.dispose());
   return { dispatch: createDispatcher(createHandlers(svc)), svc };
@@ -192,4 +196,47 @@ describe('lab:start with a remote server', () => {
     expect(leaks.map(([name]) => name)).toEqual([]);
     expect(JSON.parse(files['manifest.json']!).redaction.counts).toMatchObject({ secret: 1, user: 1 });
   }, 60_000);
+
+  it('follows the server while the lab runs: down when it stops answering, up when it is back', async () => {
+    let server = await runStandaloneServer({
+      host: '127.0.0.1',
+      port: 0,
+      secret: null,
+      media: false,
+      log: () => undefined,
+    });
+    cleanups.push(() => server.close());
+    const port = server.port;
+    const { dispatch } = setup({ remoteWatchIntervalMs: 100, probeTimeoutMs: 2000 });
+    const url = `ws://127.0.0.1:${port}/v1/channel`;
+    const status = async () =>
+      ((await call(dispatch, 'lab:get-status')) as { server: { up: boolean } }).server.up;
+    await call(dispatch, 'lab:start', {
+      server: { kind: 'remote', url, secret: null },
+      timing: { timeScale: 0.1 },
+    });
+    expect(await status()).toBe(true);
+    await server.close();
+    await waitFor(async () => !(await status()), 'the status to say the server is down');
+    server = await runStandaloneServer({
+      host: '127.0.0.1',
+      port,
+      secret: null,
+      media: false,
+      log: () => undefined,
+    });
+    await waitFor(status, 'the status to say the server is back');
+    const snapshot = (await call(dispatch, 'trace:get-snapshot')) as {
+      records: Array<{ type: string; msg?: string }>;
+    };
+    const lines = snapshot.records
+      .filter((r) => r.type === 'log' && /handshake/.test(r.msg ?? ''))
+      .map((r) => r.msg);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(`^server: ${url} no longer answers a handshake: No channel server answered`),
+      ),
+      `server: ${url} answers a handshake again`,
+    ]);
+  }, 30_000);
 });
