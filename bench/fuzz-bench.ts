@@ -10,11 +10,26 @@ import { fileURLToPath } from 'node:url';
 import type { FuzzSummary } from '../test/helpers/protocol-fuzz';
 import { FUZZ_CHANNEL, FUZZ_SECRET, startFuzzBed, type FuzzBed } from '../test/node/server/helpers/fuzz-bed';
 import { fmt, percentile, printTable } from './stats';
+import { busyShareBetween, cpuTotals } from '../src/lab/machine-load';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Each member pings this often: 100 RTT samples per member and second. */
 const HEARTBEAT_MS = 10;
 const child = fileURLToPath(new URL('./fuzz-child.ts', import.meta.url));
+
+/**
+ * A process that keeps one core busy for `ms` and sends nothing: what the flat-out sender costs
+ * this 2-core machine besides its frames (a real sender is on another machine).
+ */
+function busyCore(ms: number): Promise<void> {
+  const proc = spawn(process.execPath, ['-e', `const end = Date.now() + ${ms}; while (Date.now() < end);`], {
+    stdio: 'ignore',
+  });
+  return new Promise((resolve, reject) => {
+    proc.once('error', reject);
+    proc.once('exit', () => resolve());
+  });
+}
 
 /** Runs the sender in its own process (see fuzz-child.ts); resolves with its summary. */
 function fuzzInChild(url: string, maxMs: number, ratePerSecond: number | null): Promise<FuzzSummary> {
@@ -45,25 +60,40 @@ function fuzzInChild(url: string, maxMs: number, ratePerSecond: number | null): 
 
 interface Phase {
   name: string;
+  /** Share of both cores busy (every process), and of one core the server used, over the phase. */
+  machineBusy: number;
+  serverCpu: number;
   rtts: number[];
   missed: number;
   summary: FuzzSummary | null;
   seconds: number;
 }
 
-/** One phase: quiet (`rate` undefined) or fuzz at `rate` frames/s (null: flat out). */
-async function phase(bed: FuzzBed, name: string, ms: number, rate?: number | null): Promise<Phase> {
+/**
+ * One phase: quiet (`rate` undefined), a busy core and no frames (`rate` 'busy'), or fuzz at
+ * `rate` frames/s (null: flat out).
+ */
+async function phase(bed: FuzzBed, name: string, ms: number, rate?: number | null | 'busy'): Promise<Phase> {
   const mark = bed.mark();
   const started = performance.now();
-  const summary = rate === undefined ? (await sleep(ms), null) : await fuzzInChild(bed.url, ms, rate);
+  const cpuBefore = cpuTotals();
+  const serverBefore = await bed.serverCpuMs();
+  const summary =
+    rate === undefined
+      ? (await sleep(ms), null)
+      : rate === 'busy'
+        ? (await busyCore(ms), null)
+        : await fuzzInChild(bed.url, ms, rate);
   const seconds = (performance.now() - started) / 1000;
+  const machineBusy = busyShareBetween(cpuBefore, cpuTotals());
+  const serverCpu = ((await bed.serverCpuMs()) - serverBefore) / 1000 / seconds;
   await sleep(500); // the last pongs of the phase
   const rtts = bed.members.flatMap((member, i) => member.rtts.slice(mark.rttsFrom[i]));
   const missed = bed.members.reduce(
     (n, member, i) => n + (member.pings - mark.pingsFrom[i]!) - (member.rtts.length - mark.rttsFrom[i]!),
     0,
   );
-  return { name, rtts, missed, summary, seconds };
+  return { name, machineBusy, serverCpu, rtts, missed, summary, seconds };
 }
 
 /** Runs the fuzz bench (`--quick`: 5 s phases instead of 20 s). */
@@ -75,6 +105,7 @@ export async function benchFuzz({ quick }: { quick: boolean }): Promise<void> {
     const rssBefore = await bed.serverRss();
     const phases = [
       await phase(bed, 'quiet', phaseMs),
+      await phase(bed, 'a busy core, no frames', phaseMs, 'busy'),
       await phase(bed, 'fuzz 1,000 frames/s', phaseMs, 1000),
       await phase(bed, 'fuzz flat out', phaseMs, null),
     ];
@@ -82,11 +113,24 @@ export async function benchFuzz({ quick }: { quick: boolean }): Promise<void> {
     const quietP99 = percentile(phases[0]!.rtts, 99);
     printTable(
       `Protocol fuzz: heartbeat RTT of two publishing members (${phaseMs / 1000} s per phase, sender in its own process)`,
-      ['phase', 'frames/s', 'sockets', 'pongs', 'unanswered', 'p50 ms', 'p99 ms', 'p99 / quiet'],
+      [
+        'phase',
+        'frames/s',
+        'sockets',
+        'machine busy',
+        'server CPU',
+        'pongs',
+        'unanswered',
+        'p50 ms',
+        'p99 ms',
+        'p99 / quiet',
+      ],
       phases.map((p) => [
         p.name,
         p.summary ? fmt(p.summary.frames / p.seconds, 0) : '0',
         p.summary?.sockets ?? 0,
+        `${fmt(p.machineBusy * 100, 0)} %`,
+        `${fmt(p.serverCpu * 100, 0)} %`,
         p.rtts.length,
         p.missed,
         fmt(percentile(p.rtts, 50)),

@@ -10,12 +10,14 @@ import os from 'node:os';
 /** The busy share of all cores over one measured window (0–1). */
 export type BusyShare = number;
 
-interface CpuTotals {
+/** The kernel's CPU time counters summed over all cores, ms (see {@link busyShareBetween}). */
+export interface CpuTotals {
   idle: number;
   total: number;
 }
 
-function totals(): CpuTotals {
+/** The kernel's CPU counters now, summed over all cores. */
+export function cpuTotals(): CpuTotals {
   let idle = 0;
   let total = 0;
   for (const cpu of os.cpus()) {
@@ -50,6 +52,12 @@ export interface QuietResult {
   lastBusy: BusyShare;
 }
 
+/** The busy share of all cores between two readings of {@link cpuTotals}. */
+export function busyShareBetween(before: CpuTotals, now: CpuTotals): BusyShare {
+  const total = now.total - before.total;
+  return total > 0 ? Math.min(1, Math.max(0, 1 - (now.idle - before.idle) / total)) : 0;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -66,12 +74,11 @@ export async function waitForQuietMachine(options: QuietOptions = {}): Promise<Q
   let first: BusyShare | null = null;
   let last: BusyShare = 0;
   let quiet = 0;
-  let before = totals();
+  let before = cpuTotals();
   while (!options.signal?.aborted) {
     await sleep(windowMs);
-    const now = totals();
-    const total = now.total - before.total;
-    last = total > 0 ? Math.min(1, Math.max(0, 1 - (now.idle - before.idle) / total)) : 0;
+    const now = cpuTotals();
+    last = busyShareBetween(before, now);
     before = now;
     first ??= last;
     quiet = last <= busyAtMost ? quiet + 1 : 0;

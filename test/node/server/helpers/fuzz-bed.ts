@@ -36,6 +36,8 @@ export interface FuzzBed {
   decodedFrames(): number;
   /** The server process's RSS now, in bytes. */
   serverRss(): Promise<number>;
+  /** CPU time the server process has used so far, ms. */
+  serverCpuMs(): Promise<number>;
   /** A token of `uid` in the bed's channel. */
   token(uid: number): string;
   /** Marks where a phase begins: RTTs from here on are the phase's. */
@@ -93,15 +95,21 @@ export async function startFuzzBed(heartbeatMs = 200): Promise<FuzzBed> {
       15_000,
       'decoded frames from member 1',
     );
+    const usage = async (): Promise<{ memory: number; ctime: number }> => {
+      const pid = server.pid;
+      if (pid === undefined) throw new Error('the server process is gone');
+      return pidusage(pid);
+    };
     return {
       server,
       url: server.url,
       members: members as [BedMember, BedMember],
       decodedFrames: () => subscriber.framesFrom(1),
       async serverRss() {
-        const pid = server.pid;
-        if (pid === undefined) throw new Error('the server process is gone');
-        return (await pidusage(pid)).memory;
+        return (await usage()).memory;
+      },
+      async serverCpuMs() {
+        return (await usage()).ctime;
       },
       token,
       mark: () => ({
