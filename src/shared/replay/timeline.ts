@@ -89,13 +89,26 @@ function byKey<T>(map: Map<number, T>): T[] {
   return [...map.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 }
 
+/** The record types that change a timeline's state (stats: the peers' `receiving` rates). */
+const TIMELINE_TYPES: ReadonlySet<TraceRecord['type']> = new Set(['state', 'peer', 'fault', 'stats']);
+
 /**
  * Builds the replay timeline. Records may come in any order (sorted by t, then seq); records of
  * types that do not change state (logs…) and malformed peer events are skipped, never fatal.
  * Stats records feed each peer's `receiving` rates, looked up at `at(t)`.
  */
 export function buildTimeline(records: readonly TraceRecord[]): Timeline {
-  const sorted = [...records].sort((a, b) => a.t - b.t || a.seq - b.seq);
+  // Only these types change the state or feed `receiving`: a big trace is mostly logs and
+  // signaling, which are not copied or sorted (200,000 records: the sort alone took 30 ms).
+  let start = Infinity;
+  let end = -Infinity;
+  const sorted: TraceRecord[] = [];
+  for (const r of records) {
+    if (r.t < start) start = r.t;
+    if (r.t > end) end = r.t;
+    if (TIMELINE_TYPES.has(r.type)) sorted.push(r);
+  }
+  sorted.sort((a, b) => a.t - b.t || a.seq - b.seq);
   const uids = new Map<number, UidState>();
   const views = new Map<number, Map<number, { since: number; published: Set<PublishedKind> }>>();
   const faults = new Map<string, ActiveFault>();
@@ -159,11 +172,9 @@ export function buildTimeline(records: readonly TraceRecord[]): Timeline {
   }
 
   const receive = collectReceiveSamples(sorted);
-  const start = sorted[0]?.t ?? 0;
-  const end = sorted[sorted.length - 1]?.t ?? 0;
   return {
-    start,
-    end,
+    start: records.length > 0 ? start : 0,
+    end: records.length > 0 ? end : 0,
     changes: times,
     at(t: number): ReplayState {
       const found = lastIndexAtOrBefore(times, t);

@@ -76,6 +76,15 @@ describe('stateAt on the seed timeline', () => {
     ]);
     expect(stateAt(odd, 55).observers[0]!.peers[0]!.published).toEqual(['media']);
 
+    // The span covers every record, the ones that change nothing included, in any order.
+    const logs = new Records()
+      .add({ t: 900, type: 'log', uid: null, level: 'info', msg: 'last' })
+      .state(10, 1, 'DISCONNECTED', 'CONNECTING')
+      .add({ t: -5, type: 'log', uid: null, level: 'info', msg: 'first' }).list;
+    expect([buildTimeline(logs).start, buildTimeline(logs).end]).toEqual([-5, 900]);
+    expect(buildTimeline(logs).changes).toEqual([10]);
+    expect([buildTimeline([]).start, buildTimeline([]).end]).toEqual([0, 0]);
+
     const big = new Records();
     for (let i = 0; i < 5000; i++) big.state(i * 10, 1 + (i % 3), 'CONNECTED', 'RECONNECTING');
     const tl = buildTimeline(big.list);
