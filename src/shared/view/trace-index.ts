@@ -1,6 +1,6 @@
 /**
  * The trace as the dashboard reads it: every record in seq order plus indexes built as
- * records arrive (by type, by uid, state timelines, fault windows, peer events per observer,
+ * records arrive (by type, the uids seen, state timelines, fault windows, peer events per observer,
  * reconnect attempts, stats series). Ingest is O(batch); nothing is rebuilt. Pure (no Vue),
  * so the store, the charts' builders and the benchmarks share it.
  */
@@ -62,7 +62,6 @@ export class TraceIndex {
   /** Every record, in seq order. */
   readonly records: TraceRecord[] = [];
   readonly byType = new Map<RecordType, TraceRecord[]>();
-  readonly byUid = new Map<number | null, TraceRecord[]>();
   readonly timelines = new Map<number, StateSegment[]>();
   readonly faults: FaultSpan[] = [];
   readonly peerEvents = new Map<number, PeerRecord[]>();
@@ -125,7 +124,6 @@ export class TraceIndex {
     this.lastSeq = r.seq;
     if (r.t > this.lastT) this.lastT = r.t;
     push(this.byType, r.type, r);
-    push(this.byUid, r.uid, r);
     if (r.uid !== null) this.noteUid(r.uid);
     switch (r.type) {
       case 'state':
