@@ -7,7 +7,7 @@ import { buildReconnects } from '../../src/shared/view/charts/reconnects';
 import { buildSwimlanes, swimlaneTooltip } from '../../src/shared/view/charts/swimlanes';
 import { TraceIndex } from '../../src/shared/view/trace-index';
 import { header, Records, seedTrace } from './helpers';
-import { axisSeconds, fmtMoment, fmtScaledDuration } from '../../src/shared/view/charts/labels';
+import { axisNumber, axisSeconds, fmtMoment, fmtScaledDuration } from '../../src/shared/view/charts/labels';
 
 function indexOf(records: Records, h = header()): TraceIndex {
   const index = new TraceIndex();
@@ -184,6 +184,16 @@ describe('annotations', () => {
 describe('the time axis of a scaled trace', () => {
   it('reads in scenario time, with the real time in tooltips', () => {
     expect(axisSeconds(420, 0.1)).toBe('4.2 s');
+    expect([0, 7, 2500, 1234567.891, 0.25, 0.333, -1500, Number.NaN].map(axisNumber)).toEqual([
+      '0',
+      '7',
+      '2,500',
+      '1,234,567.89',
+      '0.25',
+      '0.33',
+      '-1,500',
+      '',
+    ]);
     expect(axisSeconds(405, 1)).toBe('0.4 s');
     expect(fmtMoment(405, 0.1)).toBe('at 4.050 s (0.405 s real)');
     expect(fmtMoment(405, 1)).toBe('at 0.405 s');
